@@ -1,0 +1,54 @@
+import type { Rule } from './rule.js';
+import { RESOURCE_KINDS, type Action, type ResourceKind, type Severity } from './types.js';
+
+/** One rule switched on, with the action, severity and options it runs with. */
+export interface RuleSetting {
+  rule: Rule;
+  action: Exclude<Action, 'off'>;
+  severity: Severity | 'inherit';
+  /** Parsed and defaulted against the rule's options schema. */
+  options: unknown;
+  /** The preset or policy that chose this setting, shown in the output. */
+  decidedBy: string;
+}
+
+export interface RuleSet {
+  name: string;
+  settings: readonly RuleSetting[];
+  /** Settings of the rules that apply to a kind, precomputed: the evaluator's hot path. */
+  byKind: Readonly<Record<ResourceKind, readonly RuleSetting[]>>;
+}
+
+export interface RuleChoice {
+  action: Action;
+  severity?: Severity;
+  options?: unknown;
+}
+
+export class RuleOptionsError extends Error {
+  constructor(
+    readonly ruleId: string,
+    readonly issues: string,
+  ) {
+    super(`invalid options for rule ${ruleId}: ${issues}`);
+    this.name = 'RuleOptionsError';
+  }
+}
+
+/** Builds a rule set from a choice per rule; options are validated here, once, not per evaluation. */
+export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule: Rule) => RuleChoice): RuleSet {
+  const settings: RuleSetting[] = [];
+  for (const rule of rules) {
+    const choice = choose(rule);
+    if (choice.action === 'off') continue;
+    const parsed = rule.options.safeParse(choice.options ?? {});
+    if (!parsed.success) {
+      throw new RuleOptionsError(rule.id, parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
+    }
+    settings.push({ rule, action: choice.action, severity: choice.severity ?? rule.severity, options: parsed.data, decidedBy: name });
+  }
+  const byKind = Object.fromEntries(
+    RESOURCE_KINDS.map((kind) => [kind, settings.filter((s) => s.rule.appliesTo.includes(kind))]),
+  ) as Record<ResourceKind, RuleSetting[]>;
+  return { name, settings, byKind };
+}

@@ -1,0 +1,31 @@
+import type { Resource } from './types.js';
+
+/**
+ * Resolves the task definition a service, task set or task names, among resources checked
+ * together: by ARN, `family:revision`, family (its highest revision), or, inside one
+ * CloudFormation template, `#LogicalId`.
+ */
+export function indexTaskDefinitions(resources: readonly Resource[]): (ref: string, from: Resource) => Resource<'taskDefinition'> | string {
+  const byKey = new Map<string, Resource<'taskDefinition'>>();
+  const latest = new Map<string, { revision: number; resource: Resource<'taskDefinition'> }>();
+  for (const resource of resources) {
+    if (resource.kind !== 'taskDefinition') continue;
+    const td = resource as Resource<'taskDefinition'>;
+    const raw = td.object as unknown as Record<string, unknown>;
+    if (td.origin.logicalId) byKey.set(`${td.origin.source}#${td.origin.logicalId}`, td);
+    const arn = typeof raw.taskDefinitionArn === 'string' ? raw.taskDefinitionArn : undefined;
+    if (arn) byKey.set(arn, td);
+    const family = typeof raw.family === 'string' ? raw.family : undefined;
+    const revision = typeof raw.revision === 'number' ? raw.revision : undefined;
+    if (family && revision !== undefined) byKey.set(`${family}:${revision}`, td);
+    if (family && (latest.get(family)?.revision ?? -1) < (revision ?? 0)) latest.set(family, { revision: revision ?? 0, resource: td });
+  }
+  return (ref, from) => {
+    if (ref.startsWith('#')) {
+      return byKey.get(`${from.origin.source}${ref}`) ?? `task definition ${ref.slice(1)} is not a resource of this template`;
+    }
+    const short = ref.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref;
+    const found = byKey.get(ref) ?? byKey.get(short) ?? (short.includes(':') ? undefined : latest.get(short)?.resource);
+    return found ?? `task definition ${short} is not among the inputs: pass its file too to check it`;
+  };
+}

@@ -1,0 +1,33 @@
+import type { ContainerDefinition, TaskDefinition } from '../../core/types.js';
+
+/** Calls `visit` for every container, sidecars included, with the JSON path of the container. */
+export function forEachContainer(
+  td: TaskDefinition,
+  visit: (container: ContainerDefinition, path: string, name: string | undefined) => void,
+): void {
+  const containers = td.containerDefinitions ?? [];
+  for (let i = 0; i < containers.length; i++) {
+    const container = containers[i];
+    if (container) visit(container, `containerDefinitions[${i}]`, container.name);
+  }
+}
+
+/** `Container "app"`, or `Container #2` when it has no name; used at the start of messages. */
+export const containerLabel = (name: string | undefined, path: string): string =>
+  name ? `Container "${name}"` : `Container ${path}`;
+
+const osFamily = (td: TaskDefinition): string | undefined => td.runtimePlatform?.operatingSystemFamily;
+
+/** Absent operating system family means Linux. */
+export const isLinux = (td: TaskDefinition): boolean => {
+  const family = osFamily(td);
+  return family === undefined || family === 'LINUX';
+};
+
+export const isWindows = (td: TaskDefinition): boolean => osFamily(td)?.startsWith('WINDOWS_SERVER') ?? false;
+
+/** Absent `requiresCompatibilities` means EC2 (and so does EXTERNAL, for ECS Anywhere). */
+export const isEc2Compatible = (td: TaskDefinition): boolean => {
+  const list = td.requiresCompatibilities;
+  return list === undefined || list.length === 0 || list.includes('EC2') || list.includes('EXTERNAL');
+};

@@ -1,0 +1,114 @@
+/**
+ * Runs one rule over the fixtures beside its test, through the real loader and evaluator.
+ *
+ * The folder gives the verdict: every file in `pass/` must pass, every file in `skip/` must be
+ * skipped with the reason given, and every file in `fail/` must give exactly the findings listed
+ * (rule id, path, message, container), in order. A fixture without an expectation fails the test,
+ * so no fixture goes unchecked.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEvaluator } from '../../src/core/evaluate.js';
+import { buildRuleSet } from '../../src/core/rule-set.js';
+import type { Rule } from '../../src/core/rule.js';
+import { indexTaskDefinitions } from '../../src/core/task-definition-index.js';
+import type { ResourceResult, Severity } from '../../src/core/types.js';
+import { loadResources } from '../../src/input/load.js';
+
+export interface ExpectedFinding {
+  path: string;
+  message: string;
+  container?: string;
+  /** Only for rules with inherited severity. */
+  severity?: Severity;
+}
+
+export interface OptionsCase {
+  name: string;
+  /** A fixture path relative to the rule's test folder. */
+  file: string;
+  options: unknown;
+  expect: 'pass' | { skip: string } | ExpectedFinding[];
+}
+
+export interface RuleSpec {
+  /** Test folder of the rule: `import.meta.dirname`. */
+  dir: string;
+  fail: Record<string, ExpectedFinding[]>;
+  skip?: Record<string, string>;
+  /** Cases that run with non-default options. */
+  options?: OptionsCase[];
+}
+
+const fixturesIn = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => /\.(json|ya?ml)$/.test(f)).sort() : [];
+
+/** Evaluates a fixture with one rule; returns the results of the resources the rule applies to. */
+export function runRule(rule: Rule, file: string, options?: unknown): ResourceResult[] {
+  const resources = loadResources(readFileSync(file, 'utf8'), file);
+  const ruleSet = buildRuleSet('test', [rule], () => ({ action: 'deny', options }));
+  const evaluate = createEvaluator(ruleSet, { resolveTaskDefinition: indexTaskDefinitions(resources) });
+  return resources.filter((r) => rule.appliesTo.includes(r.kind)).map(evaluate);
+}
+
+function assertOutcome(rule: Rule, results: ResourceResult[], outcome: OptionsCase['expect']): void {
+  expect(results.length, 'the fixture holds no resource this rule applies to').toBeGreaterThan(0);
+  const ruleResults = results.map((r) => r.rules.find((x) => x.ruleId === rule.id)!);
+  if (outcome === 'pass') {
+    for (const r of ruleResults) expect({ status: r.status, reason: r.reason, findings: r.findings }).toEqual({ status: 'pass', reason: undefined, findings: [] });
+    return;
+  }
+  if (!Array.isArray(outcome)) {
+    for (const r of ruleResults) {
+      expect(r.status).toBe('skip');
+      expect(r.reason).toBe(outcome.skip);
+    }
+    return;
+  }
+  const findings = ruleResults.flatMap((r) => r.findings);
+  expect(ruleResults.some((r) => r.status === 'fail')).toBe(true);
+  expect(
+    findings.map((f) => ({ ruleId: f.ruleId, path: f.path, message: f.message, container: f.container, severity: f.severity })),
+  ).toEqual(
+    outcome.map((e) => ({
+      ruleId: rule.id,
+      path: e.path,
+      message: e.message,
+      container: e.container,
+      severity: e.severity ?? rule.severity,
+    })),
+  );
+  for (const f of findings) expect(f.remediation).toBe(rule.remediation);
+}
+
+export function testRule(rule: Rule, spec: RuleSpec): void {
+  describe(`rule: ${rule.id}`, () => {
+    const passFiles = fixturesIn(join(spec.dir, 'pass'));
+    const failFiles = fixturesIn(join(spec.dir, 'fail'));
+    const skipFiles = fixturesIn(join(spec.dir, 'skip'));
+
+    it('has at least one pass and one fail fixture', () => {
+      expect(passFiles.length).toBeGreaterThan(0);
+      expect(failFiles.length).toBeGreaterThan(0);
+    });
+
+    it('lists an expectation for every fail and skip fixture, and a fixture for every expectation', () => {
+      expect(Object.keys(spec.fail).sort()).toEqual(failFiles.map((f) => `fail/${f}`));
+      expect(Object.keys(spec.skip ?? {}).sort()).toEqual(skipFiles.map((f) => `skip/${f}`));
+    });
+
+    for (const file of passFiles) {
+      it(`passes pass/${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, 'pass', file)), 'pass'));
+    }
+    for (const [file, expected] of Object.entries(spec.fail)) {
+      it(`fails ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file)), expected));
+    }
+    for (const [file, reason] of Object.entries(spec.skip ?? {})) {
+      it(`skips ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file)), { skip: reason }));
+    }
+    for (const c of spec.options ?? []) {
+      it(`with options: ${c.name}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, c.file), c.options), c.expect));
+    }
+  });
+}
