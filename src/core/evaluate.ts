@@ -1,7 +1,7 @@
 import type { RelatedTaskDefinition, Report, RuleContext } from './rule.js';
 import type { RuleSet, RuleSetting } from './rule-set.js';
 import type { Finding, Resource, ResourceResult, RuleResult, RuleStatus } from './types.js';
-import { UnknownValueError } from './unknown.js';
+import { CannotDecideError } from './unknown.js';
 
 export interface EvaluatorOptions {
   /**
@@ -72,7 +72,7 @@ function runRule(setting: RuleSetting, resource: Resource, taskDefinition: Relat
     rule.check(resource.object, ctx, resource);
     return { ruleId: rule.id, status: findings.length > 0 ? 'fail' : 'pass', findings };
   } catch (error) {
-    if (error instanceof UnknownValueError) {
+    if (error instanceof CannotDecideError) {
       // What was found before the unknown value is certain; otherwise the rule cannot decide.
       if (findings.length > 0) return { ruleId: rule.id, status: 'fail', findings, reason: error.message };
       return { ruleId: rule.id, status: 'skip', reason: error.message, findings };

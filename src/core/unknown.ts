@@ -14,7 +14,15 @@ export class UnknownValue {
   }
 }
 
-export class UnknownValueError extends Error {
+/** Thrown by a rule that cannot decide offline; the evaluator reports `skip` with the message as reason. */
+export class CannotDecideError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CannotDecideError';
+  }
+}
+
+export class UnknownValueError extends CannotDecideError {
   constructor(
     readonly path: string,
     readonly expression: string,

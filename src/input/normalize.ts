@@ -90,12 +90,13 @@ function fromTemplate(template: Record<string, unknown>, where: Where): Resource
 function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {}): Resource[] {
   if (!isObject(record)) throw notEcs(where, 'a CloudTrail record must be an object');
   const eventName = str(record.eventName) ?? '?';
-  const described = `CloudTrail ${eventName} record${record.eventID ? ` ${String(record.eventID)}` : ''}`;
+  const eventId = str(record.eventID);
+  const described = `CloudTrail ${eventName} record${eventId ? ` ${eventId}` : ''}`;
   if (record.eventSource !== 'ecs.amazonaws.com') throw notEcs(where, `${described} is from ${String(record.eventSource)}, not ecs.amazonaws.com`);
   if (!(HANDLED_EVENTS as readonly string[]).includes(eventName)) {
     throw notEcs(where, `${described} is not a call that changes what runs (handled: ${HANDLED_EVENTS.join(', ')})`);
   }
-  if (record.errorCode) throw notEcs(where, `${described} failed (${String(record.errorCode)}): nothing was changed, nothing to evaluate`);
+  if (record.errorCode) throw notEcs(where, `${described} failed (${JSON.stringify(record.errorCode)}): nothing was changed, nothing to evaluate`);
   const identity = isObject(record.userIdentity) ? record.userIdentity : {};
   const request: RequestInfo = {
     ...envelope,
@@ -121,6 +122,9 @@ function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {
         if (Array.isArray(tags) && td.tags === undefined) td.tags = tags;
         return [make('taskDefinition', td, at('responseElements', 'taskDefinition'))];
       }
+      if (!Array.isArray(params.containerDefinitions)) {
+        throw notEcs(where, `${described} has no containerDefinitions in its requestParameters: not a RegisterTaskDefinition request`);
+      }
       return [make('taskDefinition', params, at('requestParameters'))];
     }
     case 'CreateService':
@@ -143,6 +147,10 @@ function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {
     }
   }
 }
+
+/** `arn:aws:ecs:…:task-definition/web:3` → `web:3`. */
+const shortTaskDefinition = (ref: string | undefined): string | undefined =>
+  ref?.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref;
 
 const shortArn = (arn: string | undefined): string | undefined => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
 
@@ -177,7 +185,7 @@ function resourceName(kind: ResourceKind, value: Record<string, unknown>, logica
     case 'taskSet':
       return str(value.id) ?? shortArn(str(value.taskSetArn)) ?? `task set of ${str(value.service) ?? '?'}`;
     case 'task':
-      return shortArn(str(value.taskArn)) ?? `task of ${str(value.taskDefinition) ?? '?'}`;
+      return shortArn(str(value.taskArn)) ?? `task of ${shortTaskDefinition(str(value.taskDefinition)) ?? '?'}`;
   }
 }
 

@@ -18,7 +18,7 @@ const longForm = (name: string, value: unknown): unknown => {
   return { [`Fn::${name}`]: value };
 };
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = INTRINSICS.flatMap((name) => [
-  { tag: `!${name}`, resolve: (value: string) => longForm(name, value) } as ScalarTag,
+  { tag: `!${name}`, resolve: (value: string) => longForm(name, value) },
   { tag: `!${name}`, collection: 'seq', resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()) } as unknown as CollectionTag,
   { tag: `!${name}`, collection: 'map', resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()) } as unknown as CollectionTag,
 ]);
@@ -36,7 +36,7 @@ export function parseDocuments(text: string, source: string): ParsedDocument[] {
         throw new InputError(source, `not valid JSON or YAML: ${error.message.split('\n')[0]}`, line);
       }
       const locate = (path: readonly (string | number)[]) => {
-        let node: Node | null | undefined = doc.contents as Node | null;
+        let node: Node | null | undefined = doc.contents;
         let found = node;
         for (const segment of path) {
           node = child(node, segment);

@@ -37,6 +37,8 @@ export interface RuleSpec {
   dir: string;
   fail: Record<string, ExpectedFinding[]>;
   skip?: Record<string, string>;
+  /** Other rules in the same rule set (for rules that depend on other rules' findings). */
+  with?: Rule[];
   /** Cases that run with non-default options. */
   options?: OptionsCase[];
 }
@@ -45,9 +47,9 @@ const fixturesIn = (dir: string): string[] =>
   existsSync(dir) ? readdirSync(dir).filter((f) => /\.(json|ya?ml)$/.test(f)).sort() : [];
 
 /** Evaluates a fixture with one rule; returns the results of the resources the rule applies to. */
-export function runRule(rule: Rule, file: string, options?: unknown): ResourceResult[] {
+export function runRule(rule: Rule, file: string, options?: unknown, companions: Rule[] = []): ResourceResult[] {
   const resources = loadResources(readFileSync(file, 'utf8'), file);
-  const ruleSet = buildRuleSet('test', [rule], () => ({ action: 'deny', options }));
+  const ruleSet = buildRuleSet('test', [rule, ...companions], (r) => ({ action: 'deny', options: r === rule ? options : undefined }));
   const evaluate = createEvaluator(ruleSet, { resolveTaskDefinition: indexTaskDefinitions(resources) });
   return resources.filter((r) => rule.appliesTo.includes(r.kind)).map(evaluate);
 }
@@ -99,16 +101,16 @@ export function testRule(rule: Rule, spec: RuleSpec): void {
     });
 
     for (const file of passFiles) {
-      it(`passes pass/${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, 'pass', file)), 'pass'));
+      it(`passes pass/${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, 'pass', file), undefined, spec.with), 'pass'));
     }
     for (const [file, expected] of Object.entries(spec.fail)) {
-      it(`fails ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file)), expected));
+      it(`fails ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), undefined, spec.with), expected));
     }
     for (const [file, reason] of Object.entries(spec.skip ?? {})) {
-      it(`skips ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file)), { skip: reason }));
+      it(`skips ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), undefined, spec.with), { skip: reason }));
     }
     for (const c of spec.options ?? []) {
-      it(`with options: ${c.name}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, c.file), c.options), c.expect));
+      it(`with options: ${c.name}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, c.file), c.options, spec.with), c.expect));
     }
   });
 }

@@ -1,0 +1,20 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', '.serverless/**', '.esbuild/**', 'node_modules/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['bin/**', 'scripts/**', 'bench/**', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    // The core and the rules stay pure: no AWS SDK, file system, process or clock.
+    files: ['src/core/**/*.ts', 'src/rules/**/*.ts', 'src/input/**/*.ts', 'src/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process', '@middy/*', '**/cli/**'] }],
+      'no-restricted-globals': ['error', 'process'],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now' }],
+    },
+  },
+);

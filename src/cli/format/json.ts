@@ -1,0 +1,40 @@
+import type { CheckReport } from '../../app/check.js';
+import type { ResourceResult } from '../../core/types.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The JSON report. Field names are a public interface (other tools read them): add, never rename.
+ */
+export function toJsonReport(report: CheckReport): object {
+  return {
+    version: 1,
+    tool: { name: 'ecs-admission', version: VERSION },
+    ruleSet: report.ruleSet,
+    results: report.results.map(resultToJson),
+    errors: report.errors,
+    summary: report.summary,
+  };
+}
+
+export function resultToJson(result: ResourceResult): object {
+  const { resource } = result;
+  const { origin } = resource;
+  return {
+    source: {
+      file: origin.source,
+      name: resource.name,
+      ...(origin.logicalId ? { logicalId: origin.logicalId } : {}),
+      ...(origin.documentIndex !== undefined ? { document: origin.documentIndex + 1 } : {}),
+    },
+    kind: resource.kind,
+    name: resource.name,
+    ...(resource.taskDefinitionRef ? { taskDefinition: resource.taskDefinitionRef } : {}),
+    ...(resource.request ? { request: resource.request } : {}),
+    status: result.status,
+    findings: result.findings.map((f) => {
+      const at = origin.locate?.(f.path);
+      return { ...f, ...(at ? { line: at.line, column: at.column } : {}) };
+    }),
+    rules: result.rules.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason ? { reason: r.reason } : {}) })),
+  };
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { relative, sep } from 'node:path';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { CheckReport } from '../../app/check.js';
+import type { RuleSet } from '../../core/rule-set.js';
+import type { Severity } from '../../core/types.js';
+import { VERSION } from '../version.js';
+
+// GitHub code scanning ranks security alerts by this score (CVSS-like, 0.1 to 10).
+const SECURITY_SEVERITY: Record<Severity | 'inherit', string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', inherit: '8.0' };
+
+const uriOf = (source: string, cwd: string): string =>
+  source === '-' ? 'stdin' : relative(cwd, source).split(sep).join('/') || source;
+
+/** SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata, file and line of each finding. */
+export function toSarif(report: CheckReport, ruleSet: RuleSet, cwd: string): Log {
+  const rules: ReportingDescriptor[] = ruleSet.settings.map(({ rule, action, severity }) => ({
+    id: rule.id,
+    name: rule.id,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description },
+    help: {
+      text: `${rule.rationale}\n\nRemediation: ${rule.remediation}`,
+      markdown: `${rule.rationale}\n\n**Remediation:** ${rule.remediation}\n\n${rule.references.map((r) => `- ${r.url ? `[${r.title}](${r.url})` : r.title}`).join('\n')}`,
+    },
+    defaultConfiguration: { level: action === 'deny' ? 'error' : 'warning' },
+    properties: { tags: ['security', 'ecs'], 'security-severity': SECURITY_SEVERITY[severity], precision: 'high' },
+  }));
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+
+  const results: Result[] = report.results.flatMap(({ resource, findings }) =>
+    findings.map((f) => {
+      const at = resource.origin.locate?.(f.path);
+      const uri = uriOf(resource.origin.source, cwd);
+      return {
+        ruleId: f.ruleId,
+        ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
+        level: f.action === 'deny' ? 'error' : 'warning',
+        message: { text: `${resource.name}: ${f.message}` },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+              region: { startLine: at?.line ?? 1, startColumn: at?.column ?? 1 },
+            },
+            logicalLocations: [{ name: resource.name, fullyQualifiedName: `${resource.name}.${f.path}`, kind: 'resource' }],
+          },
+        ],
+        partialFingerprints: {
+          'ecsAdmissionFinding/v1': createHash('sha256').update(`${f.ruleId}|${uri}|${resource.name}|${f.path}`).digest('hex'),
+        },
+        properties: { severity: f.severity, action: f.action, path: f.path, ...(f.container ? { container: f.container } : {}) },
+      } satisfies Result;
+    }),
+  );
+
+  return {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: { driver: { name: 'ecs-admission', version: VERSION, semanticVersion: VERSION, rules } },
+        results,
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            toolExecutionNotifications: report.errors.map((e) => ({
+              level: 'error',
+              message: { text: e.message },
+              locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(e.source, cwd) }, ...(e.line ? { region: { startLine: e.line } } : {}) } }],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+}

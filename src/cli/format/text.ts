@@ -1,0 +1,67 @@
+import { createColors } from 'picocolors';
+import type { CheckReport } from '../../app/check.js';
+import { SEVERITIES, type ResourceKind, type Severity } from '../../core/types.js';
+
+const KIND_LABEL: Record<ResourceKind, string> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
+
+export interface TextOptions {
+  color: boolean;
+  /** Also list passing resources and the rules that were skipped, with their reasons. */
+  verbose: boolean;
+}
+
+/** Per resource, findings grouped by severity (worst first), then one summary line. */
+export function toText(report: CheckReport, options: TextOptions): string {
+  const c = createColors(options.color);
+  const severityColor: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.red(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+  };
+  const lines: string[] = [];
+
+  for (const problem of report.errors) {
+    lines.push(`${c.red(c.bold('error'))} ${problem.source}${problem.line !== undefined ? `:${problem.line}` : ''}: ${problem.message}`, '');
+  }
+
+  for (const result of report.results) {
+    const { resource } = result;
+    const show = result.status === 'fail' || result.status === 'error' || options.verbose;
+    if (!show) continue;
+    const status = { fail: c.red('FAIL'), error: c.magenta('ERROR'), pass: c.green('PASS'), skip: c.dim('SKIP') }[result.status];
+    lines.push(`${c.bold(resource.origin.source)} ${c.dim('›')} ${c.bold(resource.name)} ${c.dim(`(${KIND_LABEL[resource.kind]})`)}  ${status}`);
+    for (const severity of SEVERITIES) {
+      const findings = result.findings.filter((f) => f.severity === severity);
+      if (findings.length === 0) continue;
+      lines.push(`  ${severityColor[severity](severity)}`);
+      for (const f of findings) {
+        const at = resource.origin.locate?.(f.path);
+        const where = at ? `${f.path} ${c.dim(`(line ${at.line})`)}` : f.path;
+        const action = f.action === 'deny' ? c.red('deny') : c.yellow('flag');
+        lines.push(`    ${action}  ${f.message}`);
+        lines.push(`          ${c.dim(f.ruleId)}  ${where}`);
+      }
+    }
+    for (const r of result.rules) {
+      if (r.status === 'error') lines.push(`  ${c.magenta('error')}  ${r.ruleId}: ${r.reason ?? ''}`);
+      else if (r.status === 'skip' && options.verbose) lines.push(`  ${c.dim(`skip   ${r.ruleId}: ${r.reason ?? ''}`)}`);
+    }
+    lines.push('');
+  }
+
+  const s = report.summary;
+  const counts = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0).map((sev) => severityColor[sev](`${s.bySeverity[sev]} ${sev}`));
+  const parts = [
+    `${s.resources} resource${s.resources === 1 ? '' : 's'} checked (${report.ruleSet})`,
+    `${s.failed} failed`,
+    `${s.passed} passed`,
+    ...(s.skipped ? [`${s.skipped} not applicable`] : []),
+    ...(s.errored ? [c.magenta(`${s.errored} with rule errors`)] : []),
+    s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${counts.join(', ')})`,
+    ...(s.denied ? [c.red(`${s.denied} deny`)] : []),
+    ...(s.inputErrors ? [c.red(`${s.inputErrors} unreadable input${s.inputErrors === 1 ? '' : 's'}`)] : []),
+  ];
+  lines.push(parts.join(' · '));
+  return lines.join('\n') + '\n';
+}

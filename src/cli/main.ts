@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { CHECK_USAGE, runCheck } from './commands/check.js';
+import { RULES_USAGE, runRules } from './commands/rules.js';
+import { UsageError, type Io } from './io.js';
+import { VERSION } from './version.js';
+
+const USAGE = `ecs-admission ${VERSION} — admission control for Amazon ECS
+
+Usage: ecs-admission <command> [options]
+
+Commands:
+  check <file|dir|->...   evaluate task definitions, services, task sets, tasks, CloudTrail
+                          events and CloudFormation templates offline
+  rules [id]              list the built-in rules, or explain one
+
+Run \`ecs-admission <command> --help\` for the options of a command.`;
+
+const COMMANDS = {
+  check: { usage: CHECK_USAGE, run: runCheck },
+  rules: { usage: RULES_USAGE, run: runRules },
+} as const;
+
+const OPTIONS = {
+  preset: { type: 'string' },
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  verbose: { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+export const processIo = (): Io => ({
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: process.stdout.isTTY === true,
+  env: process.env,
+  cwd: process.cwd(),
+});
+
+/** Runs the CLI; returns the exit status. Never throws: every failure is a message and status 2. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name as keyof typeof COMMANDS] as (typeof COMMANDS)[keyof typeof COMMANDS] | undefined;
+  if (!command) {
+    io.stderr(`ecs-admission: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: [...rest], options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.help) {
+      io.stdout(`${command.usage}\n`);
+      return 0;
+    }
+    if (values['no-color']) values.color = false;
+    return await Promise.resolve(command.run({ positionals, values }, io));
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`ecs-admission ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    // Anything else is a bug: say so plainly, without a stack trace unless asked for.
+    io.stderr(`ecs-admission ${name}: internal error: ${(error as Error).message}\n${io.env.ECS_ADMISSION_DEBUG ? `${(error as Error).stack}\n` : 'Set ECS_ADMISSION_DEBUG=1 for details.\n'}`);
+    return 2;
+  }
+}

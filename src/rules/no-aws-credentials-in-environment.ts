@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { memoByOptions } from './_lib/memo.js';
+import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { collectUnknowns } from './_lib/unknowns.js';
+
+const DEFAULT_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ECS_ENGINE_AUTH_DATA'];
+
+/** An AWS access key id anywhere in the value (alone, or inside a connection string or config blob). */
+const ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIPA)[A-Z0-9]{16}(?![A-Z0-9])/;
+
+const options = z
+  .object({
+    /** Variable names that carry AWS credentials; compared exactly, as the AWS SDKs read them. */
+    names: z.array(z.string().min(1)).default(DEFAULT_NAMES),
+  })
+  .strict();
+type Options = z.infer<typeof options>;
+
+const nameSet = memoByOptions((o: Options) => new Set(o.names));
+
+export default defineRule({
+  id: 'no-aws-credentials-in-environment',
+  title: 'Disallow AWS credentials in container environment variables',
+  description:
+    'Fails when a container, sidecars included, has an `environment` variable named like an AWS credential (option `names`: `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `ECS_ENGINE_AUTH_DATA` by default), or one whose value looks like an AWS access key id. Findings name the variable, never its value.',
+  rationale:
+    'Plain-text environment variables are readable by anyone who can describe the task definition, and they end up in CloudTrail, CI logs and infrastructure code. Long-lived keys placed there bypass the short-lived credentials of the task role and are rarely rotated.',
+  remediation:
+    'Remove the variable from `containerDefinitions[].environment`: grant the permissions to the task role (`taskRoleArn`) instead, or, for credentials that must be passed, store them in AWS Secrets Manager or SSM Parameter Store and reference them under `containerDefinitions[].secrets`. Rotate any key that was exposed.',
+  severity: 'critical',
+  recommended: 'deny',
+  references: [
+    { title: 'AWS Security Hub ECS.8', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-8' },
+    { title: 'AWS Config ecs-no-environment-secrets', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-no-environment-secrets.html' },
+    { title: 'Trivy AWS-0036' },
+  ],
+  appliesTo: ['taskDefinition'],
+  options,
+  check(td, { options, report }) {
+    const names = nameSet(options);
+    collectUnknowns((attempt) => {
+      forEachContainer(td, (container, path, containerName) =>
+        attempt(() => {
+          const environment = container.environment ?? [];
+          for (let i = 0; i < environment.length; i++) {
+            attempt(() => {
+              const entry = environment[i];
+              if (!entry) return;
+              const at = `${path}.environment[${i}]`;
+              const name = entry.name;
+              const variable = name ? `"${name}"` : at;
+              if (name !== undefined && names.has(name)) {
+                report({
+                  path: `${at}.name`,
+                  container: containerName,
+                  message: `${containerLabel(containerName, path)} sets AWS credential variable ${variable} in its environment.`,
+                });
+                return;
+              }
+              // Read only now: a listed name fails whatever its value, even one unknown offline (`!Ref`).
+              const value = entry.value;
+              if (typeof value === 'string' && ACCESS_KEY_ID.test(value)) {
+                report({
+                  path: `${at}.value`,
+                  container: containerName,
+                  message: `${containerLabel(containerName, path)} has environment variable ${variable} whose value looks like an AWS access key id.`,
+                });
+              }
+            });
+          }
+        }),
+      );
+    });
+  },
+});

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+
+const KIND_LABEL = { service: 'Service', task: 'Task' } as const;
+
+export default defineRule({
+  id: 'no-execute-command',
+  title: 'Disallow ECS Exec',
+  description:
+    'Fails when a service or a task (RunTask, StartTask) sets `enableExecuteCommand: true`. Task sets have no such setting: they follow their service.',
+  rationale:
+    'ECS Exec opens an interactive shell in running containers to anyone allowed `ecs:ExecuteCommand`: commands run there bypass the deployment pipeline and can read the task role credentials and the secrets in the environment of the container.',
+  remediation:
+    'Set `enableExecuteCommand` to `false` (or remove it); enable it only temporarily for debugging, with `ecs:ExecuteCommand` restricted by IAM and session logging configured on the cluster.',
+  severity: 'medium',
+  recommended: 'flag',
+  references: [
+    { title: 'IAM condition key ecs:enable-execute-command' },
+    { title: 'Amazon ECS Developer Guide: monitor Amazon ECS containers with ECS Exec' },
+  ],
+  appliesTo: ['service', 'task'],
+  options: z.object({}).strict(),
+  check(workload, { report }, resource) {
+    if (workload.enableExecuteCommand === true) {
+      report({ path: 'enableExecuteCommand', message: `${KIND_LABEL[resource.kind]} enables ECS Exec into its containers.` });
+    }
+  },
+});

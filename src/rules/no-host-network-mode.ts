@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'no-host-network-mode',
+  title: 'Disallow the host network mode',
+  description: 'Fails when the task definition sets `networkMode` to `host`.',
+  rationale:
+    'With the host network mode the containers share the container instance\'s network stack: they can bind any host port, reach services listening on the instance\'s loopback interface (the ECS agent introspection API among them) and bypass the isolation that task security groups give in awsvpc mode.',
+  remediation: 'Set `networkMode` to `awsvpc` (or `bridge` when the task runs on EC2 and needs dynamic port mapping).',
+  severity: 'high',
+  recommended: 'deny',
+  references: [
+    { title: 'AWS Security Hub ECS.17', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-17' },
+    {
+      title: 'AWS Config ecs-task-definition-network-mode-not-host',
+      url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-network-mode-not-host.html',
+    },
+  ],
+  appliesTo: ['taskDefinition'],
+  options: z.object({}).strict(),
+  check(td, { report }) {
+    if (td.networkMode === 'host') report({ path: 'networkMode', message: 'Task definition uses network mode "host".' });
+  },
+});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'no-host-pid-mode',
+  title: 'Disallow sharing the host\'s process namespace',
+  description: 'Fails when the task definition sets the task-level `pidMode` to `host`.',
+  rationale:
+    'With the host PID namespace the containers see every process on the container instance, other tasks and the ECS agent included; with enough privilege they can signal or trace those processes and read their environment and memory.',
+  remediation: 'Remove `pidMode`, or set it to `task` when the containers of the task need to see one another\'s processes.',
+  severity: 'high',
+  recommended: 'deny',
+  references: [
+    { title: 'AWS Security Hub ECS.3', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-3' },
+    { title: 'AWS Config ecs-task-definition-pid-mode-check', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-pid-mode-check.html' },
+  ],
+  appliesTo: ['taskDefinition'],
+  options: z.object({}).strict(),
+  check(td, { report }) {
+    if (td.pidMode === 'host') report({ path: 'pidMode', message: 'Task definition uses PID mode "host".' });
+  },
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+
+const KIND_LABEL = { service: 'Service', taskSet: 'Task set', task: 'Task' } as const;
+
+export default defineRule({
+  id: 'no-public-ip',
+  title: 'Disallow public IP addresses on tasks',
+  description: 'Fails when a service, task set or task sets `networkConfiguration.awsvpcConfiguration.assignPublicIp` to `ENABLED`.',
+  rationale:
+    'A task with a public IP address is reachable from the internet, guarded only by its security groups, and egresses without the controls of a NAT gateway or proxy. Tasks in private subnets behind a load balancer expose only what the load balancer forwards.',
+  remediation:
+    'Set `networkConfiguration.awsvpcConfiguration.assignPublicIp` to `DISABLED`, run the tasks in private subnets, and reach the internet through a NAT gateway or VPC endpoints.',
+  severity: 'high',
+  recommended: 'deny',
+  references: [
+    { title: 'AWS Security Hub ECS.2 (services)', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-2' },
+    { title: 'AWS Security Hub ECS.16 (task sets)', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-16' },
+    { title: 'Checkov CKV_AWS_333' },
+  ],
+  appliesTo: ['service', 'taskSet', 'task'],
+  options: z.object({}).strict(),
+  check(workload, { report }, resource) {
+    if (workload.networkConfiguration?.awsvpcConfiguration?.assignPublicIp === 'ENABLED') {
+      report({
+        path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp',
+        message: `${KIND_LABEL[resource.kind]} assigns public IP addresses to its tasks.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';
+import { memoByOptions } from './_lib/memo.js';
+import { collectUnknowns, someMayHold } from './_lib/unknowns.js';
+
+const DEFAULT_PATHS = [
+  '/', '/var/run/docker.sock', '/run/docker.sock', '/run/containerd', '/var/run/containerd', '/proc', '/sys', '/dev',
+  '/etc', '/root', '/boot', '/var/lib/ecs', '/var/lib/docker',
+];
+
+const options = z
+  .object({
+    /** Host paths that no volume may mount, nor anything under them (`/` matches only itself). */
+    paths: z.array(z.string().min(1)).default(DEFAULT_PATHS),
+  })
+  .strict();
+type Options = z.infer<typeof options>;
+
+const sensitivePaths = memoByOptions((o: Options) => o.paths.map(normalizeHostPath));
+
+export default defineRule({
+  id: 'no-sensitive-host-path-volumes',
+  title: 'Disallow host path volumes on sensitive host paths',
+  description:
+    'Fails for every volume whose `host.sourcePath` is in or under one of the option `paths` (by default the container runtime sockets and state, `/proc`, `/sys`, `/dev`, `/etc`, `/root`, `/boot`, the ECS agent state, and `/` itself, which matches only exactly). Paths are compared after resolving `.`, `..` and trailing slashes.',
+  rationale:
+    'A container that mounts the Docker or containerd socket controls every container on the instance, and one that mounts the host configuration, kernel interfaces, devices or the ECS agent state can read credentials of other tasks or take over the instance. A single such volume turns a compromise of the container into a compromise of the host.',
+  remediation:
+    'Remove the volume from `volumes[]` (and its `mountPoints[]`), or point `host.sourcePath` at a dedicated directory outside these paths; use an EFS or Docker-managed volume for shared data, and a logging or monitoring agent that does not need the runtime socket.',
+  severity: 'high',
+  recommended: 'deny',
+  references: [
+    { title: 'Kubernetes Pod Security Standards (baseline): HostPath Volumes', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
+    { title: 'Gatekeeper library host-filesystem' },
+    { title: 'Amazon ECS API Reference: HostVolumeProperties' },
+  ],
+  appliesTo: ['taskDefinition'],
+  options,
+  notApplicable: (td) => (someMayHold(td.volumes, (v) => v.host?.sourcePath) ? undefined : 'no host path volumes'),
+  check(td, { options, report }) {
+    const sensitive = sensitivePaths(options);
+    const volumes = td.volumes ?? [];
+    collectUnknowns((attempt) => {
+      for (let i = 0; i < volumes.length; i++) {
+        attempt(() => {
+          const volume = volumes[i];
+          const sourcePath = volume?.host?.sourcePath;
+          if (!volume || !sourcePath) return;
+          const normalized = normalizeHostPath(sourcePath);
+          // The most specific match: the path itself, else its deepest listed ancestor.
+          let match: string | undefined;
+          for (const candidate of sensitive) {
+            if (isInOrUnder(normalized, candidate) && (match === undefined || candidate.length > match.length)) match = candidate;
+          }
+          if (match === undefined) return;
+          const path = `volumes[${i}]`;
+          const label = volumeLabel(volume.name, path);
+          let message: string;
+          if (normalized !== match) message = `${label} mounts host path "${sourcePath}", which is under sensitive path "${match}".`;
+          else if (sourcePath !== match) message = `${label} mounts host path "${sourcePath}", which is sensitive path "${match}".`;
+          else message = `${label} mounts sensitive host path "${sourcePath}".`;
+          report({ path: `${path}.host.sourcePath`, message });
+        });
+      }
+    });
+  },
+});

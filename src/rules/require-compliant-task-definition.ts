@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { worstSeverity } from '../core/types.js';
+import { CannotDecideError } from '../core/unknown.js';
+
+const KIND_LABEL = { service: 'Service', taskSet: 'Task set', task: 'Task' } as const;
+
+export default defineRule({
+  id: 'require-compliant-task-definition',
+  title: 'Require a compliant task definition',
+  description:
+    'Fails when a service, task set or task runs a task definition that has a finding from a rule whose action is `deny`. The finding inherits the worst severity of those findings.',
+  rationale:
+    'Deregistering a violating revision does not stop services and tasks that already use it, nor revisions registered before ecs-admission was deployed. Checking the task definition at every CreateService, UpdateService, CreateTaskSet, RunTask and StartTask closes the window between registration and deregistration.',
+  remediation:
+    'Fix the task definition findings listed in the message, register a new revision, and point the service, task set or task at it.',
+  severity: 'inherit',
+  recommended: 'deny',
+  references: [{ title: 'Cloud Custodian ecs-service task-definition filter' }],
+  appliesTo: ['service', 'taskSet', 'task'],
+  options: z.object({}).strict(),
+  notApplicable(workload, resource) {
+    // Reading `taskDefinition` throws for an unknown CloudFormation value: the evaluator then skips, naming it.
+    if (!resource.taskDefinitionRef && workload.taskDefinition === undefined) return 'names no task definition';
+    return undefined;
+  },
+  check(_workload, { report, taskDefinition }, resource) {
+    if (!taskDefinition) return;
+    if (taskDefinition.status === 'missing') throw new CannotDecideError(taskDefinition.reason);
+    const denied = taskDefinition.result.findings.filter((f) => f.action === 'deny');
+    if (denied.length === 0) return;
+    const rules = [...new Set(denied.map((f) => f.ruleId))];
+    report({
+      path: 'taskDefinition',
+      severity: worstSeverity(denied.map((f) => f.severity)),
+      message: `${KIND_LABEL[resource.kind]} runs task definition ${taskDefinition.result.resource.name}, which breaks ${rules.join(', ')}.`,
+    });
+  },
+});
+

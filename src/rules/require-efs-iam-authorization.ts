@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { collectUnknowns, someMayHold } from './_lib/unknowns.js';
+
+const volumeLabel = (name: string | undefined, path: string): string => (name ? `Volume "${name}"` : `Volume ${path}`);
+
+export default defineRule({
+  id: 'require-efs-iam-authorization',
+  title: 'Require IAM authorization for EFS volumes',
+  description:
+    'Fails for every EFS volume whose `efsVolumeConfiguration.authorizationConfig.iam` is not `ENABLED`; absent means `DISABLED`.',
+  rationale:
+    'Without IAM authorization the file system is mounted as an anonymous NFS client: any task that reaches the mount target gets the access that the file system policy grants to everyone, and the task role cannot be used to scope or audit who mounts what.',
+  remediation:
+    'Set `volumes[].efsVolumeConfiguration.authorizationConfig.iam` to `ENABLED` (which requires `transitEncryption: ENABLED` and a `taskRoleArn`), grant the task role `elasticfilesystem:ClientMount` (and `ClientWrite` if needed) on the file system, and restrict the file system policy to those roles.',
+  severity: 'low',
+  recommended: 'flag',
+  references: [
+    {
+      title: 'Amazon ECS API Reference: EFSAuthorizationConfig',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSAuthorizationConfig.html',
+    },
+    { title: 'Amazon ECS Developer Guide: Use Amazon EFS volumes with Amazon ECS', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html' },
+    { title: 'Amazon EFS User Guide: Using IAM to control file system data access' },
+  ],
+  appliesTo: ['taskDefinition'],
+  options: z.object({}).strict(),
+  notApplicable: (td) => (someMayHold(td.volumes, (v) => v.efsVolumeConfiguration) ? undefined : 'no EFS volumes'),
+  check(td, { report }) {
+    const volumes = td.volumes ?? [];
+    collectUnknowns((attempt) => {
+      for (let i = 0; i < volumes.length; i++) {
+        attempt(() => {
+          const volume = volumes[i];
+          const efs = volume?.efsVolumeConfiguration;
+          if (!volume || !efs) return;
+          const value = efs.authorizationConfig?.iam;
+          if (value === 'ENABLED') return;
+          const path = `volumes[${i}]`;
+          const label = volumeLabel(volume.name, path);
+          report({
+            path: `${path}.efsVolumeConfiguration.authorizationConfig.iam`,
+            message:
+              value === undefined
+                ? `${label} leaves EFS "authorizationConfig.iam" unset instead of "ENABLED".`
+                : `${label} sets EFS "authorizationConfig.iam" to "${value}" instead of "ENABLED".`,
+          });
+        });
+      }
+    });
+  },
+});

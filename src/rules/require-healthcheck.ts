@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { collectUnknowns } from './_lib/unknowns.js';
+import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+
+export default defineRule({
+  id: 'require-healthcheck',
+  title: 'Require a health check on essential containers',
+  description:
+    'Fails when an essential container (`essential` absent or `true`), sidecars included, has no `healthCheck`, or one whose `command` is empty or `NONE` (which turns the image health check off).',
+  rationale:
+    'Without a container health check, ECS only knows whether the process is running: a hung or broken essential container keeps its task, and the deployment that introduced it, marked healthy and receiving traffic.',
+  remediation:
+    'Add `healthCheck` to every essential container, with a `command` such as `["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"]` and suitable `interval`, `timeout`, `retries` and `startPeriod`.',
+  severity: 'low',
+  recommended: 'off',
+  references: [
+    { title: 'KICS: ECS task definition container without health check' },
+    { title: 'Amazon ECS Developer Guide: determine Amazon ECS task health using container health checks' },
+  ],
+  appliesTo: ['taskDefinition'],
+  options: z.object({}).strict(),
+  check(td, { report }) {
+    collectUnknowns((attempt) =>
+      forEachContainer(td, (container, path, name) =>
+        attempt(() => {
+          if (container.essential === false) return;
+          const healthCheck = container.healthCheck;
+          if (!healthCheck) {
+            report({ path: `${path}.healthCheck`, container: name, message: `${containerLabel(name, path)} is essential but has no health check.` });
+            return;
+          }
+          const command = healthCheck.command;
+          if (!command || command.length === 0) {
+            report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check has no command.` });
+          } else if (command[0]?.toUpperCase() === 'NONE') {
+            report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check command is "NONE", which turns health checking off.` });
+          }
+        }),
+      ),
+    );
+  },
+});

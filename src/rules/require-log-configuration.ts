@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { collectUnknowns } from './_lib/unknowns.js';
+
+export default defineRule({
+  id: 'require-log-configuration',
+  title: 'Require a log configuration for every container',
+  description: 'Fails when a container, sidecars included, has no `logConfiguration.logDriver`.',
+  rationale:
+    'Without a log driver the container writes only to the Docker daemon default on the instance (on Fargate, nowhere that outlives the task), so its output is lost for incident response, auditing and debugging once the task stops.',
+  remediation:
+    'Set `logConfiguration.logDriver` on every container, for example `awslogs` with the `awslogs-group`, `awslogs-region` and `awslogs-stream-prefix` options, or `awsfirelens` to route through a FireLens log router.',
+  severity: 'medium',
+  recommended: 'flag',
+  references: [
+    { title: 'AWS Security Hub ECS.9', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-9' },
+    {
+      title: 'AWS Config ecs-task-definition-log-configuration',
+      url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-log-configuration.html',
+    },
+  ],
+  appliesTo: ['taskDefinition'],
+  options: z.object({}).strict(),
+  check(td, { report }) {
+    collectUnknowns((attempt) => {
+      forEachContainer(td, (container, path, name) =>
+        attempt(() => {
+          const logConfiguration = container.logConfiguration;
+          if (!logConfiguration) {
+            report({ path: `${path}.logConfiguration`, container: name, message: `${containerLabel(name, path)} has no log configuration.` });
+          } else if (!logConfiguration.logDriver) {
+            report({
+              path: `${path}.logConfiguration.logDriver`,
+              container: name,
+              message: `${containerLabel(name, path)} has a log configuration without a log driver.`,
+            });
+          }
+        }),
+      );
+    });
+  },
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineRule } from '../core/rule.js';
+import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
+
+export default defineRule({
+  id: 'require-non-admin-windows-user',
+  title: 'Require a non-administrator user in Windows containers',
+  description: 'Fails when a Windows container, sidecars included, sets no `user` or sets `ContainerAdministrator` (any case).',
+  rationale:
+    'ContainerAdministrator is the administrator account of the container: code running as it can change the container\'s system configuration and has the most to gain from any isolation flaw. Many Windows base images run as ContainerAdministrator when no user is set.',
+  remediation:
+    'Set `user` in every container definition to a non-administrator account, such as `ContainerUser` or a dedicated local account created in the image.',
+  severity: 'medium',
+  recommended: 'flag',
+  references: [
+    { title: 'AWS Security Hub ECS.21', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-21' },
+    {
+      title: 'AWS Config ecs-task-definition-windows-user-non-admin',
+      url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-windows-user-non-admin.html',
+    },
+  ],
+  appliesTo: ['taskDefinition'],
+  options: z.object({}).strict(),
+  notApplicable: (td) => (isWindows(td) ? undefined : 'not a Windows task definition'),
+  check(td, { report }) {
+    forEachContainer(td, (container, path, name) => {
+      const user = container.user;
+      const trimmed = typeof user === 'string' ? user.trim() : '';
+      if (trimmed === '') {
+        const how = user === undefined ? 'sets no user' : 'sets an empty user';
+        report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} ${how}, so it runs as the image's default user, often ContainerAdministrator.` });
+      } else if (trimmed.toLowerCase() === 'containeradministrator') {
+        report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} runs as user "${user}", the container administrator.` });
+      }
+    });
+  },
+});
