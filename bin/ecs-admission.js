@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The compiled CLI lives in dist/ (built by `npm ci` through the `prepare` script, or `npm run build`).
-import { main } from '../dist/cli/main.js';
+// The CLI is bundled into dist/ by `npm run build` (run by `npm ci` through the `prepare` script).
+import { main } from '../dist/cli.mjs';
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,8 +1,8 @@
 // Regenerates the parts of the docs computed from code: the README's rule table.
 // Run with `npm run generate` (builds first); test/docs.test.ts fails when the README is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withRulesTable } from '../dist/docs/rules-table.js';
-import { builtinRules } from '../dist/rules/index.js';
+import { builtinRules, withRulesTable } from '../dist/index.mjs';
+
 
 const path = new URL('../README.md', import.meta.url);
 const before = readFileSync(path, 'utf8');

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type ScalarTag, type CollectionTag } from 'yaml';
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { InputError } from './errors.js';
 import { canonicalKey } from './keys.js';
 
@@ -23,8 +24,70 @@ const CFN_TAGS: (ScalarTag | CollectionTag)[] = INTRINSICS.flatMap((name) => [
   { tag: `!${name}`, collection: 'map', resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()) } as unknown as CollectionTag,
 ]);
 
-/** Parses JSON or YAML (JSON is YAML); multi-document YAML gives several documents. */
+/**
+ * Parses JSON or YAML; multi-document YAML gives several documents. JSON takes the fast path
+ * (`JSON.parse`), and its positions are computed only when a finding asks for a line.
+ */
 export function parseDocuments(text: string, source: string): ParsedDocument[] {
+  const first = /\S/.exec(text)?.[0];
+  if (first === '{' || first === '[') {
+    try {
+      return [parseJson(text)];
+    } catch {
+      // Not strict JSON (comments, a syntax error): YAML reads the rest and names the line of an error.
+    }
+  }
+  return parseYaml(text, source);
+}
+
+function parseJson(text: string): ParsedDocument {
+  const value = JSON.parse(text) as unknown;
+  let tree: JsonNode | undefined;
+  let lines: number[] | undefined;
+  const locate = (path: readonly (string | number)[]) => {
+    tree ??= parseTree(text);
+    lines ??= lineStarts(text);
+    let node = tree;
+    let found = node;
+    for (const segment of path) {
+      node = jsonChild(node, segment);
+      if (!node) break;
+      found = node;
+    }
+    return found ? position(lines, found.offset) : undefined;
+  };
+  return { value, index: 0, locate };
+}
+
+function jsonChild(node: JsonNode | undefined, segment: string | number): JsonNode | undefined {
+  if (node?.type === 'array' && typeof segment === 'number') return node.children?.[segment];
+  if (node?.type !== 'object') return undefined;
+  for (const property of node.children ?? []) {
+    const [key, value] = property.children ?? [];
+    const name = key?.value as string | undefined;
+    if (name !== undefined && (name === segment || canonicalKey(name) === segment)) return value ?? key;
+  }
+  return undefined;
+}
+
+const lineStarts = (text: string): number[] => {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+};
+
+function position(starts: number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: offset - starts[low]! + 1 };
+}
+
+function parseYaml(text: string, source: string): ParsedDocument[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { customTags: CFN_TAGS, lineCounter, uniqueKeys: false, schema: 'core' });
   if (!Array.isArray(docs)) return []; // an empty stream
@@ -36,7 +99,7 @@ export function parseDocuments(text: string, source: string): ParsedDocument[] {
         throw new InputError(source, `not valid JSON or YAML: ${error.message.split('\n')[0]}`, line);
       }
       const locate = (path: readonly (string | number)[]) => {
-        let node: Node | null | undefined = doc.contents;
+        let node: Node | null | undefined = doc.contents as Node | null;
         let found = node;
         for (const segment of path) {
           node = child(node, segment);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
 import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';
 import { memoByOptions } from './_lib/memo.js';
-import { collectUnknowns, someMayHold } from './_lib/unknowns.js';
+import { collectUnknowns } from './_lib/unknowns.js';
 
 const options = z
   .object({
@@ -31,7 +31,6 @@ export default defineRule({
   ],
   appliesTo: ['taskDefinition'],
   options,
-  notApplicable: (td) => (someMayHold(td.volumes, (v) => v.host?.sourcePath) ? undefined : 'no host path volumes'),
   check(td, { options, report }) {
     const allowedPaths = allowed(options);
     const volumes = td.volumes ?? [];

@@ -75,8 +75,10 @@ export default defineRule({
   options,
   notApplicable: (workload) => (isFargate(workload) ? undefined : 'not a FARGATE workload'),
   check(workload, ctx, resource) {
-    const pinned = workload.platformVersion?.trim();
-    if (!pinned || pinned.toUpperCase() === 'LATEST') return;
+    // String(): a YAML template may give `PlatformVersion: 1.4` as a number.
+    const raw: unknown = workload.platformVersion;
+    const pinned = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+    if (pinned === '' || pinned.toUpperCase() === 'LATEST') return;
     if (!VERSION.test(pinned)) throw new CannotDecideError(`platformVersion "${pinned}" is not a version number`);
     const { minimum } = ctx.options;
     const family = familyOf(workload, ctx);

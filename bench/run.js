@@ -1,0 +1,127 @@
+// Benchmarks (npm run bench builds first). Figures, not pass/fail: the targets are in the README.
+//  1. evaluation throughput of a realistic task definition with the `recommended` preset, for 1, 10
+//     and 50 containers (cost per container shows whether it grows linearly);
+//  2. `ecs-admission check` on one file: whole-process wall time (median of 15 runs);
+//  3. `ecs-admission check` on 1,000 files: files per second (median of 3 runs).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { builtinRules, createEvaluator, presetRuleSet } from '../dist/index.mjs';
+
+const bin = new URL('../bin/ecs-admission.js', import.meta.url).pathname;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A container as teams write them: image from ECR, env, ports, logs, health check, limits. */
+function container(i) {
+  return {
+    name: i === 0 ? 'app' : `sidecar-${i}`,
+    image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/service-${i}:1.${i}.0`,
+    cpu: 128,
+    memory: 256,
+    essential: i === 0,
+    user: '1000:1000',
+    readonlyRootFilesystem: i % 2 === 0,
+    portMappings: [{ containerPort: 8080 + i, protocol: 'tcp' }],
+    environment: [
+      { name: 'PORT', value: String(8080 + i) },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'FEATURE_FLAGS', value: 'checkout,search,recommendations' },
+      { name: 'UPSTREAM_URL', value: `https://upstream-${i}.internal.example.com/api/v2` },
+      { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' },
+    ],
+    secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }],
+    healthCheck: { command: ['CMD-SHELL', `curl -f http://localhost:${8080 + i}/health || exit 1`], interval: 30 },
+    linuxParameters: { capabilities: { drop: ['ALL'] }, initProcessEnabled: true },
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/service', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': `c${i}`, mode: 'non-blocking' } },
+    dockerLabels: { team: 'payments', component: `c${i}` },
+  };
+}
+
+function taskDefinition(containers) {
+  return {
+    taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/service:42',
+    family: 'service',
+    revision: 42,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '4096',
+    memory: '8192',
+    taskRoleArn: 'arn:aws:iam::111122223333:role/service-task',
+    executionRoleArn: 'arn:aws:iam::111122223333:role/service-execution',
+    containerDefinitions: Array.from({ length: containers }, (_, i) => container(i)),
+    volumes: [{ name: 'tmp' }],
+    tags: [{ key: 'Owner', value: 'payments' }],
+  };
+}
+
+function evaluationThroughput(containers) {
+  const evaluate = createEvaluator(presetRuleSet('recommended', builtinRules));
+  const resource = { kind: 'taskDefinition', name: 'service:42', object: taskDefinition(containers), origin: { source: 'bench' } };
+  let findings = 0;
+  // A fresh resource wrapper each time: the evaluator caches per resource, and must not here.
+  const once = () => (findings += evaluate({ ...resource }).findings.length);
+  for (let i = 0; i < 20_000; i++) once(); // warm up
+  const runs = [];
+  for (let r = 0; r < 5; r++) {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < 400) {
+      for (let i = 0; i < 200; i++) once();
+      n += 200;
+    }
+    runs.push((n / (performance.now() - start)) * 1000);
+  }
+  return { containers, perSecond: median(runs), findingsPerEval: findings > 0 ? 'some' : 'none' };
+}
+
+function wallTime(args, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    try {
+      execFileSync(process.execPath, [bin, ...args], { stdio: 'pipe' });
+    } catch (error) {
+      if (error.status !== 1) throw error; // 1 = findings, expected
+    }
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const rules = presetRuleSet('recommended', builtinRules).settings.length;
+console.log(`ecs-admission benchmarks — Node ${process.version}, ${rules} rules on in the recommended preset\n`);
+
+console.log('1. evaluation, recommended preset, one core (in-process)');
+const sizes = [1, 10, 50].map(evaluationThroughput);
+for (const s of sizes) {
+  const usPerEval = 1e6 / s.perSecond;
+  console.log(`   ${String(s.containers).padStart(2)} containers: ${Math.round(s.perSecond).toLocaleString('en-US').padStart(9)} evaluations/s  (${usPerEval.toFixed(2)} µs each, ${(usPerEval / s.containers).toFixed(2)} µs per container)`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-bench-'));
+try {
+  const one = join(dir, 'one.json');
+  writeFileSync(one, JSON.stringify(taskDefinition(10), null, 2));
+  const baseline = median(Array.from({ length: 15 }, () => {
+    const start = performance.now();
+    execFileSync(process.execPath, ['-e', '0']);
+    return performance.now() - start;
+  }));
+  console.log('\n2. `ecs-admission check` on one 10-container file, whole process (median of 15)');
+  console.log(`   ${wallTime(['check', one], 15).toFixed(0)} ms   (bare \`node -e 0\`: ${baseline.toFixed(0)} ms)`);
+
+  const many = join(dir, 'many');
+  execFileSync('mkdir', [many]);
+  for (let i = 0; i < 1000; i++) {
+    const td = taskDefinition(1 + (i % 10));
+    td.family = `service-${i}`;
+    writeFileSync(join(many, `td-${String(i).padStart(4, '0')}.json`), JSON.stringify(td, null, 2));
+  }
+  const ms = wallTime(['check', many, '--format', 'json'], 3);
+  console.log('\n3. `ecs-admission check` on 1,000 files (1 to 10 containers each), whole process (median of 3)');
+  console.log(`   ${ms.toFixed(0)} ms   ${Math.round(1000 / (ms / 1000)).toLocaleString('en-US')} files/s`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,11 @@
+/** The library entry: the engine, the built-in rules and the loaders, for scripts and other tools. */
+export { createEvaluator } from './core/evaluate.js';
+export { presetRuleSet, PRESETS } from './core/presets.js';
+export { buildRuleSet } from './core/rule-set.js';
+export { defineRule } from './core/rule.js';
+export { indexTaskDefinitions } from './core/task-definition-index.js';
+export * from './core/types.js';
+export { loadResources } from './input/load.js';
+export { checkDocuments } from './app/check.js';
+export { builtinRules, ruleById } from './rules/index.js';
+export { withRulesTable, renderRulesTable } from './docs/rules-table.js';
