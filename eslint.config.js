@@ -7,7 +7,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
-  { files: ['bin/**', 'scripts/**', 'bench/**', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['bin/**', 'scripts/**', 'bench/**', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   {
     // The core and the rules stay pure: no AWS SDK, file system, process or clock.
     files: ['src/core/**/*.ts', 'src/rules/**/*.ts', 'src/input/**/*.ts', 'src/app/**/*.ts'],

@@ -1,4 +1,4 @@
-import type { Origin, RequestInfo, Resource, ResourceKind, ResourceObjects } from '../core/types.js';
+import type { Origin, RequestInfo, Resource, ResourceKind } from '../core/types.js';
 import { containsUnknown, guardUnknowns } from '../core/unknown.js';
 import { CFN_KINDS, isObject, isTemplate, referencedLogicalId, toApiShape } from './cloudformation.js';
 import { InputError } from './errors.js';
@@ -166,7 +166,7 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, log
   if (where.partial) object = guardUnknowns(value, '', where.partial);
   else if (containsUnknown(value)) object = guardUnknowns(value);
 
-  const resource: Resource<K> = { kind, name: name ?? resourceName(kind, value, logicalId), object: object as ResourceObjects[K], origin };
+  const resource: Resource<K> = { kind, name: name ?? resourceName(kind, value, logicalId), object: object, origin };
   const ref = kind === 'taskDefinition' ? undefined : str(value.taskDefinition) ?? str(value.taskDefinitionArn);
   if (ref) resource.taskDefinitionRef = ref;
   if (where.request) resource.request = where.request;

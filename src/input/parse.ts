@@ -99,7 +99,7 @@ function parseYaml(text: string, source: string): ParsedDocument[] {
         throw new InputError(source, `not valid JSON or YAML: ${error.message.split('\n')[0]}`, line);
       }
       const locate = (path: readonly (string | number)[]) => {
-        let node: Node | null | undefined = doc.contents as Node | null;
+        let node: Node | null | undefined = doc.contents;
         let found = node;
         for (const segment of path) {
           node = child(node, segment);

@@ -124,9 +124,13 @@ function highEntropyToken(value: string): boolean {
   return false;
 }
 
+/** One scan for what every format starts with; most values have none, and skip the six patterns. */
+const FORMAT_PREFIX = /-----BEGIN |gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_live_|AIza|eyJ/;
+
 /** What the value looks like, when it has a known secret format. */
 function secretFormat(value: string): string | undefined {
-  for (const [pattern, label] of FORMATS) if (pattern.test(value)) return label;
+  if (value.length < 15) return undefined; // shorter than the shortest format (a Slack token)
+  if (FORMAT_PREFIX.test(value)) for (const [pattern, label] of FORMATS) if (pattern.test(value)) return label;
   return highEntropyToken(value) ? 'a high-entropy secret' : undefined;
 }
 

@@ -23,7 +23,7 @@ export default defineRule({
   id: 'no-sensitive-host-path-volumes',
   title: 'Disallow host path volumes on sensitive host paths',
   description:
-    'Fails for every volume whose `host.sourcePath` is in or under one of the option `paths` (by default the container runtime sockets and state, `/proc`, `/sys`, `/dev`, `/etc`, `/root`, `/boot`, the ECS agent state, and `/` itself, which matches only exactly). Paths are compared after resolving `.`, `..` and trailing slashes.',
+    'Fails for every volume whose `host.sourcePath` is in or under one of the option `paths`, or contains one (mounting `/var/run` exposes `/var/run/docker.sock`) (by default the container runtime sockets and state, `/proc`, `/sys`, `/dev`, `/etc`, `/root`, `/boot`, the ECS agent state, and `/` itself, which matches only exactly). Paths are compared after resolving `.`, `..` and trailing slashes.',
   rationale:
     'A container that mounts the Docker or containerd socket controls every container on the instance, and one that mounts the host configuration, kernel interfaces, devices or the ECS agent state can read credentials of other tasks or take over the instance. A single such volume turns a compromise of the container into a compromise of the host.',
   remediation:
@@ -52,7 +52,17 @@ export default defineRule({
           for (const candidate of sensitive) {
             if (isInOrUnder(normalized, candidate) && (match === undefined || candidate.length > match.length)) match = candidate;
           }
-          if (match === undefined) return;
+          if (match === undefined) {
+            // A parent of a sensitive path exposes it too: mounting /var/run exposes /var/run/docker.sock.
+            const contained = sensitive.find((candidate) => candidate !== normalized && isInOrUnder(candidate, normalized));
+            if (contained !== undefined) {
+              report({
+                path: `volumes[${i}].host.sourcePath`,
+                message: `${volumeLabel(volume.name, `volumes[${i}]`)} mounts host path "${sourcePath}", which contains sensitive path "${contained}".`,
+              });
+            }
+            return;
+          }
           const path = `volumes[${i}]`;
           const label = volumeLabel(volume.name, path);
           let message: string;

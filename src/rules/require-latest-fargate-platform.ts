@@ -75,7 +75,7 @@ export default defineRule({
   options,
   notApplicable: (workload) => (isFargate(workload) ? undefined : 'not a FARGATE workload'),
   check(workload, ctx, resource) {
-    // String(): a YAML template may give `PlatformVersion: 1.4` as a number.
+    // A YAML template may give `PlatformVersion: 1.4` as a number.
     const raw: unknown = workload.platformVersion;
     const pinned = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
     if (pinned === '' || pinned.toUpperCase() === 'LATEST') return;

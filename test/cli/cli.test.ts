@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
@@ -122,22 +123,22 @@ describe('ecs-admission check --format sarif', () => {
   it('gives SARIF 2.1.0 with rule metadata, file, line and a fingerprint', async () => {
     const dir = tmp({ 'td.json': '{\n  "family": "agent",\n  "containerDefinitions": [\n    { "name": "agent", "image": "public.ecr.aws/x/agent:1.0", "privileged": true }\n  ]\n}\n' });
     const { stdout } = await run(['check', dir, '--format', 'sarif']);
-    const sarif = JSON.parse(stdout) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string; help: { text: string }; properties: Record<string, unknown> }[] } }; results: Record<string, any>[] }[] };
+    const sarif = JSON.parse(stdout) as Log;
     expect(sarif.version).toBe('2.1.0');
     const run0 = sarif.runs[0]!;
     expect(run0.tool.driver.name).toBe('ecs-admission');
-    const rule = run0.tool.driver.rules.find((r) => r.id === 'no-privileged-containers')!;
-    expect(rule.properties['security-severity']).toBe('9.5');
-    expect(rule.help.text).toContain('Remediation:');
-    const result = run0.results.find((r) => r.ruleId === 'no-privileged-containers')!;
+    const rule = run0.tool.driver.rules!.find((r) => r.id === 'no-privileged-containers')!;
+    expect(rule.properties!['security-severity']).toBe('9.5');
+    expect(rule.help!.text).toContain('Remediation:');
+    const result = run0.results!.find((r) => r.ruleId === 'no-privileged-containers')!;
     expect(result.level).toBe('error');
-    expect(run0.tool.driver.rules[result.ruleIndex as number]!.id).toBe('no-privileged-containers');
-    expect(result.locations[0].physicalLocation).toEqual({
-      artifactLocation: { uri: expect.stringMatching(/td\.json$/), uriBaseId: '%SRCROOT%' },
-      region: { startLine: 4, startColumn: 77 },
-    });
-    expect(result.locations[0].logicalLocations[0].fullyQualifiedName).toBe('agent.containerDefinitions[0].privileged');
-    expect(result.partialFingerprints['ecsAdmissionFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
+    expect(run0.tool.driver.rules![result.ruleIndex!]!.id).toBe('no-privileged-containers');
+    const { artifactLocation, region } = result.locations![0]!.physicalLocation!;
+    expect(artifactLocation!.uri).toMatch(/td\.json$/);
+    expect(artifactLocation!.uriBaseId).toBe('%SRCROOT%');
+    expect(region).toEqual({ startLine: 4, startColumn: 77 });
+    expect(result.locations![0]!.logicalLocations![0]!.fullyQualifiedName).toBe('agent.containerDefinitions[0].privileged');
+    expect(result.partialFingerprints!['ecsAdmissionFinding/v1']).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

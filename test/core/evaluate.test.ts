@@ -69,12 +69,12 @@ describe('createEvaluator', () => {
   });
 
   it('skips a rule that reads an unknown value, naming it, and keeps findings made before it', () => {
-    const unknownSecond = guardUnknowns({ containerDefinitions: [{ name: 'a', privileged: true }, { name: 'b', privileged: new UnknownValue('!Ref P') }] } as object) as TaskDefinition;
+    const unknownSecond = guardUnknowns<object>({ containerDefinitions: [{ name: 'a', privileged: true }, { name: 'b', privileged: new UnknownValue('!Ref P') }] }) as TaskDefinition;
     const failFirst = evaluate(taskDefinition(unknownSecond, 'u1')).rules[0]!;
     expect(failFirst).toMatchObject({ status: 'fail', reason: 'containerDefinitions[1].privileged is unknown (!Ref P)' });
     expect(failFirst.findings).toHaveLength(1);
 
-    const unknownFirst = guardUnknowns({ containerDefinitions: [{ name: 'b', privileged: new UnknownValue('!Ref P') }] } as object) as TaskDefinition;
+    const unknownFirst = guardUnknowns<object>({ containerDefinitions: [{ name: 'b', privileged: new UnknownValue('!Ref P') }] }) as TaskDefinition;
     expect(evaluate(taskDefinition(unknownFirst, 'u2')).rules[0]).toEqual({
       ruleId: 'fake-privileged',
       status: 'skip',

@@ -32,11 +32,16 @@ export interface OptionsCase {
   expect: 'pass' | { skip: string } | ExpectedFinding[];
 }
 
+/** The findings a fail fixture gives; with `options` for rules that only fail once configured. */
+export type FailExpectation = ExpectedFinding[] | { options: unknown; findings: ExpectedFinding[] };
+/** The reason a skip fixture gives; with `options` where the skip depends on them. */
+export type SkipExpectation = string | { options: unknown; reason: string };
+
 export interface RuleSpec {
   /** Test folder of the rule: `import.meta.dirname`. */
   dir: string;
-  fail: Record<string, ExpectedFinding[]>;
-  skip?: Record<string, string>;
+  fail: Record<string, FailExpectation>;
+  skip?: Record<string, SkipExpectation>;
   /** Other rules in the same rule set (for rules that depend on other rules' findings). */
   with?: Rule[];
   /** Cases that run with non-default options. */
@@ -104,10 +109,12 @@ export function testRule(rule: Rule, spec: RuleSpec): void {
       it(`passes pass/${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, 'pass', file), undefined, spec.with), 'pass'));
     }
     for (const [file, expected] of Object.entries(spec.fail)) {
-      it(`fails ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), undefined, spec.with), expected));
+      const { options, findings } = Array.isArray(expected) ? { options: undefined, findings: expected } : expected;
+      it(`fails ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), options, spec.with), findings));
     }
-    for (const [file, reason] of Object.entries(spec.skip ?? {})) {
-      it(`skips ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), undefined, spec.with), { skip: reason }));
+    for (const [file, expected] of Object.entries(spec.skip ?? {})) {
+      const { options, reason } = typeof expected === 'string' ? { options: undefined, reason: expected } : expected;
+      it(`skips ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), options, spec.with), { skip: reason }));
     }
     for (const c of spec.options ?? []) {
       it(`with options: ${c.name}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, c.file), c.options, spec.with), c.expect));

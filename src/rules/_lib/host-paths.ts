@@ -3,15 +3,16 @@
  * `/srv/../etc` are all `/etc`. Windows paths (`C:\ProgramData\docker`) use `/` and lower case.
  */
 export function normalizeHostPath(raw: string): string {
-  const path = raw.trim().replaceAll('\\', '/');
+  const trimmed = raw.trim();
+  const path = trimmed.replaceAll('\\', '/');
   let root = '';
   let rest = path;
   const drive = /^([A-Za-z]):(?:\/|$)/.exec(path);
   if (drive) {
     root = `${drive[1]!.toLowerCase()}:/`;
     rest = path.slice(2);
-  } else if (path.startsWith('//')) {
-    root = '//'; // UNC path or Windows named pipe (`\\.\pipe\docker_engine`)
+  } else if (trimmed.startsWith('\\\\')) {
+    root = '//'; // UNC path or Windows named pipe (`\\.\pipe\docker_engine`); Linux reads `//etc` as `/etc`
   } else if (path.startsWith('/')) {
     root = '/';
   }
