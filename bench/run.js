@@ -81,7 +81,7 @@ function wallTime(args, runs) {
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
     try {
-      execFileSync(process.execPath, [bin, ...args], { stdio: 'pipe' });
+      execFileSync(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       if (error.status !== 1) throw error; // 1 = findings, expected
     }

@@ -16,11 +16,13 @@ export type Evaluate = (resource: Resource) => ResourceResult;
 /**
  * Evaluates resources against a rule set. Pure: no I/O, no clock. A rule that throws gives an
  * `error` result (never a crash, never a pass); a rule that reads a value unknown offline gives
- * `skip` naming the field. Task definition results are cached per resource, so a task definition
- * shared by many services is evaluated once.
+ * `skip` naming the field. With `resolveTaskDefinition`, results are cached per resource, so a task
+ * definition shared by many services is evaluated once.
  */
 export function createEvaluator(ruleSet: RuleSet, options: EvaluatorOptions = {}): Evaluate {
-  const cache = new WeakMap<Resource, ResourceResult>();
+  // Only an evaluator that resolves task definitions needs the cache (a task definition shared by
+  // many workloads is then evaluated once); without one, caching costs more in GC than it saves.
+  const cache = options.resolveTaskDefinition ? new WeakMap<Resource, ResourceResult>() : undefined;
 
   const related = (resource: Resource): RelatedTaskDefinition | undefined => {
     const ref = resource.taskDefinitionRef;
@@ -31,53 +33,81 @@ export function createEvaluator(ruleSet: RuleSet, options: EvaluatorOptions = {}
   };
 
   const evaluate: Evaluate = (resource) => {
-    const cached = cache.get(resource);
+    const cached = cache?.get(resource);
     if (cached) return cached;
     const settings = ruleSet.byKind[resource.kind];
-    const taskDefinition = resource.kind === 'taskDefinition' ? undefined : related(resource);
+    const run = new RuleRun(resource, resource.kind === 'taskDefinition' ? undefined : related(resource));
     const rules: RuleResult[] = [];
     const findings: Finding[] = [];
     let status: RuleStatus = 'skip';
-    for (const setting of settings) {
-      const result = runRule(setting, resource, taskDefinition);
+    for (let i = 0; i < settings.length; i++) {
+      const result = run.run(settings[i]!);
       rules.push(result);
-      if (result.findings.length > 0) findings.push(...result.findings);
-      status = worse(status, result.status);
+      const found = result.findings;
+      for (let j = 0; j < found.length; j++) findings.push(found[j]!);
+      if (statusRank[result.status] > statusRank[status]) status = result.status;
     }
     const result: ResourceResult = { resource, status, findings, rules };
-    cache.set(resource, result);
+    cache?.set(resource, result);
     return result;
   };
   return evaluate;
 }
 
 const statusRank: Record<RuleStatus, number> = { skip: 0, pass: 1, error: 2, fail: 3 };
-const worse = (a: RuleStatus, b: RuleStatus): RuleStatus => (statusRank[b] > statusRank[a] ? b : a);
 
-function runRule(setting: RuleSetting, resource: Resource, taskDefinition: RelatedTaskDefinition | undefined): RuleResult {
-  const { rule } = setting;
-  const findings: Finding[] = [];
-  const report = (r: Report): void => {
-    const severity = setting.severity === 'inherit' ? (r.severity ?? 'high') : setting.severity;
-    const finding: Finding = { ruleId: rule.id, severity, action: setting.action, message: r.message, path: r.path, remediation: rule.remediation };
-    if (r.container !== undefined) finding.container = r.container;
-    findings.push(finding);
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+/**
+ * Runs the rules of one evaluation. One context object serves every rule in turn (this is the
+ * hot path: a task definition meets some thirty rules), and a rule without findings allocates none.
+ */
+class RuleRun implements RuleContext<unknown> {
+  options: unknown;
+  private setting!: RuleSetting;
+  private findings: Finding[] | undefined;
+
+  constructor(
+    private readonly resource: Resource,
+    readonly taskDefinition: RelatedTaskDefinition | undefined,
+  ) {}
+
+  readonly report = (r: Report): void => {
+    const { rule, severity, action } = this.setting;
+    const finding: Finding = {
+      ruleId: rule.id,
+      severity: severity === 'inherit' ? (r.severity ?? 'high') : severity,
+      action,
+      message: r.message,
+      path: r.path,
+      // Always present (possibly undefined): one object shape for every finding keeps this fast.
+      container: r.container,
+      remediation: rule.remediation,
+    };
+    (this.findings ??= []).push(finding);
   };
-  try {
-    const reason = rule.notApplicable?.(resource.object, resource, setting.options);
-    if (reason !== undefined) return { ruleId: rule.id, status: 'skip', reason, findings };
-    const ctx: RuleContext<unknown> = taskDefinition
-      ? { options: setting.options, report, taskDefinition }
-      : { options: setting.options, report };
-    rule.check(resource.object, ctx, resource);
-    return { ruleId: rule.id, status: findings.length > 0 ? 'fail' : 'pass', findings };
-  } catch (error) {
-    if (error instanceof CannotDecideError) {
-      // What was found before the unknown value is certain; otherwise the rule cannot decide.
-      if (findings.length > 0) return { ruleId: rule.id, status: 'fail', findings, reason: error.message };
-      return { ruleId: rule.id, status: 'skip', reason: error.message, findings };
+
+  run(setting: RuleSetting): RuleResult {
+    const { rule } = setting;
+    const { resource } = this;
+    this.setting = setting;
+    this.options = setting.options;
+    this.findings = undefined;
+    try {
+      const reason = rule.notApplicable?.(resource.object, resource, setting.options);
+      if (reason !== undefined) return { ruleId: rule.id, status: 'skip', reason, findings: NO_FINDINGS as Finding[] };
+      rule.check(resource.object, this, resource);
+      const findings = this.findings;
+      return findings ? { ruleId: rule.id, status: 'fail', findings } : { ruleId: rule.id, status: 'pass', findings: NO_FINDINGS as Finding[] };
+    } catch (error) {
+      const findings = this.findings ?? (NO_FINDINGS as Finding[]);
+      if (error instanceof CannotDecideError) {
+        // What was found before the unknown value is certain; otherwise the rule cannot decide.
+        if (findings.length > 0) return { ruleId: rule.id, status: 'fail', findings, reason: error.message };
+        return { ruleId: rule.id, status: 'skip', reason: error.message, findings };
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      return { ruleId: rule.id, status: 'error', reason: `rule threw: ${message}`, findings: NO_FINDINGS as Finding[] };
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return { ruleId: rule.id, status: 'error', reason: `rule threw: ${message}`, findings: [] };
   }
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
 import { memoByOptions } from './_lib/memo.js';
-import { containerLabel, forEachContainer } from './_lib/task-definition.js';
-import { collectUnknowns } from './_lib/unknowns.js';
+import { forEachEnvironmentVariable } from './_lib/environment.js';
+import { containerLabel } from './_lib/task-definition.js';
 
 const DEFAULT_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ECS_ENGINE_AUTH_DATA'];
 
@@ -39,38 +39,26 @@ export default defineRule({
   options,
   check(td, { options, report }) {
     const names = nameSet(options);
-    collectUnknowns((attempt) => {
-      forEachContainer(td, (container, path, containerName) =>
-        attempt(() => {
-          const environment = container.environment ?? [];
-          for (let i = 0; i < environment.length; i++) {
-            attempt(() => {
-              const entry = environment[i];
-              if (!entry) return;
-              const at = `${path}.environment[${i}]`;
-              const name = entry.name;
-              const variable = name ? `"${name}"` : at;
-              if (name !== undefined && names.has(name)) {
-                report({
-                  path: `${at}.name`,
-                  container: containerName,
-                  message: `${containerLabel(containerName, path)} sets AWS credential variable ${variable} in its environment.`,
-                });
-                return;
-              }
-              // Read only now: a listed name fails whatever its value, even one unknown offline (`!Ref`).
-              const value = entry.value;
-              if (typeof value === 'string' && ACCESS_KEY_ID.test(value)) {
-                report({
-                  path: `${at}.value`,
-                  container: containerName,
-                  message: `${containerLabel(containerName, path)} has environment variable ${variable} whose value looks like an AWS access key id.`,
-                });
-              }
-            });
-          }
-        }),
-      );
+    forEachEnvironmentVariable(td, (entry, i, container, path) => {
+      // Paths and labels are built only for a finding.
+      const name = entry.name;
+      const variable = (): string => (name ? `"${name}"` : `${path}.environment[${i}]`);
+      if (name !== undefined && names.has(name)) {
+        report({
+          path: `${path}.environment[${i}].name`,
+          container: container.name,
+          message: `${containerLabel(container.name, path)} sets AWS credential variable ${variable()} in its environment.`,
+        });
+        return;
+      }
+      const value = entry.value;
+      if (typeof value === 'string' && value.length >= 20 && ACCESS_KEY_ID.test(value)) {
+        report({
+          path: `${path}.environment[${i}].value`,
+          container: container.name,
+          message: `${containerLabel(container.name, path)} has environment variable ${variable()} whose value looks like an AWS access key id.`,
+        });
+      }
     });
   },
 });

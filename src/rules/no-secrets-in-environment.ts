@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
+import type { KeyValuePair } from '../core/types.js';
 import { UnknownValueError } from '../core/unknown.js';
 import { memoByOptions } from './_lib/memo.js';
-import { containerLabel, forEachContainer } from './_lib/task-definition.js';
-import { collectUnknowns } from './_lib/unknowns.js';
+import { forEachEnvironmentVariable } from './_lib/environment.js';
+import { containerLabel } from './_lib/task-definition.js';
 
 /*
  * Two independent signals, each reported with its reason and never with the value:
@@ -109,8 +110,25 @@ function shannonEntropy(text: string): number {
   return entropy;
 }
 
+// Characters a secret token is made of: base64, base64url and hex alphabets.
+const CANDIDATE_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') CANDIDATE_CHAR[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether `value` has 32 candidate characters in a row, which any candidate token needs. One
+ * linear scan spares most values the split (a regex `{32}` would backtrack at every position).
+ */
+function hasCandidateRun(value: string): boolean {
+  let run = 0;
+  for (let i = 0; i < value.length; i++) {
+    run = CANDIDATE_CHAR[value.charCodeAt(i)] === 1 ? run + 1 : 0;
+    if (run >= 32) return true;
+  }
+  return false;
+}
+
 function highEntropyToken(value: string): boolean {
-  if (value.length < 32) return false;
+  if (value.length < 32 || !hasCandidateRun(value)) return false;
   for (const token of value.split(TOKEN_SEPARATORS)) {
     if (
       ENTROPY_CANDIDATE.test(token) &&
@@ -181,39 +199,37 @@ export default defineRule({
   check(td, { options, report }) {
     const { names, allow } = compiled(options);
     const secretName = (name: string): boolean => isBuiltinSecretName(name) || names.some((pattern) => pattern.test(name));
-    collectUnknowns((attempt) => {
-      forEachContainer(td, (container, path, containerName) =>
-        attempt(() => {
-          const environment = container.environment ?? [];
-          for (let i = 0; i < environment.length; i++) {
-            attempt(() => {
-              const entry = environment[i];
-              if (!entry) return;
-              const name = entry.name;
-              if (name !== undefined && allow.has(name)) return;
-              const at = `${path}.environment[${i}]`;
-              const flag = (why: string): void =>
-                report({
-                  path: `${at}.value`,
-                  container: containerName,
-                  message: `${containerLabel(containerName, path)} has environment variable ${name ? `"${name}"` : at} whose ${why}.`,
-                });
-              let value: unknown;
-              try {
-                value = entry.value;
-              } catch (error) {
-                // Set by a template expression: plain text once deployed, whatever it resolves to.
-                if (error instanceof UnknownValueError && name && secretName(name)) return flag('name looks like a secret');
-                throw error;
-              }
-              if (typeof value !== 'string' || value.trim() === '') return;
-              const format = secretFormat(value);
-              if (format) flag(`value looks like ${format}`);
-              else if (name && secretName(name) && !isReference(value.trim())) flag('name looks like a secret');
-            });
-          }
-        }),
-      );
+    forEachEnvironmentVariable(td, (entry, i, container, path) => {
+      const name = entry.name;
+      if (name !== undefined && allow.has(name)) return;
+      const why = secretReason(entry, name, secretName);
+      if (why === undefined) return;
+      const at = `${path}.environment[${i}]`;
+      report({
+        path: `${at}.value`,
+        container: container.name,
+        message: `${containerLabel(container.name, path)} has environment variable ${name ? `"${name}"` : at} whose ${why}.`,
+      });
     });
   },
 });
+
+/** Why a variable holds a secret (the end of the finding's sentence), or undefined when it does not. */
+function secretReason(entry: KeyValuePair, name: string | undefined, secretName: (name: string) => boolean): string | undefined {
+  let value: unknown;
+  try {
+    value = entry.value;
+  } catch (error) {
+    // Set by a template expression: plain text once deployed, whatever it resolves to.
+    if (error instanceof UnknownValueError && name && secretName(name)) return 'name looks like a secret';
+    throw error;
+  }
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  const format = secretFormat(value);
+  if (format) return `value looks like ${format}`;
+  if (name && secretName(name) && !isReference(text)) return 'name looks like a secret';
+  return undefined;
+}
+

@@ -9,7 +9,21 @@ export interface ImageReference {
   canonical: string;
 }
 
+// Image references repeat across containers, revisions and services; parse each once (bounded).
+const parsed = new Map<string, ImageReference>();
+
+/** Parses an image reference; the result is shared, so callers must not change it. */
 export function parseImage(image: string): ImageReference {
+  let ref = parsed.get(image);
+  if (!ref) {
+    ref = parseUncached(image);
+    if (parsed.size >= 10_000) parsed.clear();
+    parsed.set(image, ref);
+  }
+  return ref;
+}
+
+function parseUncached(image: string): ImageReference {
   let rest = image.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');

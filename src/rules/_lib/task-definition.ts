@@ -1,5 +1,9 @@
 import type { ContainerDefinition, TaskDefinition } from '../../core/types.js';
 
+// Every rule visits every container: build each path string once, not once per rule and evaluation.
+const PATHS: string[] = Array.from({ length: 64 }, (_, i) => `containerDefinitions[${i}]`);
+export const containerPath = (i: number): string => PATHS[i] ?? `containerDefinitions[${i}]`;
+
 /** Calls `visit` for every container, sidecars included, with the JSON path of the container. */
 export function forEachContainer(
   td: TaskDefinition,
@@ -8,7 +12,7 @@ export function forEachContainer(
   const containers = td.containerDefinitions ?? [];
   for (let i = 0; i < containers.length; i++) {
     const container = containers[i];
-    if (container) visit(container, `containerDefinitions[${i}]`, container.name);
+    if (container) visit(container, containerPath(i), container.name);
   }
 }
 

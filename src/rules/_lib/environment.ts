@@ -1,0 +1,40 @@
+import type { ContainerDefinition, KeyValuePair, TaskDefinition } from '../../core/types.js';
+import { CannotDecideError } from '../../core/unknown.js';
+import { containerPath } from './task-definition.js';
+
+/**
+ * Calls `visit` for every environment variable of every container. A variable (or container)
+ * holding a value unknown offline does not stop the others from being checked: the first such
+ * error is rethrown at the end, so the rule fails with what it proved or skips naming the field.
+ * Plain loops, no closure per variable: these rules run for every variable of every container.
+ */
+export function forEachEnvironmentVariable(
+  td: TaskDefinition,
+  visit: (variable: KeyValuePair, index: number, container: ContainerDefinition, path: string) => void,
+): void {
+  let unknown: CannotDecideError | undefined;
+  const keep = (error: unknown): void => {
+    if (!(error instanceof CannotDecideError)) throw error;
+    unknown ??= error;
+  };
+  const containers = td.containerDefinitions ?? [];
+  for (let c = 0; c < containers.length; c++) {
+    try {
+      const container = containers[c];
+      const environment = container?.environment;
+      if (!container || !environment) continue;
+      const path = containerPath(c);
+      for (let i = 0; i < environment.length; i++) {
+        try {
+          const variable = environment[i];
+          if (variable) visit(variable, i, container, path);
+        } catch (error) {
+          keep(error);
+        }
+      }
+    } catch (error) {
+      keep(error);
+    }
+  }
+  if (unknown) throw unknown;
+}
