@@ -7,6 +7,8 @@ import { containerLabel } from './_lib/task-definition.js';
 const DEFAULT_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ECS_ENGINE_AUTH_DATA'];
 
 /** An AWS access key id anywhere in the value (alone, or inside a connection string or config blob). */
+// A plain literal scan first: the full pattern, with its look-arounds, runs only where a prefix is.
+const KEY_PREFIX = /A(?:KIA|SIA|BIA|CCA|IPA)/;
 const ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIPA)[A-Z0-9]{16}(?![A-Z0-9])/;
 
 const options = z
@@ -52,7 +54,7 @@ export default defineRule({
         return;
       }
       const value = entry.value;
-      if (typeof value === 'string' && value.length >= 20 && ACCESS_KEY_ID.test(value)) {
+      if (typeof value === 'string' && value.length >= 20 && KEY_PREFIX.test(value) && ACCESS_KEY_ID.test(value)) {
         report({
           path: `${path}.environment[${i}].value`,
           container: container.name,

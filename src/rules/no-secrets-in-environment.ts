@@ -115,14 +115,17 @@ const CANDIDATE_CHAR = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') CANDIDATE_CHAR[c.charCodeAt(0)] = 1;
 
 /**
- * Whether `value` has 32 candidate characters in a row, which any candidate token needs. One
- * linear scan spares most values the split (a regex `{32}` would backtrack at every position).
+ * Whether `value` has 32 candidate characters in a row, which any candidate token needs; this
+ * spares most values the split. It checks windows from their end and jumps past the separator it
+ * meets, so a URL or a list is decided after reading a fraction of its characters.
  */
-function hasCandidateRun(value: string): boolean {
-  let run = 0;
-  for (let i = 0; i < value.length; i++) {
-    run = CANDIDATE_CHAR[value.charCodeAt(i)] === 1 ? run + 1 : 0;
-    if (run >= 32) return true;
+function hasCandidateRun(value: string, length = 32): boolean {
+  let start = 0;
+  while (start + length <= value.length) {
+    let j = start + length - 1;
+    while (j >= start && CANDIDATE_CHAR[value.charCodeAt(j)] === 1) j--;
+    if (j < start) return true;
+    start = j + 1;
   }
   return false;
 }
@@ -198,7 +201,7 @@ export default defineRule({
   options,
   check(td, { options, report }) {
     const { names, allow } = compiled(options);
-    const secretName = (name: string): boolean => isBuiltinSecretName(name) || names.some((pattern) => pattern.test(name));
+    const secretName = (name: string): boolean => isBuiltinSecretName(name) || (names.length > 0 && names.some((pattern) => pattern.test(name)));
     forEachEnvironmentVariable(td, (entry, i, container, path) => {
       const name = entry.name;
       if (name !== undefined && allow.has(name)) return;

@@ -20,13 +20,27 @@ function read(td: TaskDefinition, field: 'taskRoleArn' | 'executionRoleArn'): Re
  * A role named by ARN (`arn:aws:iam::123456789012:role/path/name`) or by name. Role names are unique
  * in an account whatever their path, and IAM does not tell them apart by case.
  */
+// Role ARNs repeat across every task definition of an account: parse each once (bounded).
+const identities = new Map<string, { account?: string; name: string }>();
+
 function roleIdentity(value: string): { account?: string; name: string } {
+  let identity = identities.get(value);
+  if (!identity) {
+    identity = parseRole(value);
+    if (identities.size >= 10_000) identities.clear();
+    identities.set(value, identity);
+  }
+  return identity;
+}
+
+function parseRole(value: string): { account?: string; name: string } {
   const match = /^arn:[^:]+:iam::(\d*):role\/(?:.*\/)?([^/]+)$/.exec(value);
   if (match) return match[1] ? { account: match[1], name: match[2]!.toLowerCase() } : { name: match[2]!.toLowerCase() };
   return { name: value.slice(value.lastIndexOf('/') + 1).toLowerCase() };
 }
 
 function sameRole(a: string, b: string): boolean {
+  if (a === b) return true;
   const x = roleIdentity(a);
   const y = roleIdentity(b);
   return x.name === y.name && (x.account === undefined || y.account === undefined || x.account === y.account);
