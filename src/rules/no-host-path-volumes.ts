@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
+import { forEachVolume } from './_lib/task-definition.js';
 import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';
 import { memoByOptions } from './_lib/memo.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 
 const options = z
   .object({
@@ -33,22 +33,15 @@ export default defineRule({
   options,
   check(td, { options, report }) {
     const allowedPaths = allowed(options);
-    const volumes = td.volumes ?? [];
-    collectUnknowns((attempt) => {
-      for (let i = 0; i < volumes.length; i++) {
-        attempt(() => {
-          const volume = volumes[i];
-          const sourcePath = volume?.host?.sourcePath;
-          if (!volume || !sourcePath) return;
-          const normalized = normalizeHostPath(sourcePath);
-          if (allowedPaths.some((parent) => isInOrUnder(normalized, parent))) return;
-          const path = `volumes[${i}]`;
-          report({
-            path: `${path}.host.sourcePath`,
-            message: `${volumeLabel(volume.name, path)} mounts host path "${sourcePath}", which is not an allowed path.`,
-          });
-        });
-      }
+    forEachVolume(td, (volume, path) => {
+      const sourcePath = volume.host?.sourcePath;
+      if (!sourcePath) return;
+      const normalized = normalizeHostPath(sourcePath);
+      if (allowedPaths.some((parent) => isInOrUnder(normalized, parent))) return;
+      report({
+        path: `${path}.host.sourcePath`,
+        message: `${volumeLabel(volume.name, path)} mounts host path "${sourcePath}", which is not an allowed path.`,
+      });
     });
   },
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 export default defineRule({
@@ -20,17 +19,13 @@ export default defineRule({
   appliesTo: ['taskDefinition'],
   options: z.object({}).strict(),
   check(td, { report }) {
-    collectUnknowns((attempt) =>
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          if (container.interactive === true) {
-            report({ path: `${path}.interactive`, container: name, message: `${containerLabel(name, path)} keeps its standard input open (interactive).` });
-          }
-          if (container.pseudoTerminal === true) {
-            report({ path: `${path}.pseudoTerminal`, container: name, message: `${containerLabel(name, path)} allocates a pseudo-terminal.` });
-          }
-        }),
-      ),
-    );
+    forEachContainer(td, (container, path, name) => {
+      if (container.interactive === true) {
+        report({ path: `${path}.interactive`, container: name, message: `${containerLabel(name, path)} keeps its standard input open (interactive).` });
+      }
+      if (container.pseudoTerminal === true) {
+        report({ path: `${path}.pseudoTerminal`, container: name, message: `${containerLabel(name, path)} allocates a pseudo-terminal.` });
+      }
+    });
   },
 });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { memoByOptions } from './_lib/memo.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 const options = z
@@ -34,20 +33,16 @@ export default defineRule({
   options,
   check(td, { options, report }) {
     const tags = mutableTags(options);
-    collectUnknowns((attempt) =>
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          const image = container.image;
-          if (typeof image !== 'string' || image.trim() === '') return;
-          const ref = parseImage(image);
-          if (ref.digest) return;
-          if (!ref.tag) {
-            report({ path: `${path}.image`, container: name, message: `${containerLabel(name, path)} uses image "${image}" with neither a tag nor a digest, so it pulls "latest".` });
-          } else if (tags.has(ref.tag.toLowerCase())) {
-            report({ path: `${path}.image`, container: name, message: `${containerLabel(name, path)} uses image "${image}" with the mutable tag "${ref.tag}".` });
-          }
-        }),
-      ),
-    );
+    forEachContainer(td, (container, path, name) => {
+      const image = container.image;
+      if (typeof image !== 'string' || image.trim() === '') return;
+      const ref = parseImage(image);
+      if (ref.digest) return;
+      if (!ref.tag) {
+        report({ path: `${path}.image`, container: name, message: `${containerLabel(name, path)} uses image "${image}" with neither a tag nor a digest, so it pulls "latest".` });
+      } else if (tags.has(ref.tag.toLowerCase())) {
+        report({ path: `${path}.image`, container: name, message: `${containerLabel(name, path)} uses image "${image}" with the mutable tag "${ref.tag}".` });
+      }
+    });
   },
 });

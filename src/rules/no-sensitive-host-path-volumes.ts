@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
+import { forEachVolume } from './_lib/task-definition.js';
 import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';
 import { memoByOptions } from './_lib/memo.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 
 const DEFAULT_PATHS = [
   '/', '/var/run/docker.sock', '/run/docker.sock', '/run/containerd', '/var/run/containerd', '/proc', '/sys', '/dev',
@@ -39,39 +39,32 @@ export default defineRule({
   options,
   check(td, { options, report }) {
     const sensitive = sensitivePaths(options);
-    const volumes = td.volumes ?? [];
-    collectUnknowns((attempt) => {
-      for (let i = 0; i < volumes.length; i++) {
-        attempt(() => {
-          const volume = volumes[i];
-          const sourcePath = volume?.host?.sourcePath;
-          if (!volume || !sourcePath) return;
-          const normalized = normalizeHostPath(sourcePath);
-          // The most specific match: the path itself, else its deepest listed ancestor.
-          let match: string | undefined;
-          for (const candidate of sensitive) {
-            if (isInOrUnder(normalized, candidate) && (match === undefined || candidate.length > match.length)) match = candidate;
-          }
-          if (match === undefined) {
-            // A parent of a sensitive path exposes it too: mounting /var/run exposes /var/run/docker.sock.
-            const contained = sensitive.find((candidate) => candidate !== normalized && isInOrUnder(candidate, normalized));
-            if (contained !== undefined) {
-              report({
-                path: `volumes[${i}].host.sourcePath`,
-                message: `${volumeLabel(volume.name, `volumes[${i}]`)} mounts host path "${sourcePath}", which contains sensitive path "${contained}".`,
-              });
-            }
-            return;
-          }
-          const path = `volumes[${i}]`;
-          const label = volumeLabel(volume.name, path);
-          let message: string;
-          if (normalized !== match) message = `${label} mounts host path "${sourcePath}", which is under sensitive path "${match}".`;
-          else if (sourcePath !== match) message = `${label} mounts host path "${sourcePath}", which is sensitive path "${match}".`;
-          else message = `${label} mounts sensitive host path "${sourcePath}".`;
-          report({ path: `${path}.host.sourcePath`, message });
-        });
+    forEachVolume(td, (volume, path) => {
+      const sourcePath = volume.host?.sourcePath;
+      if (!sourcePath) return;
+      const normalized = normalizeHostPath(sourcePath);
+      // The most specific match: the path itself, else its deepest listed ancestor.
+      let match: string | undefined;
+      for (const candidate of sensitive) {
+        if (isInOrUnder(normalized, candidate) && (match === undefined || candidate.length > match.length)) match = candidate;
       }
+      if (match === undefined) {
+        // A parent of a sensitive path exposes it too: mounting /var/run exposes /var/run/docker.sock.
+        const contained = sensitive.find((candidate) => candidate !== normalized && isInOrUnder(candidate, normalized));
+        if (contained !== undefined) {
+          report({
+            path: `${path}.host.sourcePath`,
+            message: `${volumeLabel(volume.name, path)} mounts host path "${sourcePath}", which contains sensitive path "${contained}".`,
+          });
+        }
+        return;
+      }
+      const label = volumeLabel(volume.name, path);
+      let message: string;
+      if (normalized !== match) message = `${label} mounts host path "${sourcePath}", which is under sensitive path "${match}".`;
+      else if (sourcePath !== match) message = `${label} mounts host path "${sourcePath}", which is sensitive path "${match}".`;
+      else message = `${label} mounts sensitive host path "${sourcePath}".`;
+      report({ path: `${path}.host.sourcePath`, message });
     });
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-import { collectUnknowns, someMayHold } from './_lib/unknowns.js';
+import { forEachVolume } from './_lib/task-definition.js';
+import { someMayHold } from './_lib/unknowns.js';
 
 const volumeLabel = (name: string | undefined, path: string): string => (name ? `Volume "${name}"` : `Volume ${path}`);
 
@@ -25,26 +26,19 @@ export default defineRule({
   options: z.object({}).strict(),
   notApplicable: (td) => (someMayHold(td.volumes, (v) => v.efsVolumeConfiguration) ? undefined : 'no EFS volumes'),
   check(td, { report }) {
-    const volumes = td.volumes ?? [];
-    collectUnknowns((attempt) => {
-      for (let i = 0; i < volumes.length; i++) {
-        attempt(() => {
-          const volume = volumes[i];
-          const efs = volume?.efsVolumeConfiguration;
-          if (!volume || !efs) return;
-          const value = efs.transitEncryption;
-          if (value === 'ENABLED') return;
-          const path = `volumes[${i}]`;
-          const label = volumeLabel(volume.name, path);
-          report({
-            path: `${path}.efsVolumeConfiguration.transitEncryption`,
-            message:
-              value === undefined
-                ? `${label} leaves EFS "transitEncryption" unset instead of "ENABLED".`
-                : `${label} sets EFS "transitEncryption" to "${value}" instead of "ENABLED".`,
-          });
-        });
-      }
+    forEachVolume(td, (volume, path) => {
+      const efs = volume.efsVolumeConfiguration;
+      if (!efs) return;
+      const value = efs.transitEncryption;
+      if (value === 'ENABLED') return;
+      const label = volumeLabel(volume.name, path);
+      report({
+        path: `${path}.efsVolumeConfiguration.transitEncryption`,
+        message:
+          value === undefined
+            ? `${label} leaves EFS "transitEncryption" unset instead of "ENABLED".`
+            : `${label} sets EFS "transitEncryption" to "${value}" instead of "ENABLED".`,
+      });
     });
   },
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 export default defineRule({
@@ -21,23 +20,19 @@ export default defineRule({
   appliesTo: ['taskDefinition'],
   options: z.object({}).strict(),
   check(td, { report }) {
-    collectUnknowns((attempt) =>
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          if (container.essential === false) return;
-          const healthCheck = container.healthCheck;
-          if (!healthCheck) {
-            report({ path: `${path}.healthCheck`, container: name, message: `${containerLabel(name, path)} is essential but has no health check.` });
-            return;
-          }
-          const command = healthCheck.command;
-          if (!command || command.length === 0) {
-            report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check has no command.` });
-          } else if (command[0]?.toUpperCase() === 'NONE') {
-            report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check command is "NONE", which turns health checking off.` });
-          }
-        }),
-      ),
-    );
+    forEachContainer(td, (container, path, name) => {
+      if (container.essential === false) return;
+      const healthCheck = container.healthCheck;
+      if (!healthCheck) {
+        report({ path: `${path}.healthCheck`, container: name, message: `${containerLabel(name, path)} is essential but has no health check.` });
+        return;
+      }
+      const command = healthCheck.command;
+      if (!command || command.length === 0) {
+        report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check has no command.` });
+      } else if (command[0]?.toUpperCase() === 'NONE') {
+        report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check command is "NONE", which turns health checking off.` });
+      }
+    });
   },
 });

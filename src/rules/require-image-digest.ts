@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 /** A complete sha256 digest, as Docker and Amazon ECR write it. */
@@ -24,23 +23,19 @@ export default defineRule({
   appliesTo: ['taskDefinition'],
   options: z.object({}).strict(),
   check(td, { report }) {
-    collectUnknowns((attempt) =>
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          const image = container.image;
-          if (typeof image !== 'string' || image.trim() === '') return;
-          const digest = parseImage(image).digest;
-          if (digest !== undefined && SHA256_DIGEST.test(digest)) return;
-          report({
-            path: `${path}.image`,
-            container: name,
-            message:
-              digest === undefined
-                ? `${containerLabel(name, path)} uses image "${image}", which is not pinned to a sha256 digest.`
-                : `${containerLabel(name, path)} uses image "${image}", whose digest is not a complete sha256 digest.`,
-          });
-        }),
-      ),
-    );
+    forEachContainer(td, (container, path, name) => {
+      const image = container.image;
+      if (typeof image !== 'string' || image.trim() === '') return;
+      const digest = parseImage(image).digest;
+      if (digest !== undefined && SHA256_DIGEST.test(digest)) return;
+      report({
+        path: `${path}.image`,
+        container: name,
+        message:
+          digest === undefined
+            ? `${containerLabel(name, path)} uses image "${image}", which is not pinned to a sha256 digest.`
+            : `${containerLabel(name, path)} uses image "${image}", whose digest is not a complete sha256 digest.`,
+      });
+    });
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 
 export default defineRule({
   id: 'require-log-configuration',
@@ -23,21 +22,17 @@ export default defineRule({
   appliesTo: ['taskDefinition'],
   options: z.object({}).strict(),
   check(td, { report }) {
-    collectUnknowns((attempt) => {
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          const logConfiguration = container.logConfiguration;
-          if (!logConfiguration) {
-            report({ path: `${path}.logConfiguration`, container: name, message: `${containerLabel(name, path)} has no log configuration.` });
-          } else if (!logConfiguration.logDriver) {
-            report({
-              path: `${path}.logConfiguration.logDriver`,
-              container: name,
-              message: `${containerLabel(name, path)} has a log configuration without a log driver.`,
-            });
-          }
-        }),
-      );
+    forEachContainer(td, (container, path, name) => {
+      const logConfiguration = container.logConfiguration;
+      if (!logConfiguration) {
+        report({ path: `${path}.logConfiguration`, container: name, message: `${containerLabel(name, path)} has no log configuration.` });
+      } else if (!logConfiguration.logDriver) {
+        report({
+          path: `${path}.logConfiguration.logDriver`,
+          container: name,
+          message: `${containerLabel(name, path)} has a log configuration without a log driver.`,
+        });
+      }
     });
   },
 });

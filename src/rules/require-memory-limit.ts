@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-import { collectUnknowns } from './_lib/unknowns.js';
 import { containerLabel, forEachContainer, isEc2Compatible } from './_lib/task-definition.js';
 
 const isSet = (value: string | number | undefined): boolean =>
@@ -25,17 +24,13 @@ export default defineRule({
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
     if (isSet(td.memory)) return;
-    collectUnknowns((attempt) =>
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          if (isSet(container.memory)) return;
-          report({
-            path: `${path}.memory`,
-            container: name,
-            message: `${containerLabel(name, path)} has no hard memory limit and the task definition sets no task-level memory.`,
-          });
-        }),
-      ),
-    );
+    forEachContainer(td, (container, path, name) => {
+      if (isSet(container.memory)) return;
+      report({
+        path: `${path}.memory`,
+        container: name,
+        message: `${containerLabel(name, path)} has no hard memory limit and the task definition sets no task-level memory.`,
+      });
+    });
   },
 });

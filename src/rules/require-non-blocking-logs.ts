@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
-import { collectUnknowns, someMayHold } from './_lib/unknowns.js';
+import { someMayHold } from './_lib/unknowns.js';
 
 /*
  * Judges the containers that configure a log driver. A container with no log driver at all is
@@ -34,23 +34,19 @@ export default defineRule({
     return someMayHold(td.containerDefinitions, (c) => c.logConfiguration?.logDriver) ? undefined : 'no container configures a log driver';
   },
   check(td, { report }) {
-    collectUnknowns((attempt) => {
-      forEachContainer(td, (container, path, name) =>
-        attempt(() => {
-          const logConfiguration = container.logConfiguration;
-          if (!logConfiguration?.logDriver) return;
-          const mode = logConfiguration.options?.mode;
-          if (mode === 'non-blocking') return;
-          report({
-            path: `${path}.logConfiguration.options.mode`,
-            container: name,
-            message:
-              mode === undefined
-                ? `${containerLabel(name, path)} leaves log option "mode" unset instead of "non-blocking".`
-                : `${containerLabel(name, path)} sets log option "mode" to "${mode}" instead of "non-blocking".`,
-          });
-        }),
-      );
+    forEachContainer(td, (container, path, name) => {
+      const logConfiguration = container.logConfiguration;
+      if (!logConfiguration?.logDriver) return;
+      const mode = logConfiguration.options?.mode;
+      if (mode === 'non-blocking') return;
+      report({
+        path: `${path}.logConfiguration.options.mode`,
+        container: name,
+        message:
+          mode === undefined
+            ? `${containerLabel(name, path)} leaves log option "mode" unset instead of "non-blocking".`
+            : `${containerLabel(name, path)} sets log option "mode" to "${mode}" instead of "non-blocking".`,
+      });
     });
   },
 });

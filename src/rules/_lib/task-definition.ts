@@ -1,19 +1,47 @@
-import type { ContainerDefinition, TaskDefinition } from '../../core/types.js';
+import type { ContainerDefinition, TaskDefinition, Volume } from '../../core/types.js';
+import { CannotDecideError } from '../../core/unknown.js';
 
 // Every rule visits every container: build each path string once, not once per rule and evaluation.
 const PATHS: string[] = Array.from({ length: 64 }, (_, i) => `containerDefinitions[${i}]`);
 export const containerPath = (i: number): string => PATHS[i] ?? `containerDefinitions[${i}]`;
 
-/** Calls `visit` for every container, sidecars included, with the JSON path of the container. */
+/**
+ * Calls `visit` for every container, sidecars included, with the JSON path of the container. A
+ * container holding a value unknown offline does not hide the others: the first such error is
+ * rethrown once all are checked, so the rule fails with what it proved or skips naming the field.
+ */
 export function forEachContainer(
   td: TaskDefinition,
   visit: (container: ContainerDefinition, path: string, name: string | undefined) => void,
 ): void {
   const containers = td.containerDefinitions ?? [];
+  let unknown: CannotDecideError | undefined;
   for (let i = 0; i < containers.length; i++) {
-    const container = containers[i];
-    if (container) visit(container, containerPath(i), container.name);
+    try {
+      const container = containers[i];
+      if (container) visit(container, containerPath(i), container.name);
+    } catch (error) {
+      if (!(error instanceof CannotDecideError)) throw error;
+      unknown ??= error;
+    }
   }
+  if (unknown) throw unknown;
+}
+
+/** Calls `visit` for every volume, with its JSON path; unknown values are handled as for containers. */
+export function forEachVolume(td: TaskDefinition, visit: (volume: Volume, path: string) => void): void {
+  const volumes = td.volumes ?? [];
+  let unknown: CannotDecideError | undefined;
+  for (let i = 0; i < volumes.length; i++) {
+    try {
+      const volume = volumes[i];
+      if (volume) visit(volume, `volumes[${i}]`);
+    } catch (error) {
+      if (!(error instanceof CannotDecideError)) throw error;
+      unknown ??= error;
+    }
+  }
+  if (unknown) throw unknown;
 }
 
 /** `Container "app"`, or `Container #2` when it has no name; used at the start of messages. */
