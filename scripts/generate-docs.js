@@ -1,11 +1,14 @@
-// Regenerates the parts of the docs computed from code: the README's rule table.
-// Run with `npm run generate` (builds first); test/docs.test.ts fails when the README is stale.
+// Regenerates what the docs compute from code: the README's rule table and the policy JSON
+// Schema. Run with `npm run generate` (builds first); tests fail when either is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { builtinRules, withRulesTable } from '../dist/index.mjs';
+import { builtinRules, policyJsonSchema, withRulesTable } from '../dist/index.mjs';
 
+const write = (relative, text) => {
+  const path = new URL(`../${relative}`, import.meta.url);
+  const before = readFileSync(path, 'utf8');
+  writeFileSync(path, text);
+  console.log(text === before ? `${relative} is up to date` : `${relative} regenerated`);
+};
 
-const path = new URL('../README.md', import.meta.url);
-const before = readFileSync(path, 'utf8');
-const after = withRulesTable(before, builtinRules);
-writeFileSync(path, after);
-console.log(after === before ? 'README.md is up to date' : 'README.md rules table regenerated');
+write('README.md', withRulesTable(readFileSync(new URL('../README.md', import.meta.url), 'utf8'), builtinRules));
+write('policies/policy.schema.json', `${JSON.stringify(policyJsonSchema(), null, 2)}\n`);

@@ -9,3 +9,6 @@ export { loadResources } from './input/load.js';
 export { checkDocuments } from './app/check.js';
 export { builtinRules, ruleById } from './rules/index.js';
 export { withRulesTable, renderRulesTable } from './docs/rules-table.js';
+export { policyJsonSchema } from './policy/schema.js';
+export { compilePolicies, createPolicyEngine, presetPolicy } from './policy/engine.js';
+export { parsePolicyFile } from './policy/load.js';

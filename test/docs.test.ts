@@ -24,3 +24,11 @@ describe('README', () => {
     }
   });
 });
+
+describe('policies/policy.schema.json', () => {
+  it('is generated from the policy schema (run `npm run generate` when this fails)', async () => {
+    const { policyJsonSchema } = await import('../src/policy/schema.js');
+    const file = readFileSync(join(import.meta.dirname, '../policies/policy.schema.json'), 'utf8');
+    expect(file).toBe(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
+  });
+});

@@ -1,5 +1,4 @@
-import { createEvaluator } from '../core/evaluate.js';
-import type { RuleSet } from '../core/rule-set.js';
+import type { Evaluate } from '../core/evaluate.js';
 import { indexTaskDefinitions } from '../core/task-definition-index.js';
 import { severityRank, SEVERITIES, type Resource, type ResourceResult, type Severity } from '../core/types.js';
 import { InputError } from '../input/errors.js';
@@ -26,10 +25,13 @@ export interface CheckSummary {
   bySeverity: Record<Severity, number>;
   denied: number;
   flagged: number;
+  /** Findings an exception suspends (counted apart from denied and flagged). */
+  excepted: number;
   inputErrors: number;
 }
 
 export interface CheckReport {
+  /** The preset or the policies evaluated with. */
   ruleSet: string;
   results: ResourceResult[];
   errors: InputProblem[];
@@ -41,7 +43,11 @@ export interface CheckReport {
  * then every resource is evaluated. Task definitions are resolved across all inputs, so a service
  * file and its task definition file checked together are judged together.
  */
-export function checkDocuments(inputs: readonly InputText[], ruleSet: RuleSet): CheckReport {
+export function checkDocuments(
+  inputs: readonly InputText[],
+  ruleSet: string,
+  makeEvaluate: (resolveTaskDefinition: ReturnType<typeof indexTaskDefinitions>) => Evaluate,
+): CheckReport {
   const resources: Resource[] = [];
   const errors: InputProblem[] = [];
   for (const input of inputs) {
@@ -52,14 +58,13 @@ export function checkDocuments(inputs: readonly InputText[], ruleSet: RuleSet): 
       errors.push(error.line === undefined ? { source: error.source, message: error.detail } : { source: error.source, line: error.line, message: error.detail });
     }
   }
-  const evaluate = createEvaluator(ruleSet, { resolveTaskDefinition: indexTaskDefinitions(resources) });
-  const results = resources.map(evaluate);
-  return { ruleSet: ruleSet.name, results, errors, summary: summarize(results, errors.length) };
+  const results = resources.map(makeEvaluate(indexTaskDefinitions(resources)));
+  return { ruleSet, results, errors, summary: summarize(results, errors.length) };
 }
 
 export function summarize(results: readonly ResourceResult[], inputErrors = 0): CheckSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const summary: CheckSummary = { resources: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, findings: 0, bySeverity, denied: 0, flagged: 0, inputErrors };
+  const summary: CheckSummary = { resources: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, findings: 0, bySeverity, denied: 0, flagged: 0, excepted: 0, inputErrors };
   for (const result of results) {
     if (result.status === 'pass') summary.passed++;
     else if (result.status === 'fail') summary.failed++;
@@ -68,19 +73,20 @@ export function summarize(results: readonly ResourceResult[], inputErrors = 0): 
     for (const finding of result.findings) {
       summary.findings++;
       bySeverity[finding.severity]++;
-      if (finding.action === 'deny') summary.denied++;
+      if (finding.exception) summary.excepted++;
+      else if (finding.action === 'deny') summary.denied++;
       else summary.flagged++;
     }
   }
   return summary;
 }
 
-/** `deny`: any finding whose action is deny; a severity: any finding at or above it; `none`: never. */
+/** `deny`: any finding whose action is deny; a severity: any finding at or above it; `none`: never. Excepted findings never count. */
 export type FailOn = 'deny' | 'none' | Severity;
 
 export function reachesThreshold(report: CheckReport, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
   return report.results.some((r) =>
-    r.findings.some((f) => (failOn === 'deny' ? f.action === 'deny' : severityRank(f.severity) >= severityRank(failOn))),
+    r.findings.some((f) => !f.exception && (failOn === 'deny' ? f.action === 'deny' : severityRank(f.severity) >= severityRank(failOn))),
   );
 }

@@ -15,7 +15,15 @@ export class UsageError extends Error {
   }
 }
 
-export function choice<T extends string>(option: string, value: string | boolean, allowed: readonly T[]): T {
+/** Parsed command-line options. */
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+
+export interface CommandArgs {
+  positionals: string[];
+  values: OptionValues;
+}
+
+export function choice<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got ${String(value)})`);
 }

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './commands/check.js';
 import { RULES_USAGE, runRules } from './commands/rules.js';
+import { runTest, TEST_USAGE } from './commands/test.js';
+import { runValidate, VALIDATE_USAGE } from './commands/validate.js';
 import { UsageError, type Io } from './io.js';
 import { VERSION } from './version.js';
 
@@ -12,16 +14,22 @@ Commands:
   check <file|dir|->...   evaluate task definitions, services, task sets, tasks, CloudTrail
                           events and CloudFormation templates offline
   rules [id]              list the built-in rules, or explain one
+  validate [path]...      check policy files (default: policies/)
+  test [path]...          run policy test suites (default: policies/)
 
 Run \`ecs-admission <command> --help\` for the options of a command.`;
 
 const COMMANDS = {
   check: { usage: CHECK_USAGE, run: runCheck },
   rules: { usage: RULES_USAGE, run: runRules },
+  validate: { usage: VALIDATE_USAGE, run: runValidate },
+  test: { usage: TEST_USAGE, run: runTest },
 } as const;
 
 const OPTIONS = {
   preset: { type: 'string' },
+  policy: { type: 'string', multiple: true },
+  audit: { type: 'boolean' },
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   verbose: { type: 'boolean' },

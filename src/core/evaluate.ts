@@ -4,6 +4,8 @@ import type { Finding, Resource, ResourceResult, RuleResult, RuleStatus } from '
 import { CannotDecideError } from './unknown.js';
 
 export interface EvaluatorOptions {
+  /** Applied to every result, related task definitions' included (policy exceptions). */
+  afterEvaluate?: (result: ResourceResult) => ResourceResult;
   /**
    * Finds the task definition a service, task set or task runs. Return a string to say why it
    * cannot be found; `require-compliant-task-definition` then skips with that reason.
@@ -19,7 +21,8 @@ export type Evaluate = (resource: Resource) => ResourceResult;
  * `skip` naming the field. With `resolveTaskDefinition`, results are cached per resource, so a task
  * definition shared by many services is evaluated once.
  */
-export function createEvaluator(ruleSet: RuleSet, options: EvaluatorOptions = {}): Evaluate {
+export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => RuleSet), options: EvaluatorOptions = {}): Evaluate {
+  const ruleSetFor = typeof ruleSets === 'function' ? ruleSets : () => ruleSets;
   // Only an evaluator that resolves task definitions needs the cache (a task definition shared by
   // many workloads is then evaluated once); without one, caching costs more in GC than it saves.
   const cache = options.resolveTaskDefinition ? new WeakMap<Resource, ResourceResult>() : undefined;
@@ -35,7 +38,7 @@ export function createEvaluator(ruleSet: RuleSet, options: EvaluatorOptions = {}
   const evaluate: Evaluate = (resource) => {
     const cached = cache?.get(resource);
     if (cached) return cached;
-    const settings = ruleSet.byKind[resource.kind];
+    const settings = ruleSetFor(resource).byKind[resource.kind];
     const run = new RuleRun(resource, resource.kind === 'taskDefinition' ? undefined : related(resource));
     const rules: RuleResult[] = [];
     const findings: Finding[] = [];
@@ -47,7 +50,8 @@ export function createEvaluator(ruleSet: RuleSet, options: EvaluatorOptions = {}
       for (let j = 0; j < found.length; j++) findings.push(found[j]!);
       if (statusRank[result.status] > statusRank[status]) status = result.status;
     }
-    const result: ResourceResult = { resource, status, findings, rules };
+    let result: ResourceResult = { resource, status, findings, rules };
+    if (options.afterEvaluate) result = options.afterEvaluate(result);
     cache?.set(resource, result);
     return result;
   };
@@ -73,11 +77,13 @@ class RuleRun implements RuleContext<unknown> {
   ) {}
 
   readonly report = (r: Report): void => {
-    const { rule, severity, action } = this.setting;
+    const { rule, severity, action, mode, decidedBy } = this.setting;
     const finding: Finding = {
       ruleId: rule.id,
       severity: severity === 'inherit' ? (r.severity ?? 'high') : severity,
       action,
+      mode,
+      decidedBy,
       message: r.message,
       path: r.path,
       // Always present (possibly undefined): one object shape for every finding keeps this fast.

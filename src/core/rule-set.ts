@@ -1,5 +1,5 @@
 import type { Rule } from './rule.js';
-import { RESOURCE_KINDS, type Action, type ResourceKind, type Severity } from './types.js';
+import { RESOURCE_KINDS, type Action, type Mode, type ResourceKind, type Severity } from './types.js';
 
 /** One rule switched on, with the action, severity and options it runs with. */
 export interface RuleSetting {
@@ -10,6 +10,8 @@ export interface RuleSetting {
   options: unknown;
   /** The preset or policy that chose this setting, shown in the output. */
   decidedBy: string;
+  /** `enforce`: a deny is carried out (by the Lambda); `audit`: only reported as what would be done. */
+  mode: Mode;
 }
 
 export interface RuleSet {
@@ -23,6 +25,9 @@ export interface RuleChoice {
   action: Action;
   severity?: Severity;
   options?: unknown;
+  /** Who made the choice, when not the rule set itself (combined policies). */
+  decidedBy?: string;
+  mode?: Mode;
 }
 
 export class RuleOptionsError extends Error {
@@ -45,7 +50,14 @@ export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule
     if (!parsed.success) {
       throw new RuleOptionsError(rule.id, parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
     }
-    settings.push({ rule, action: choice.action, severity: choice.severity ?? rule.severity, options: parsed.data, decidedBy: name });
+    settings.push({
+      rule,
+      action: choice.action,
+      severity: choice.severity ?? rule.severity,
+      options: parsed.data,
+      decidedBy: choice.decidedBy ?? name,
+      mode: choice.mode ?? 'audit',
+    });
   }
   const byKind = Object.fromEntries(
     RESOURCE_KINDS.map((kind) => [kind, settings.filter((s) => s.rule.appliesTo.includes(kind))]),

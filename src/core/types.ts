@@ -9,6 +9,9 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ACTIONS = ['deny', 'flag', 'off'] as const;
 export type Action = (typeof ACTIONS)[number];
 
+export const MODES = ['audit', 'enforce'] as const;
+export type Mode = (typeof MODES)[number];
+
 export const RESOURCE_KINDS = ['taskDefinition', 'service', 'taskSet', 'task'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
@@ -144,15 +147,28 @@ export interface Resource<K extends ResourceKind = ResourceKind> {
 
 export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
 
+/** An exception of a policy that suspends a finding (it is reported, never enforced). */
+export interface AppliedException {
+  policy: string;
+  reason: string;
+  owner?: string;
+  expires: string;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
   action: Action;
+  /** The mode of the policy that decided the action; presets are `audit`. */
+  mode: Mode;
+  /** The preset or policy whose setting decided the action. */
+  decidedBy: string;
   message: string;
   /** JSON path of the offending field in the normalized resource: `containerDefinitions[1].privileged`. */
   path: string;
   container?: string;
   remediation: string;
+  exception?: AppliedException;
 }
 
 export interface RuleResult {

@@ -7,8 +7,11 @@ import { canonicalKey } from './keys.js';
 export interface ParsedDocument {
   value: unknown;
   index: number;
-  /** Line and column (1-based) of the node at `path` (keys compared in canonical camelCase), or of its nearest ancestor. */
-  locate: (path: readonly (string | number)[]) => { line: number; column: number } | undefined;
+  /**
+   * Line and column (1-based) of the node at `path` (keys compared in canonical camelCase), or of
+   * its nearest ancestor; with `key`, of the last key itself rather than its value.
+   */
+  locate: (path: readonly (string | number)[], key?: boolean) => { line: number; column: number } | undefined;
 }
 
 // CloudFormation short-form intrinsics, read into their long form (`!Ref X` → `{ Ref: X }`).
@@ -44,13 +47,13 @@ function parseJson(text: string): ParsedDocument {
   const value = JSON.parse(text) as unknown;
   let tree: JsonNode | undefined;
   let lines: number[] | undefined;
-  const locate = (path: readonly (string | number)[]) => {
+  const locate = (path: readonly (string | number)[], key = false) => {
     tree ??= parseTree(text);
     lines ??= lineStarts(text);
     let node = tree;
     let found = node;
-    for (const segment of path) {
-      node = jsonChild(node, segment);
+    for (let i = 0; i < path.length; i++) {
+      node = jsonChild(node, path[i]!, key && i === path.length - 1);
       if (!node) break;
       found = node;
     }
@@ -59,13 +62,13 @@ function parseJson(text: string): ParsedDocument {
   return { value, index: 0, locate };
 }
 
-function jsonChild(node: JsonNode | undefined, segment: string | number): JsonNode | undefined {
+function jsonChild(node: JsonNode | undefined, segment: string | number, wantKey = false): JsonNode | undefined {
   if (node?.type === 'array' && typeof segment === 'number') return node.children?.[segment];
   if (node?.type !== 'object') return undefined;
   for (const property of node.children ?? []) {
     const [key, value] = property.children ?? [];
     const name = key?.value as string | undefined;
-    if (name !== undefined && (name === segment || canonicalKey(name) === segment)) return value ?? key;
+    if (name !== undefined && (name === segment || canonicalKey(name) === segment)) return wantKey ? key : (value ?? key);
   }
   return undefined;
 }
@@ -98,11 +101,11 @@ function parseYaml(text: string, source: string): ParsedDocument[] {
         const line = error.linePos?.[0].line;
         throw new InputError(source, `not valid JSON or YAML: ${error.message.split('\n')[0]}`, line);
       }
-      const locate = (path: readonly (string | number)[]) => {
+      const locate = (path: readonly (string | number)[], key = false) => {
         let node: Node | null | undefined = doc.contents;
         let found = node;
-        for (const segment of path) {
-          node = child(node, segment);
+        for (let i = 0; i < path.length; i++) {
+          node = child(node, path[i]!, key && i === path.length - 1);
           if (!node) break;
           found = node;
         }
@@ -116,12 +119,12 @@ function parseYaml(text: string, source: string): ParsedDocument[] {
     .filter((doc) => doc.value !== null && doc.value !== undefined);
 }
 
-function child(node: Node | null | undefined, segment: string | number): Node | undefined {
+function child(node: Node | null | undefined, segment: string | number, wantKey = false): Node | undefined {
   if (isSeq(node) && typeof segment === 'number') return node.items[segment] as Node | undefined;
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key !== undefined && (key === segment || canonicalKey(key) === segment)) return (pair.value ?? pair.key) as Node;
+      if (key !== undefined && (key === segment || canonicalKey(key) === segment)) return (wantKey ? pair.key : (pair.value ?? pair.key)) as Node;
     }
   }
   return undefined;

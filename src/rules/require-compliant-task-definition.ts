@@ -27,7 +27,7 @@ export default defineRule({
   check(_workload, { report, taskDefinition }, resource) {
     if (!taskDefinition) return;
     if (taskDefinition.status === 'missing') throw new CannotDecideError(taskDefinition.reason);
-    const denied = taskDefinition.result.findings.filter((f) => f.action === 'deny');
+    const denied = taskDefinition.result.findings.filter((f) => f.action === 'deny' && !f.exception);
     if (denied.length === 0) return;
     const rules = [...new Set(denied.map((f) => f.ruleId))];
     report({

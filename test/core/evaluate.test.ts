@@ -54,7 +54,7 @@ describe('createEvaluator', () => {
     const result = evaluate(taskDefinition({ containerDefinitions: [{ name: 'a' }, { name: 'b', privileged: true }] }));
     expect(result.status).toBe('fail');
     expect(result.findings).toEqual([
-      { ruleId: 'fake-privileged', severity: 'critical', action: 'deny', message: 'privileged', path: 'containerDefinitions[1].privileged', container: 'b', remediation: 'fix it' },
+      { ruleId: 'fake-privileged', severity: 'critical', action: 'deny', mode: 'audit', decidedBy: 'test', message: 'privileged', path: 'containerDefinitions[1].privileged', container: 'b', remediation: 'fix it' },
     ]);
   });
 

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { checkDocuments, reachesThreshold, summarize, type FailOn } from '../../app/check.js';
-import { presetRuleSet, PRESETS, type PresetName } from '../../core/presets.js';
+import { PRESETS, type PresetName } from '../../core/presets.js';
+import { activeRules, createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../policy/engine.js';
+import { loadPolicies } from '../policies.js';
 import { SEVERITIES } from '../../core/types.js';
 import { builtinRules } from '../../rules/index.js';
 import { toJsonReport } from '../format/json.js';
 import { toSarif } from '../format/sarif.js';
 import { toText } from '../format/text.js';
 import { readInputs } from '../read-inputs.js';
-import { choice, UsageError, type Io } from '../io.js';
+import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
 
 export const CHECK_USAGE = `Usage: ecs-admission check <file|dir|->... [options]
 
@@ -16,7 +18,10 @@ responses, CloudTrail records and EventBridge events, CloudFormation templates (
 Directories are read recursively (*.json, *.yaml, *.yml); - reads standard input.
 
 Options:
-  --preset <name>      recommended (default) | strict
+  --policy <path>      evaluate with the policy files at <path> (file or directory; repeatable)
+                       instead of a preset
+  --preset <name>      recommended (default) | strict, when no --policy is given
+  --audit              force audit mode over every policy (so does ECS_ADMISSION_MODE=audit)
   --format <format>    text (default) | json | sarif
   --fail-on <level>    deny (default: any finding whose action is deny) | critical | high |
                        medium | low (any finding at or above that severity) | none
@@ -25,24 +30,44 @@ Options:
 
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 bad usage or unreadable input.`;
 
-export function runCheck(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }, io: Io): number {
+export function runCheck(args: CommandArgs, io: Io): number {
   const { positionals, values } = args;
   if (positionals.length === 0) throw new UsageError('check needs at least one file, directory or - (standard input)');
   const preset: PresetName = choice('--preset', values.preset ?? 'recommended', PRESETS);
   const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
 
-  const ruleSet = presetRuleSet(preset, builtinRules);
+  const now = new Date();
+  let policies: CompiledPolicy[];
+  const policyPaths = values.policy as string[] | undefined;
+  if (policyPaths?.length) {
+    const loaded = loadPolicies(policyPaths, builtinRules, now);
+    if (loaded.errors.length > 0) {
+      for (const e of loaded.errors) io.stderr(`ecs-admission: ${e.message}\n`);
+      return 2;
+    }
+    if (loaded.policies.length === 0) throw new UsageError(`no policy found in ${policyPaths.join(', ')}`);
+    policies = loaded.policies;
+  } else {
+    policies = [presetPolicy(preset, builtinRules)];
+  }
+  const forceAudit = values.audit === true || io.env.ECS_ADMISSION_MODE === 'audit';
   const { inputs, problems } = readInputs(positionals, () => readFileSync(0, 'utf8'));
-  const report = checkDocuments(inputs, ruleSet);
+  let engine: ReturnType<typeof createPolicyEngine> | undefined;
+  const name = policyPaths?.length ? policies.map((p) => p.name).join(', ') : preset;
+  const report = checkDocuments(inputs, name, (resolveTaskDefinition) => {
+    engine = createPolicyEngine(policies, { now, forceAudit, resolveTaskDefinition });
+    return engine.evaluate;
+  });
   report.errors.unshift(...problems);
   report.summary = summarize(report.results, report.errors.length);
+  const exceptions = engine?.exceptions() ?? [];
 
-  if (format === 'json') io.stdout(JSON.stringify(toJsonReport(report), null, 2) + '\n');
-  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(report, ruleSet, io.cwd), null, 2) + '\n');
+  if (format === 'json') io.stdout(JSON.stringify(toJsonReport(report, exceptions), null, 2) + '\n');
+  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(report, activeRules(policies), io.cwd), null, 2) + '\n');
   else {
     const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
-    io.stdout(toText(report, { color, verbose: values.verbose === true }));
+    io.stdout(toText(report, { color, verbose: values.verbose === true }, exceptions));
   }
   // Problems with the input go to stderr too, so they are seen whatever the format.
   for (const e of report.errors) io.stderr(`ecs-admission: ${e.source}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Rule } from '../../core/rule.js';
 import type { ResourceKind } from '../../core/types.js';
 import { builtinRules, ruleById } from '../../rules/index.js';
-import { choice, UsageError, type Io } from '../io.js';
+import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
 
 export const RULES_USAGE = `Usage: ecs-admission rules [rule-id] [--format text|json]
 
@@ -29,7 +29,7 @@ export function ruleToJson(rule: Rule): object {
   };
 }
 
-export function runRules(args: { positionals: string[]; values: Record<string, string | boolean | undefined> }, io: Io): number {
+export function runRules(args: CommandArgs, io: Io): number {
   const format = choice('--format', args.values.format ?? 'text', ['text', 'json'] as const);
   const [id, ...extra] = args.positionals;
   if (extra.length > 0) throw new UsageError(`rules takes at most one rule id (got ${args.positionals.join(' ')})`);

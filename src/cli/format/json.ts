@@ -1,17 +1,19 @@
 import type { CheckReport } from '../../app/check.js';
 import type { ResourceResult } from '../../core/types.js';
+import type { ExceptionReport } from '../../policy/engine.js';
 import { VERSION } from '../version.js';
 
 /**
  * The JSON report. Field names are a public interface (other tools read them): add, never rename.
  */
-export function toJsonReport(report: CheckReport): object {
+export function toJsonReport(report: CheckReport, exceptions: readonly ExceptionReport[] = []): object {
   return {
     version: 1,
     tool: { name: 'ecs-admission', version: VERSION },
     ruleSet: report.ruleSet,
     results: report.results.map(resultToJson),
     errors: report.errors,
+    exceptions,
     summary: report.summary,
   };
 }

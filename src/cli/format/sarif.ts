@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { relative, sep } from 'node:path';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { CheckReport } from '../../app/check.js';
-import type { RuleSet } from '../../core/rule-set.js';
-import type { Severity } from '../../core/types.js';
+import type { Rule } from '../../core/rule.js';
+import type { Action, Severity } from '../../core/types.js';
 import { VERSION } from '../version.js';
 
 // GitHub code scanning ranks security alerts by this score (CVSS-like, 0.1 to 10).
@@ -13,8 +13,15 @@ const uriOf = (source: string, cwd: string): string =>
   source === '-' ? 'stdin' : relative(cwd, source).split(sep).join('/') || source;
 
 /** SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata, file and line of each finding. */
-export function toSarif(report: CheckReport, ruleSet: RuleSet, cwd: string): Log {
-  const rules: ReportingDescriptor[] = ruleSet.settings.map(({ rule, action, severity }) => ({
+/** The rules the run had on, with their strictest action and severity. */
+export interface SarifRule {
+  rule: Rule;
+  action: Exclude<Action, 'off'>;
+  severity: Severity | 'inherit';
+}
+
+export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], cwd: string): Log {
+  const rules: ReportingDescriptor[] = activeRules.map(({ rule, action, severity }) => ({
     id: rule.id,
     name: rule.id,
     shortDescription: { text: rule.title },

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import type { CheckReport } from '../../app/check.js';
+import type { ExceptionReport } from '../../policy/engine.js';
 import { SEVERITIES, type ResourceKind, type Severity } from '../../core/types.js';
 
 const KIND_LABEL: Record<ResourceKind, string> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
@@ -11,7 +12,7 @@ export interface TextOptions {
 }
 
 /** Per resource, findings grouped by severity (worst first), then one summary line. */
-export function toText(report: CheckReport, options: TextOptions): string {
+export function toText(report: CheckReport, options: TextOptions, exceptions: readonly ExceptionReport[] = []): string {
   const c = createColors(options.color);
   const severityColor: Record<Severity, (s: string) => string> = {
     critical: (s) => c.bold(c.red(s)),
@@ -38,8 +39,9 @@ export function toText(report: CheckReport, options: TextOptions): string {
       for (const f of findings) {
         const at = resource.origin.locate?.(f.path);
         const where = at ? `${f.path} ${c.dim(`(line ${at.line})`)}` : f.path;
-        const action = f.action === 'deny' ? c.red('deny') : c.yellow('flag');
+        const action = f.exception ? c.dim('exc ') : f.action === 'deny' ? c.red('deny') : c.yellow('flag');
         lines.push(`    ${action}  ${f.message}`);
+        if (f.exception) lines.push(`          ${c.dim(`excepted by ${f.exception.policy} until ${f.exception.expires}: ${f.exception.reason}`)}`);
         lines.push(`          ${c.dim(f.ruleId)}  ${where}`);
       }
     }
@@ -49,6 +51,12 @@ export function toText(report: CheckReport, options: TextOptions): string {
     }
     lines.push('');
   }
+
+  for (const e of exceptions.filter((x) => x.status !== 'active')) {
+    const what = { expired: c.red('expired'), expiring: c.yellow('expiring'), unused: c.yellow('unused'), active: 'active' }[e.status];
+    lines.push(`${what} exception ${e.file} › ${e.policy} spec.exceptions[${e.index}] (${e.rules.join(', ')}, expires ${e.expires})`);
+  }
+  if (exceptions.some((x) => x.status !== 'active')) lines.push('');
 
   const s = report.summary;
   const counts = SEVERITIES.filter((sev) => s.bySeverity[sev] > 0).map((sev) => severityColor[sev](`${s.bySeverity[sev]} ${sev}`));
@@ -60,6 +68,7 @@ export function toText(report: CheckReport, options: TextOptions): string {
     ...(s.errored ? [c.magenta(`${s.errored} with rule errors`)] : []),
     s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${counts.join(', ')})`,
     ...(s.denied ? [c.red(`${s.denied} deny`)] : []),
+    ...(s.excepted ? [`${s.excepted} excepted`] : []),
     ...(s.inputErrors ? [c.red(`${s.inputErrors} unreadable input${s.inputErrors === 1 ? '' : 's'}`)] : []),
   ];
   lines.push(parts.join(' · '));

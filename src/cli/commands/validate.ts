@@ -1,0 +1,27 @@
+import { builtinRules } from '../../rules/index.js';
+import { loadPolicies } from '../policies.js';
+import type { CommandArgs, Io } from '../io.js';
+
+export const VALIDATE_USAGE = `Usage: ecs-admission validate [file|dir]...
+
+Checks policy files (default: policies/): the schema (unknown fields are errors, with a
+suggestion), rule ids, rule options, custom rules (CEL syntax and types), extends and
+exception lifetimes. Every problem is printed with file, line and column.
+
+Exit status: 0 all valid, 2 a problem was found.`;
+
+export function runValidate(args: CommandArgs, io: Io): number {
+  const paths = args.positionals.length > 0 ? args.positionals : ['policies'];
+  const { policies, errors } = loadPolicies(paths, builtinRules, new Date());
+  for (const error of errors) io.stderr(`${error.message}\n`);
+  if (errors.length > 0) {
+    io.stderr(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${paths.join(', ')}\n`);
+    return 2;
+  }
+  if (policies.length === 0) {
+    io.stderr(`no policy found in ${paths.join(', ')}\n`);
+    return 2;
+  }
+  io.stdout(`${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} valid: ${policies.map((p) => p.name).join(', ')}\n`);
+  return 0;
+}

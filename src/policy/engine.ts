@@ -1,0 +1,261 @@
+import { createEvaluator, type Evaluate } from '../core/evaluate.js';
+import { presetRuleSet, PRESETS, type PresetName } from '../core/presets.js';
+import { buildRuleSet, RuleOptionsError, type RuleChoice, type RuleSet } from '../core/rule-set.js';
+import type { Rule } from '../core/rule.js';
+import type { Action, Mode, Resource } from '../core/types.js';
+import { closest, distance } from 'fastest-levenshtein';
+import { compileCustomRule } from './custom-rule.js';
+import { PolicyError } from './errors.js';
+import { applyExceptions, dayOf, exceptionStatus, type ExceptionEntry, type ExceptionStatus } from './exceptions.js';
+import { pathText, type ParsedPolicy } from './load.js';
+import { excluded, factsOf, matches } from './match.js';
+import type { Match } from './schema.js';
+
+/** A policy ready to apply: `extends` resolved, rules and custom rules checked. */
+export interface CompiledPolicy {
+  name: string;
+  file: string;
+  mode: Mode;
+  match?: Match;
+  exclude?: Match;
+  /** The action, severity and options of every rule the policy turns on or off. */
+  choices: Map<string, RuleChoice>;
+  customRules: Rule[];
+  /** Every rule the policy can name: the built-in ones and its custom rules. */
+  rules: ReadonlyMap<string, Rule>;
+  exceptions: ExceptionEntry[];
+}
+
+export interface CompileOptions {
+  builtinRules: readonly Rule[];
+  /** Reads the policy file an `extends` entry names (relative to `from`). */
+  readExtended: (path: string, from: string) => ParsedPolicy[];
+  now: Date;
+}
+
+const ACTION_RANK: Record<Action, number> = { off: 0, flag: 1, deny: 2 };
+
+/**
+ * Resolves `extends`, checks rule ids, options, custom rules and exception lifetimes. Returns the
+ * policies that compiled and every error, each with file, line and column.
+ */
+export function compilePolicies(parsed: readonly ParsedPolicy[], options: CompileOptions): { policies: CompiledPolicy[]; errors: PolicyError[] } {
+  const errors: PolicyError[] = [];
+  const builtinIds = new Set(options.builtinRules.map((r) => r.id));
+  const policies: CompiledPolicy[] = [];
+  const names = new Map<string, string>();
+
+  const compile = (p: ParsedPolicy, chain: readonly string[]): Omit<CompiledPolicy, 'exceptions' | 'rules'> & { ok: boolean } => {
+    const { policy, file } = p;
+    const at = (path: (string | number)[], detail: string): PolicyError => {
+      const where = p.locate(path);
+      return new PolicyError(file, `${pathText(path)}: ${detail}`, where?.line, where?.column);
+    };
+    const atKey = (path: (string | number)[], detail: string): PolicyError => {
+      const where = p.locate(path, true);
+      return new PolicyError(file, `${pathText(path)}: ${detail}`, where?.line, where?.column);
+    };
+    let ok = true;
+    const fail = (error: PolicyError): void => {
+      errors.push(error);
+      ok = false;
+    };
+    const choices = new Map<string, RuleChoice>();
+    const customRules: Rule[] = [];
+
+    policy.spec.extends.forEach((base, i) => {
+      if ((PRESETS as readonly string[]).includes(base)) {
+        for (const s of presetRuleSet(base as PresetName, options.builtinRules).settings) choices.set(s.rule.id, { action: s.action });
+        for (const rule of options.builtinRules) if (!choices.has(rule.id)) choices.set(rule.id, { action: 'off' });
+        return;
+      }
+      if (chain.includes(`${file}>${base}`)) return fail(at(['spec', 'extends', i], `extends itself through ${base}`));
+      let bases: ParsedPolicy[];
+      try {
+        bases = options.readExtended(base, file);
+      } catch (error) {
+        return fail(at(['spec', 'extends', i], `cannot extend "${base}": ${(error as Error).message}; use recommended, strict or a policy file path`));
+      }
+      for (const b of bases) {
+        const compiled = compile(b, [...chain, `${file}>${base}`]);
+        for (const [id, choice] of compiled.choices) choices.set(id, choice);
+        customRules.push(...compiled.customRules);
+      }
+    });
+
+    policy.spec.customRules.forEach((spec, i) => {
+      const where = p.locate(['spec', 'customRules', i, 'expression']) ?? p.locate(['spec', 'customRules', i]);
+      try {
+        const rule = compileCustomRule(spec, { file, ...(where ? { line: where.line, column: where.column } : {}) }, builtinIds);
+        customRules.push(rule);
+        choices.set(rule.id, { action: spec.action, severity: spec.severity });
+      } catch (error) {
+        if (error instanceof Error && 'file' in error) fail(new PolicyError(file, error.message.replace(/^[^:]+(:\d+)*: /, ''), where?.line, where?.column));
+        else throw error;
+      }
+    });
+
+    const known = [...builtinIds, ...customRules.map((r) => r.id)];
+    for (const [id, override] of Object.entries(policy.spec.rules)) {
+      const rule = options.builtinRules.find((r) => r.id === id) ?? customRules.find((r) => r.id === id);
+      if (!rule) {
+        const guess = closest(id, known);
+        fail(atKey(['spec', 'rules', id], `unknown rule "${id}"${distance(id, guess) <= 4 ? ` (did you mean "${guess}"?)` : ''}`));
+        continue;
+      }
+      const base = choices.get(id);
+      const o = typeof override === 'string' ? { action: override } : override;
+      const choice: RuleChoice = { action: o.action ?? base?.action ?? rule.recommended };
+      const severity = o.severity ?? base?.severity;
+      if (severity) choice.severity = severity;
+      const opts = o.options ?? base?.options;
+      if (opts !== undefined) choice.options = opts;
+      try {
+        buildRuleSet('check', [rule], () => ({ ...choice, action: 'flag' }));
+      } catch (error) {
+        if (!(error instanceof RuleOptionsError)) throw error;
+        fail(at(['spec', 'rules', id, 'options'], error.issues));
+        continue;
+      }
+      choices.set(id, choice);
+    }
+    return { name: policy.metadata.name, file, mode: policy.spec.mode, ...(policy.spec.match ? { match: policy.spec.match } : {}), ...(policy.spec.exclude ? { exclude: policy.spec.exclude } : {}), choices, customRules, ok };
+  };
+
+  const today = dayOf(options.now);
+  for (const p of parsed) {
+    const name = p.policy.metadata.name;
+    const where = p.locate(['metadata', 'name']);
+    const other = names.get(name);
+    if (other) {
+      errors.push(new PolicyError(p.file, `metadata.name: policy "${name}" is already defined in ${other}`, where?.line, where?.column));
+      continue;
+    }
+    names.set(name, p.file);
+    const compiled = compile(p, []);
+    const exceptions: ExceptionEntry[] = [];
+    p.policy.spec.exceptions.forEach((spec, index) => {
+      const at = p.locate(['spec', 'exceptions', index]);
+      const unknownRule = spec.rules.find((id) => !compiled.choices.has(id) && !builtinIds.has(id));
+      if (unknownRule) errors.push(new PolicyError(p.file, `spec.exceptions[${index}].rules: unknown rule "${unknownRule}"`, at?.line, at?.column));
+      const max = p.policy.spec.maxExceptionDays;
+      if (max !== undefined && Date.parse(spec.expires) - Date.parse(today) > max * 86_400_000) {
+        errors.push(new PolicyError(p.file, `spec.exceptions[${index}].expires: ${spec.expires} is more than maxExceptionDays (${max}) from today`, at?.line, at?.column));
+      }
+      exceptions.push({ policy: name, file: p.file, index, spec, applied: 0, missed: 0 });
+    });
+    const rules = new Map([...options.builtinRules, ...compiled.customRules].map((r) => [r.id, r] as const));
+    if (compiled.ok) policies.push({ ...compiled, rules, exceptions });
+  }
+  return { policies, errors };
+}
+
+export interface ExceptionReport {
+  policy: string;
+  file: string;
+  index: number;
+  rules: string[];
+  reason: string;
+  owner?: string;
+  expires: string;
+  status: ExceptionStatus;
+  applied: number;
+}
+
+export interface PolicyEngine {
+  evaluate: Evaluate;
+  /** Every exception with its status so far: active, expiring, expired or unused. */
+  exceptions: () => ExceptionReport[];
+}
+
+export interface EngineOptions {
+  now: Date;
+  /** Forces audit over every policy (ECS_ADMISSION_MODE=audit, --audit). */
+  forceAudit?: boolean;
+  resolveTaskDefinition?: (ref: string, from: Resource) => Resource<'taskDefinition'> | string;
+}
+
+/**
+ * Evaluates each resource with the policies that apply to it (match and not exclude). Where
+ * several apply, each rule takes the strictest setting: deny over flag over off, then enforce over
+ * audit, then the first policy by name; the finding names the policy that decided.
+ */
+export function createPolicyEngine(policies: readonly CompiledPolicy[], options: EngineOptions): PolicyEngine {
+  const ordered = [...policies].sort((a, b) => a.name.localeCompare(b.name));
+  const today = dayOf(options.now);
+  const ruleSets = new Map<string, RuleSet>();
+  const applying = (resource: Resource) => {
+    const facts = factsOf(resource);
+    return { facts, list: ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)) };
+  };
+
+  const ruleSetFor = (resource: Resource): RuleSet => {
+    const { list } = applying(resource);
+    const key = list.map((p) => p.name).join(',');
+    let ruleSet = ruleSets.get(key);
+    if (!ruleSet) {
+      const chosen = new Map<string, { rule: Rule; choice: RuleChoice }>();
+      for (const policy of list) {
+        const mode: Mode = options.forceAudit ? 'audit' : policy.mode;
+        for (const [id, choice] of policy.choices) {
+          const candidate = { ...choice, decidedBy: policy.name, mode };
+          const current = chosen.get(id);
+          if (!current || stricter(candidate, current.choice)) chosen.set(id, { rule: policy.rules.get(id)!, choice: candidate });
+        }
+      }
+      const rules = [...chosen.values()].map((c) => c.rule);
+      ruleSet = buildRuleSet(key || '(no policy)', rules, (rule) => chosen.get(rule.id)!.choice);
+      ruleSets.set(key, ruleSet);
+    }
+    return ruleSet;
+  };
+
+  const evaluate = createEvaluator(ruleSetFor, {
+    ...(options.resolveTaskDefinition ? { resolveTaskDefinition: options.resolveTaskDefinition } : {}),
+    afterEvaluate: (result) => {
+      const { facts, list } = applying(result.resource);
+      return applyExceptions(result, list.flatMap((p) => p.exceptions), facts, today);
+    },
+  });
+
+  return {
+    evaluate,
+    exceptions: () =>
+      ordered.flatMap((p) =>
+        p.exceptions.map((e) => ({
+          policy: e.policy,
+          file: e.file,
+          index: e.index,
+          rules: e.spec.rules,
+          reason: e.spec.reason,
+          ...(e.spec.owner ? { owner: e.spec.owner } : {}),
+          expires: e.spec.expires,
+          status: exceptionStatus(e, today),
+          applied: e.applied,
+        })),
+      ),
+  };
+}
+
+const stricter = (a: RuleChoice, b: RuleChoice): boolean =>
+  ACTION_RANK[a.action] !== ACTION_RANK[b.action] ? ACTION_RANK[a.action] > ACTION_RANK[b.action] : a.mode === 'enforce' && b.mode !== 'enforce';
+
+/** A built-in preset as a policy that applies everywhere, in audit mode. */
+export function presetPolicy(name: PresetName, builtinRules: readonly Rule[]): CompiledPolicy {
+  const choices = new Map<string, RuleChoice>(presetRuleSet(name, builtinRules).settings.map((s) => [s.rule.id, { action: s.action }]));
+  return { name, file: `(built-in preset ${name})`, mode: 'audit', choices, customRules: [], rules: new Map(builtinRules.map((r) => [r.id, r])), exceptions: [] };
+}
+
+/** Every rule some policy turns on, with its strictest action: what SARIF lists as the tool's rules. */
+export function activeRules(policies: readonly CompiledPolicy[]): { rule: Rule; action: Exclude<Action, 'off'>; severity: Rule['severity'] }[] {
+  const active = new Map<string, { rule: Rule; choice: RuleChoice }>();
+  for (const policy of policies) {
+    for (const [id, choice] of policy.choices) {
+      const current = active.get(id);
+      if (choice.action !== 'off' && (!current || stricter(choice, current.choice))) active.set(id, { rule: policy.rules.get(id)!, choice });
+    }
+  }
+  return [...active.values()]
+    .sort((a, b) => a.rule.id.localeCompare(b.rule.id))
+    .map(({ rule, choice }) => ({ rule, action: choice.action as Exclude<Action, 'off'>, severity: choice.severity ?? rule.severity }));
+}

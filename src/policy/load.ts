@@ -1,0 +1,122 @@
+import { closest, distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
+import { parseDocuments, type ParsedDocument } from '../input/parse.js';
+import { InputError } from '../input/errors.js';
+import { PolicyError } from './errors.js';
+import { PolicySchema, type PolicyDocument } from './schema.js';
+
+/** A policy document as read from its file, with the way back to lines for later checks. */
+export interface ParsedPolicy {
+  policy: PolicyDocument;
+  file: string;
+  /** Line and column of a field, by its path in the document (`['spec', 'rules', 'x']`). */
+  locate: ParsedDocument['locate'];
+}
+
+/**
+ * Reads the policies of one file (YAML or JSON, one policy per document). Every problem is
+ * reported with file, line and column; unknown fields are errors, with a suggestion when a known
+ * field is close (`acton` → `action`). Returns the policies read and the errors found.
+ */
+export function parsePolicyFile(text: string, file: string): { policies: ParsedPolicy[]; errors: PolicyError[] } {
+  let documents: ParsedDocument[];
+  try {
+    documents = parseDocuments(text, file);
+  } catch (error) {
+    if (error instanceof InputError) return { policies: [], errors: [new PolicyError(file, error.detail, error.line)] };
+    throw error;
+  }
+  const policies: ParsedPolicy[] = [];
+  const errors: PolicyError[] = [];
+  for (const doc of documents) {
+    const parsed = PolicySchema.safeParse(doc.value);
+    if (parsed.success) {
+      policies.push({ policy: parsed.data, file, locate: doc.locate });
+      continue;
+    }
+    const found = flatten(parsed.error.issues, doc.value).map((issue) => describe(issue, doc, file));
+    errors.push(...found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
+  }
+  return { policies, errors };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** In a union, reports the branch the value was meant for: `{ acton: deny }` is an object, not a misspelt `off`. */
+function flatten(issues: readonly Issue[], root: unknown): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+    const value = valueAt(root, issue.path);
+    // A branch that rejects the value's very type at its root was meant for another kind of value.
+    const meant = issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')));
+    const chosen = meant ?? (typeof value === 'object' && value !== null ? issue.errors[issue.errors.length - 1]! : issue.errors[0]!);
+    return flatten(chosen.map((e) => ({ ...e, path: [...issue.path, ...e.path] }) as Issue), root);
+  });
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+export const pathText = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+
+function describe(issue: Issue, doc: ParsedDocument, file: string): PolicyError {
+  const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const at = doc.locate([...path, key], true);
+    const known = knownKeys(path);
+    const suggestion = known.length > 0 ? closest(key, known) : undefined;
+    const hint = suggestion && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${suggestion}"?)` : '';
+    const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+    return new PolicyError(file, `${pathText([...path, key])}: unknown field "${key}"${hint}${more}`, at?.line, at?.column);
+  }
+  const at = doc.locate(path);
+  return new PolicyError(file, `${pathText(path) || '(document)'}: ${issue.message}`, at?.line, at?.column);
+}
+
+/** The fields the schema allows where an unknown one was found, for suggestions. */
+function knownKeys(path: readonly (string | number)[]): string[] {
+  let schema: unknown = PolicySchema;
+  for (const key of path) schema = child(schema, key);
+  return objectKeys(schema);
+}
+
+interface Def {
+  type: string;
+  shape?: Record<string, unknown>;
+  innerType?: unknown;
+  element?: unknown;
+  valueType?: unknown;
+  options?: unknown[];
+}
+const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def: Def } } | undefined)?._zod?.def;
+
+function unwrap(schema: unknown): unknown {
+  let def = defOf(schema);
+  while (def && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable')) {
+    schema = def.innerType;
+    def = defOf(schema);
+  }
+  return schema;
+}
+
+function child(schema: unknown, key: string | number): unknown {
+  const def = defOf(unwrap(schema));
+  if (!def) return undefined;
+  if (def.type === 'object') return def.shape?.[key];
+  if (def.type === 'array') return def.element;
+  if (def.type === 'record') return def.valueType;
+  if (def.type === 'union') return def.options?.map((o) => child(o, key)).find((c) => c !== undefined);
+  return undefined;
+}
+
+function objectKeys(schema: unknown): string[] {
+  const def = defOf(unwrap(schema));
+  if (def?.type === 'object') return Object.keys(def.shape ?? {});
+  if (def?.type === 'union') return (def.options ?? []).flatMap(objectKeys);
+  return [];
+}

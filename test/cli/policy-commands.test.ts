@@ -1,0 +1,100 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+const root = join(import.meta.dirname, '../..');
+const policies = join(root, 'policies');
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env, cwd: root };
+  return { status: await main(args, io), stdout, stderr };
+}
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'ecs-admission-policy-'));
+
+describe('ecs-admission test', () => {
+  it('runs the shipped policies’ suites, and every expectation holds', async () => {
+    const { status, stdout } = await run(['test', policies]);
+    expect(stdout).toMatch(/\n(\d+) passed, 0 failed \(7 suites\)\n$/);
+    expect(Number(/(\d+) passed/.exec(stdout)![1])).toBeGreaterThanOrEqual(15);
+    expect(status).toBe(0);
+  });
+
+  it('reports each mismatch and exits 1', async () => {
+    const dir = tmp();
+    cpSync(join(policies, 'examples/ecr-allow-list'), dir, { recursive: true });
+    const suite = join(dir, 'tests/ecr-allow-list.test.yaml');
+    writeFileSync(suite, readFileSync(suite, 'utf8').replace('require-approved-registries: pass', 'require-approved-registries: fail').replace('count: 1, action: deny', 'count: 2, action: flag'));
+    const { status, stdout } = await run(['test', dir]);
+    expect(status).toBe(1);
+    expect(stdout).toContain('✗ an image from the organization\'s ECR passes (org-ecr-image.json › search)\n      require-approved-registries: expected fail, got pass');
+    expect(stdout).toContain('require-approved-registries: expected 2 finding(s), got 1');
+    expect(stdout).toContain('require-approved-registries: expected action flag, got deny');
+    expect(stdout).toMatch(/1 passed, 2 failed/);
+  });
+
+  it('exits 2 for a suite it cannot read, naming the file and line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'broken.test.yaml'), 'apiVersion: ecs-admission/v1\nkind: PolicyTest\npolicies: [recommended]\ncases:\n  - name: x\n    resource: missing.json\n    expect: { no-privileged-containers: pass }\n');
+    writeFileSync(join(dir, 'typo.test.yaml'), 'apiVersion: ecs-admission/v1\nkind: PolicyTest\npolicies: [recommended]\ncase: []\n');
+    const { status, stderr } = await run(['test', dir]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('broken.test.yaml: case "x": cannot read missing.json');
+    expect(stderr).toMatch(/typo\.test\.yaml: .*case/);
+  });
+});
+
+describe('ecs-admission validate', () => {
+  it('accepts the shipped policies', async () => {
+    const { status, stdout } = await run(['validate', policies]);
+    expect(status).toBe(0);
+    expect(stdout).toBe('6 policies valid: org-registries, ownership, payments-prod, billing, recommended, strict\n');
+  });
+
+  it('exits 2 and names file, line and column of each problem', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'p.yaml'), 'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec:\n  rules:\n    no-privileged-containers: { acton: deny }\n');
+    const { status, stderr } = await run(['validate', dir]);
+    expect(status).toBe(2);
+    expect(stderr).toContain(`${join(dir, 'p.yaml')}:6:33: spec.rules.no-privileged-containers.acton: unknown field "acton" (did you mean "action"?)`);
+  });
+});
+
+describe('ecs-admission check --policy', () => {
+  interface Report {
+    results: { name: string; findings: { ruleId: string; action: string; mode: string; decidedBy: string; exception?: { policy: string } }[] }[];
+    exceptions: { policy: string; status: string; applied: number }[];
+  }
+  const fixture = join(policies, 'examples/team-exception/tests/legacy-billing.json');
+
+  it('names the deciding policy, its mode and any exception applied per finding', async () => {
+    const { status, stdout } = await run(['check', fixture, '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--format', 'json']);
+    const report = JSON.parse(stdout) as Report;
+    const finding = report.results[0]!.findings.find((f) => f.ruleId === 'require-readonly-root-filesystem')!;
+    expect(finding).toMatchObject({ action: 'deny', mode: 'enforce', decidedBy: 'billing', exception: { policy: 'billing' } });
+    expect(report.exceptions).toMatchObject([{ policy: 'billing', applied: 1 }]);
+    // The only deny finding is suspended: nothing reaches the default threshold.
+    expect(status).toBe(0);
+  });
+
+  it('forces audit with --audit or ECS_ADMISSION_MODE=audit', async () => {
+    for (const [args, env] of [[['--audit'], {}], [[], { ECS_ADMISSION_MODE: 'audit' }]] as const) {
+      const { stdout } = await run(['check', fixture, '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--format', 'json', ...args], env);
+      const modes = new Set((JSON.parse(stdout) as Report).results[0]!.findings.map((f) => f.mode));
+      expect(modes).toEqual(new Set(['audit']));
+    }
+  });
+
+  it('exits 2 when a policy is invalid', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'p.yaml'), 'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec: { mode: enforse }\n');
+    const { status, stderr } = await run(['check', fixture, '--policy', dir]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('spec.mode: Invalid option: expected one of "audit"|"enforce"');
+  });
+});
