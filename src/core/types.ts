@@ -185,4 +185,6 @@ export interface ResourceResult {
   status: RuleStatus;
   findings: Finding[];
   rules: RuleResult[];
+  /** The policies that applied to the resource (their scope matched), when evaluated with policies. */
+  policies?: string[];
 }

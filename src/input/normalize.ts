@@ -27,6 +27,8 @@ function fromValue(value: unknown, where: Where): Resource[] {
   if (!isObject(value)) throw notEcs(where, `expected an object, found ${value === null ? 'null' : typeof value}`);
   const at = (...keys: (string | number)[]): Where => ({ ...where, prefix: [...where.prefix, ...keys] });
 
+  // ecs-admission's own files (policies, policy tests) sit beside the resources they judge.
+  if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('ecs-admission/')) return [];
   if (isTemplate(value)) return fromTemplate(value, where);
   if (Array.isArray(value.Records)) return value.Records.flatMap((r, i) => fromCloudTrail(r, at('Records', i)));
   if (value['detail-type'] === 'AWS API Call via CloudTrail' && isObject(value.detail)) {

@@ -8,7 +8,7 @@ import { compileCustomRule } from './custom-rule.js';
 import { PolicyError } from './errors.js';
 import { applyExceptions, dayOf, exceptionStatus, type ExceptionEntry, type ExceptionStatus } from './exceptions.js';
 import { pathText, type ParsedPolicy } from './load.js';
-import { excluded, factsOf, matches } from './match.js';
+import { excluded, factsOf, matches, type ResourceFacts } from './match.js';
 import type { Match } from './schema.js';
 
 /** A policy ready to apply: `extends` resolved, rules and custom rules checked. */
@@ -184,9 +184,20 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
   const ordered = [...policies].sort((a, b) => a.name.localeCompare(b.name));
   const today = dayOf(options.now);
   const ruleSets = new Map<string, RuleSet>();
+  // Facts are read only when some policy is scoped or has exceptions; otherwise every policy applies.
+  const needsFacts = ordered.some((p) => p.match !== undefined || p.exclude !== undefined || p.exceptions.length > 0);
+  const everywhere = { facts: undefined, list: ordered };
+  const applyingNow = new Map<Resource, { facts: ResourceFacts | undefined; list: CompiledPolicy[] }>();
   const applying = (resource: Resource) => {
-    const facts = factsOf(resource);
-    return { facts, list: ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)) };
+    if (!needsFacts) return everywhere;
+    let found = applyingNow.get(resource);
+    if (!found) {
+      const facts = factsOf(resource);
+      found = { facts, list: ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)) };
+      // Kept from the rule set choice to the exceptions of the same evaluation, then dropped.
+      applyingNow.set(resource, found);
+    }
+    return found;
   };
 
   const ruleSetFor = (resource: Resource): RuleSet => {
@@ -214,7 +225,9 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
     ...(options.resolveTaskDefinition ? { resolveTaskDefinition: options.resolveTaskDefinition } : {}),
     afterEvaluate: (result) => {
       const { facts, list } = applying(result.resource);
-      return applyExceptions(result, list.flatMap((p) => p.exceptions), facts, today);
+      applyingNow.delete(result.resource);
+      const judged = facts ? applyExceptions(result, list.flatMap((p) => p.exceptions), facts, today) : result;
+      return { ...judged, policies: list.map((p) => p.name) };
     },
   });
 

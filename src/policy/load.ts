@@ -50,7 +50,7 @@ function flatten(issues: readonly Issue[], root: unknown): Issue[] {
     // A branch that rejects the value's very type at its root was meant for another kind of value.
     const meant = issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')));
     const chosen = meant ?? (typeof value === 'object' && value !== null ? issue.errors[issue.errors.length - 1]! : issue.errors[0]!);
-    return flatten(chosen.map((e) => ({ ...e, path: [...issue.path, ...e.path] }) as Issue), root);
+    return flatten(chosen.map((e) => ({ ...e, path: [...issue.path, ...e.path] })), root);
   });
 }
 

@@ -67,7 +67,7 @@ describe('ecs-admission validate', () => {
 
 describe('ecs-admission check --policy', () => {
   interface Report {
-    results: { name: string; findings: { ruleId: string; action: string; mode: string; decidedBy: string; exception?: { policy: string } }[] }[];
+    results: { name: string; status: string; policies?: string[]; findings: { ruleId: string; action: string; mode: string; decidedBy: string; exception?: { policy: string } }[] }[];
     exceptions: { policy: string; status: string; applied: number }[];
   }
   const fixture = join(policies, 'examples/team-exception/tests/legacy-billing.json');
@@ -88,6 +88,27 @@ describe('ecs-admission check --policy', () => {
       const modes = new Set((JSON.parse(stdout) as Report).results[0]!.findings.map((f) => f.mode));
       expect(modes).toEqual(new Set(['audit']));
     }
+  });
+
+  it('lists the policies that applied, and says when none did', async () => {
+    const { stdout } = await run(['check', fixture, join(root, 'docs/examples/web-task-definition.json'), '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--format', 'json']);
+    expect((JSON.parse(stdout) as Report).results.map((r) => [r.name, r.status, r.policies])).toEqual([
+      ['legacy-billing', 'fail', ['billing']],
+      ['web', 'skip', []],
+    ]);
+    const text = (await run(['check', join(root, 'docs/examples/web-task-definition.json'), '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--verbose'])).stdout;
+    expect(text).toContain('no policy applies (outside every scope)');
+  });
+
+  it('reports expired, expiring and unused exceptions at the end of the text report', async () => {
+    const dir = tmp();
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec:\n  extends: [recommended]\n  exceptions:\n    - { rules: [no-privileged-containers], reason: expired exception here, expires: 2020-01-01 }\n    - { rules: [no-host-pid-mode], reason: nothing uses this one, expires: 2099-01-01 }\n',
+    );
+    const { stdout } = await run(['check', fixture, '--policy', join(dir, 'p.yaml')]);
+    expect(stdout).toContain(`expired exception ${join(dir, 'p.yaml')} › p spec.exceptions[0] (no-privileged-containers, expires 2020-01-01)`);
+    expect(stdout).toContain(`unused exception ${join(dir, 'p.yaml')} › p spec.exceptions[1] (no-host-pid-mode, expires 2099-01-01)`);
   });
 
   it('exits 2 when a policy is invalid', async () => {

@@ -66,6 +66,10 @@ describe('loadResources: API shapes', () => {
     expect(sets[0]).toMatchObject({ kind: 'taskSet', name: 'ecs-svc/1' });
   });
 
+  it('passes over ecs-admission’s own documents (policies, policy tests) kept beside resources', () => {
+    expect(loadResources('apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec: {}\n', 'p.yaml')).toEqual([]);
+  });
+
   it('reads a JSON array and multi-document YAML, one resource each', () => {
     expect(load([td, { serviceName: 'web', taskDefinition: 'web' }]).map((r) => r.kind)).toEqual(['taskDefinition', 'service']);
     const yaml = `family: a\ncontainerDefinitions: [{name: x, image: y}]\n---\nfamily: b\ncontainerDefinitions: []\n`;

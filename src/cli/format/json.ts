@@ -33,6 +33,7 @@ export function resultToJson(result: ResourceResult): object {
     ...(resource.taskDefinitionRef ? { taskDefinition: resource.taskDefinitionRef } : {}),
     ...(resource.request ? { request: resource.request } : {}),
     status: result.status,
+    ...(result.policies ? { policies: result.policies } : {}),
     findings: result.findings.map((f) => {
       const at = origin.locate?.(f.path);
       return { ...f, ...(at ? { line: at.line, column: at.column } : {}) };

@@ -45,6 +45,7 @@ export function toText(report: CheckReport, options: TextOptions, exceptions: re
         lines.push(`          ${c.dim(f.ruleId)}  ${where}`);
       }
     }
+    if (result.policies?.length === 0) lines.push(`  ${c.dim('no policy applies (outside every scope)')}`);
     for (const r of result.rules) {
       if (r.status === 'error') lines.push(`  ${c.magenta('error')}  ${r.ruleId}: ${r.reason ?? ''}`);
       else if (r.status === 'skip' && options.verbose) lines.push(`  ${c.dim(`skip   ${r.ruleId}: ${r.reason ?? ''}`)}`);
@@ -64,7 +65,7 @@ export function toText(report: CheckReport, options: TextOptions, exceptions: re
     `${s.resources} resource${s.resources === 1 ? '' : 's'} checked (${report.ruleSet})`,
     `${s.failed} failed`,
     `${s.passed} passed`,
-    ...(s.skipped ? [`${s.skipped} not applicable`] : []),
+    ...(s.skipped ? [`${s.skipped} with no rule applying`] : []),
     ...(s.errored ? [c.magenta(`${s.errored} with rule errors`)] : []),
     s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${counts.join(', ')})`,
     ...(s.denied ? [c.red(`${s.denied} deny`)] : []),
