@@ -186,14 +186,25 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
   const ruleSets = new Map<string, RuleSet>();
   // Facts are read only when some policy is scoped or has exceptions; otherwise every policy applies.
   const needsFacts = ordered.some((p) => p.match !== undefined || p.exclude !== undefined || p.exceptions.length > 0);
-  const everywhere = { facts: undefined, list: ordered };
-  const applyingNow = new Map<Resource, { facts: ResourceFacts | undefined; list: CompiledPolicy[] }>();
+  interface Applying {
+    facts: ResourceFacts | undefined;
+    list: CompiledPolicy[];
+    names: string[];
+    /** The rule set cache key: the names joined. */
+    key: string;
+  }
+  const applyingTo = (facts: ResourceFacts | undefined, list: CompiledPolicy[]): Applying => {
+    const names = list.map((p) => p.name);
+    return { facts, list, names, key: names.join(',') };
+  };
+  const everywhere = applyingTo(undefined, ordered);
+  const applyingNow = new Map<Resource, Applying>();
   const applying = (resource: Resource) => {
     if (!needsFacts) return everywhere;
     let found = applyingNow.get(resource);
     if (!found) {
       const facts = factsOf(resource);
-      found = { facts, list: ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)) };
+      found = applyingTo(facts, ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)));
       // Kept from the rule set choice to the exceptions of the same evaluation, then dropped.
       applyingNow.set(resource, found);
     }
@@ -201,8 +212,7 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
   };
 
   const ruleSetFor = (resource: Resource): RuleSet => {
-    const { list } = applying(resource);
-    const key = list.map((p) => p.name).join(',');
+    const { list, key } = applying(resource);
     let ruleSet = ruleSets.get(key);
     if (!ruleSet) {
       const chosen = new Map<string, { rule: Rule; choice: RuleChoice }>();
@@ -224,10 +234,11 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
   const evaluate = createEvaluator(ruleSetFor, {
     ...(options.resolveTaskDefinition ? { resolveTaskDefinition: options.resolveTaskDefinition } : {}),
     afterEvaluate: (result) => {
-      const { facts, list } = applying(result.resource);
+      const { facts, list, names } = applying(result.resource);
       applyingNow.delete(result.resource);
       const judged = facts ? applyExceptions(result, list.flatMap((p) => p.exceptions), facts, today) : result;
-      return { ...judged, policies: list.map((p) => p.name) };
+      judged.policies = names;
+      return judged;
     },
   });
 
