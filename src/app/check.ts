@@ -47,9 +47,11 @@ export function checkDocuments(
   inputs: readonly InputText[],
   ruleSet: string,
   makeEvaluate: (resolveTaskDefinition: ReturnType<typeof indexTaskDefinitions>) => Evaluate,
+  /** Inputs that could not even be read (reported first). */
+  unread: readonly InputProblem[] = [],
 ): CheckReport {
   const resources: Resource[] = [];
-  const errors: InputProblem[] = [];
+  const errors: InputProblem[] = [...unread];
   for (const input of inputs) {
     try {
       resources.push(...loadResources(input.text, input.source));

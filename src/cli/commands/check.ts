@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { checkDocuments, reachesThreshold, summarize, type FailOn } from '../../app/check.js';
+import { checkDocuments, reachesThreshold, type FailOn } from '../../app/check.js';
 import { PRESETS, type PresetName } from '../../core/presets.js';
 import { activeRules, createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../policy/engine.js';
 import { loadPolicies } from '../policies.js';
@@ -58,9 +58,7 @@ export function runCheck(args: CommandArgs, io: Io): number {
   const report = checkDocuments(inputs, name, (resolveTaskDefinition) => {
     engine = createPolicyEngine(policies, { now, forceAudit, resolveTaskDefinition });
     return engine.evaluate;
-  });
-  report.errors.unshift(...problems);
-  report.summary = summarize(report.results, report.errors.length);
+  }, problems);
   const exceptions = engine?.exceptions() ?? [];
 
   if (format === 'json') io.stdout(JSON.stringify(toJsonReport(report, exceptions), null, 2) + '\n');
