@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { checkDocuments, reachesThreshold, type FailOn } from '../../app/check.js';
 import { PRESETS, type PresetName } from '../../core/presets.js';
 import { activeRules, createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../policy/engine.js';
-import { loadPolicies } from '../policies.js';
+import { loadPolicies } from '../../adapters/policy-files.js';
 import { SEVERITIES } from '../../core/types.js';
 import { builtinRules } from '../../rules/index.js';
 import { toJsonReport } from '../format/json.js';

@@ -10,7 +10,7 @@ import { createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../pol
 import { mismatches, SuiteSchema, type Suite } from '../../policy/suite.js';
 import { builtinRules } from '../../rules/index.js';
 import type { CommandArgs, Io } from '../io.js';
-import { loadPolicies } from '../policies.js';
+import { loadPolicies } from '../../adapters/policy-files.js';
 
 export const TEST_USAGE = `Usage: ecs-admission test [dir|file]...
 

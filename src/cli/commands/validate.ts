@@ -1,5 +1,5 @@
 import { builtinRules } from '../../rules/index.js';
-import { loadPolicies } from '../policies.js';
+import { loadPolicies } from '../../adapters/policy-files.js';
 import type { CommandArgs, Io } from '../io.js';
 
 export const VALIDATE_USAGE = `Usage: ecs-admission validate [file|dir]...

@@ -1,3 +1,4 @@
+// Reads policy files from disk: the one loader the CLI, the Lambda and the sweep share.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Rule } from '../core/rule.js';
