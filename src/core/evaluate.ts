@@ -1,5 +1,5 @@
 import type { RelatedTaskDefinition, Report, RuleContext } from './rule.js';
-import type { RuleSet, RuleSetting } from './rule-set.js';
+import { NO_FINDINGS, type RuleSet, type RuleSetting } from './rule-set.js';
 import type { Finding, Resource, ResourceResult, RuleResult, RuleStatus } from './types.js';
 import { CannotDecideError } from './unknown.js';
 
@@ -60,7 +60,6 @@ export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => Rul
 
 const statusRank: Record<RuleStatus, number> = { skip: 0, pass: 1, error: 2, fail: 3 };
 
-const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 /**
  * Runs the rules of one evaluation. One context object serves every rule in turn (this is the
@@ -101,19 +100,19 @@ class RuleRun implements RuleContext<unknown> {
     this.findings = undefined;
     try {
       const reason = rule.notApplicable?.(resource.object, resource, setting.options);
-      if (reason !== undefined) return { ruleId: rule.id, status: 'skip', reason, findings: NO_FINDINGS as Finding[] };
+      if (reason !== undefined) return { ruleId: rule.id, status: 'skip', reason, findings: NO_FINDINGS };
       rule.check(resource.object, this, resource);
       const findings = this.findings;
-      return findings ? { ruleId: rule.id, status: 'fail', findings } : { ruleId: rule.id, status: 'pass', findings: NO_FINDINGS as Finding[] };
+      return findings ? { ruleId: rule.id, status: 'fail', findings } : setting.passed;
     } catch (error) {
-      const findings = this.findings ?? (NO_FINDINGS as Finding[]);
+      const findings = this.findings ?? NO_FINDINGS;
       if (error instanceof CannotDecideError) {
         // What was found before the unknown value is certain; otherwise the rule cannot decide.
         if (findings.length > 0) return { ruleId: rule.id, status: 'fail', findings, reason: error.message };
         return { ruleId: rule.id, status: 'skip', reason: error.message, findings };
       }
       const message = error instanceof Error ? error.message : String(error);
-      return { ruleId: rule.id, status: 'error', reason: `rule threw: ${message}`, findings: NO_FINDINGS as Finding[] };
+      return { ruleId: rule.id, status: 'error', reason: `rule threw: ${message}`, findings: NO_FINDINGS };
     }
   }
 }

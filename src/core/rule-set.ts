@@ -1,5 +1,8 @@
 import type { Rule } from './rule.js';
-import { RESOURCE_KINDS, type Action, type Mode, type ResourceKind, type Severity } from './types.js';
+import { RESOURCE_KINDS, type Action, type Finding, type Mode, type ResourceKind, type RuleResult, type Severity } from './types.js';
+
+/** The findings of a rule that found nothing: one frozen empty list. */
+export const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
 
 /** One rule switched on, with the action, severity and options it runs with. */
 export interface RuleSetting {
@@ -12,6 +15,8 @@ export interface RuleSetting {
   decidedBy: string;
   /** `enforce`: a deny is carried out (by the Lambda); `audit`: only reported as what would be done. */
   mode: Mode;
+  /** The result of a pass, the same every time: shared (frozen) rather than built per evaluation. */
+  passed: RuleResult;
 }
 
 export interface RuleSet {
@@ -57,6 +62,7 @@ export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule
       options: parsed.data,
       decidedBy: choice.decidedBy ?? name,
       mode: choice.mode ?? 'audit',
+      passed: Object.freeze({ ruleId: rule.id, status: 'pass', findings: NO_FINDINGS }) as RuleResult,
     });
   }
   const byKind = Object.fromEntries(

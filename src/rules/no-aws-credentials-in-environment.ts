@@ -42,14 +42,13 @@ export default defineRule({
   check(td, { options, report }) {
     const names = nameSet(options);
     forEachEnvironmentVariable(td, (entry, i, container, path) => {
-      // Paths and labels are built only for a finding.
+      // Paths and labels are built only for a finding: this runs for every variable.
       const name = entry.name;
-      const variable = (): string => (name ? `"${name}"` : `${path}.environment[${i}]`);
       if (name !== undefined && names.has(name)) {
         report({
           path: `${path}.environment[${i}].name`,
           container: container.name,
-          message: `${containerLabel(container.name, path)} sets AWS credential variable ${variable()} in its environment.`,
+          message: `${containerLabel(container.name, path)} sets AWS credential variable "${name}" in its environment.`,
         });
         return;
       }
@@ -58,7 +57,7 @@ export default defineRule({
         report({
           path: `${path}.environment[${i}].value`,
           container: container.name,
-          message: `${containerLabel(container.name, path)} has environment variable ${variable()} whose value looks like an AWS access key id.`,
+          message: `${containerLabel(container.name, path)} has environment variable ${name ? `"${name}"` : `${path}.environment[${i}]`} whose value looks like an AWS access key id.`,
         });
       }
     });
