@@ -111,6 +111,12 @@ describe('ecs-admission check --policy', () => {
     expect(stdout).toContain(`unused exception ${join(dir, 'p.yaml')} › p spec.exceptions[1] (no-host-pid-mode, expires 2099-01-01)`);
   });
 
+  it('refuses --preset with --policy rather than ignore one', async () => {
+    const { status, stderr } = await run(['check', fixture, '--policy', policies, '--preset', 'strict']);
+    expect(status).toBe(2);
+    expect(stderr).toContain('--preset and --policy exclude each other');
+  });
+
   it('exits 2 when a policy is invalid', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'p.yaml'), 'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec: { mode: enforse }\n');

@@ -40,6 +40,7 @@ export function runCheck(args: CommandArgs, io: Io): number {
   const now = new Date();
   let policies: CompiledPolicy[];
   const policyPaths = values.policy as string[] | undefined;
+  if (policyPaths?.length && values.preset !== undefined) throw new UsageError('--preset and --policy exclude each other: a policy file chooses its preset with `extends`');
   if (policyPaths?.length) {
     const loaded = loadPolicies(policyPaths, builtinRules, now);
     if (loaded.errors.length > 0) {
