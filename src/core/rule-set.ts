@@ -62,7 +62,7 @@ export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule
       options: parsed.data,
       decidedBy: choice.decidedBy ?? name,
       mode: choice.mode ?? 'audit',
-      passed: Object.freeze({ ruleId: rule.id, status: 'pass', findings: NO_FINDINGS }) as RuleResult,
+      passed: Object.freeze({ ruleId: rule.id, status: 'pass', findings: NO_FINDINGS }),
     });
   }
   const byKind = Object.fromEntries(
