@@ -45,21 +45,25 @@ export class RuleOptionsError extends Error {
   }
 }
 
+/** Validates options against the rule's schema and fills the defaults; throws `RuleOptionsError`. */
+export function parseRuleOptions(rule: Rule, options: unknown): unknown {
+  const parsed = rule.options.safeParse(options ?? {});
+  if (parsed.success) return parsed.data;
+  throw new RuleOptionsError(rule.id, parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
+}
+
 /** Builds a rule set from a choice per rule; options are validated here, once, not per evaluation. */
 export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule: Rule) => RuleChoice): RuleSet {
   const settings: RuleSetting[] = [];
   for (const rule of rules) {
     const choice = choose(rule);
     if (choice.action === 'off') continue;
-    const parsed = rule.options.safeParse(choice.options ?? {});
-    if (!parsed.success) {
-      throw new RuleOptionsError(rule.id, parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
-    }
+    const options = parseRuleOptions(rule, choice.options);
     settings.push({
       rule,
       action: choice.action,
       severity: choice.severity ?? rule.severity,
-      options: parsed.data,
+      options,
       decidedBy: choice.decidedBy ?? name,
       mode: choice.mode ?? 'audit',
       passed: Object.freeze({ ruleId: rule.id, status: 'pass', findings: NO_FINDINGS }),

@@ -15,6 +15,11 @@ export type Mode = (typeof MODES)[number];
 export const RESOURCE_KINDS = ['taskDefinition', 'service', 'taskSet', 'task'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
+/** What a kind is called in messages and reports. */
+export const KIND_NAMES: Readonly<Record<ResourceKind, string>> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
+/** The same, at the start of a sentence: `Task set assigns ...`. */
+export const kindTitle = (kind: ResourceKind): string => KIND_NAMES[kind].charAt(0).toUpperCase() + KIND_NAMES[kind].slice(1);
+
 /** Higher is worse. */
 export const severityRank = (s: Severity): number => 4 - SEVERITIES.indexOf(s);
 export const worstSeverity = (list: readonly Severity[]): Severity | undefined =>

@@ -25,7 +25,7 @@
  */
 import { z } from 'zod';
 import { defineRule, type Rule } from '../core/rule.js';
-import { ACTIONS, RESOURCE_KINDS, SEVERITIES, type Action, type ResourceKind, type Severity } from '../core/types.js';
+import { ACTIONS, KIND_NAMES, RESOURCE_KINDS, SEVERITIES, type Action, type ResourceKind, type Severity } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
 import { celEnvironment, CostLimitError, runProgram, type CelProgram } from './cel-runtime.js';
 
@@ -145,7 +145,7 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
       why = failureText(error);
     }
     // The finding stands (the expression gave false); only its wording is lost.
-    return `The ${appliesTo.length === 1 ? kindLabel[appliesTo[0]!] : 'resource'} does not satisfy \`${expression}\` (the messageExpression ${why}).`;
+    return `The ${appliesTo.length === 1 ? KIND_NAMES[appliesTo[0]!] : 'resource'} does not satisfy \`${expression}\` (the messageExpression ${why}).`;
   };
 
   return defineRule({
@@ -185,7 +185,6 @@ function checkAppliesTo(value: unknown, fail: (detail: string) => never): Resour
   return [...new Set(kinds as ResourceKind[])];
 }
 
-const kindLabel: Record<ResourceKind, string> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
 
 /** `require-owner-tag` → `Require owner tag`. */
 const titleFromId = (id: string): string => {

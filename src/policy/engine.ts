@@ -1,10 +1,10 @@
 import { createEvaluator, type Evaluate } from '../core/evaluate.js';
 import { presetRuleSet, PRESETS, type PresetName } from '../core/presets.js';
-import { buildRuleSet, RuleOptionsError, type RuleChoice, type RuleSet } from '../core/rule-set.js';
+import { buildRuleSet, parseRuleOptions, RuleOptionsError, type RuleChoice, type RuleSet } from '../core/rule-set.js';
 import type { Rule } from '../core/rule.js';
 import type { Action, Mode, Resource } from '../core/types.js';
 import { closest, distance } from 'fastest-levenshtein';
-import { compileCustomRule } from './custom-rule.js';
+import { compileCustomRule, CustomRuleError } from './custom-rule.js';
 import { PolicyError } from './errors.js';
 import { applyExceptions, dayOf, exceptionStatus, type ExceptionEntry, type ExceptionStatus } from './exceptions.js';
 import { pathText, type ParsedPolicy } from './load.js';
@@ -47,12 +47,9 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
 
   const compile = (p: ParsedPolicy, chain: readonly string[]): Omit<CompiledPolicy, 'exceptions' | 'rules'> & { ok: boolean } => {
     const { policy, file } = p;
-    const at = (path: (string | number)[], detail: string): PolicyError => {
-      const where = p.locate(path);
-      return new PolicyError(file, `${pathText(path)}: ${detail}`, where?.line, where?.column);
-    };
-    const atKey = (path: (string | number)[], detail: string): PolicyError => {
-      const where = p.locate(path, true);
+    /** An error at a field (or, with `key`, at the field's name). */
+    const at = (path: (string | number)[], detail: string, key = false): PolicyError => {
+      const where = p.locate(path, key);
       return new PolicyError(file, `${pathText(path)}: ${detail}`, where?.line, where?.column);
     };
     let ok = true;
@@ -90,8 +87,8 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
         customRules.push(rule);
         choices.set(rule.id, { action: spec.action, severity: spec.severity });
       } catch (error) {
-        if (error instanceof Error && 'file' in error) fail(new PolicyError(file, error.message.replace(/^[^:]+(:\d+)*: /, ''), where?.line, where?.column));
-        else throw error;
+        if (!(error instanceof CustomRuleError)) throw error;
+        fail(new PolicyError(file, `customRules[${error.ruleId}]: ${error.detail}`, where?.line, where?.column));
       }
     });
 
@@ -100,7 +97,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       const rule = options.builtinRules.find((r) => r.id === id) ?? customRules.find((r) => r.id === id);
       if (!rule) {
         const guess = closest(id, known);
-        fail(atKey(['spec', 'rules', id], `unknown rule "${id}"${distance(id, guess) <= 4 ? ` (did you mean "${guess}"?)` : ''}`));
+        fail(at(['spec', 'rules', id], `unknown rule "${id}"${distance(id, guess) <= 4 ? ` (did you mean "${guess}"?)` : ''}`, true));
         continue;
       }
       const base = choices.get(id);
@@ -111,7 +108,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       const opts = o.options ?? base?.options;
       if (opts !== undefined) choice.options = opts;
       try {
-        buildRuleSet('check', [rule], () => ({ ...choice, action: 'flag' }));
+        parseRuleOptions(rule, choice.options);
       } catch (error) {
         if (!(error instanceof RuleOptionsError)) throw error;
         fail(at(['spec', 'rules', id, 'options'], error.issues));

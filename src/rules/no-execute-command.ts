@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-
-const KIND_LABEL = { service: 'Service', task: 'Task' } as const;
+import { kindTitle } from '../core/types.js';
 
 export default defineRule({
   id: 'no-execute-command',
@@ -22,7 +21,7 @@ export default defineRule({
   options: z.object({}).strict(),
   check(workload, { report }, resource) {
     if (workload.enableExecuteCommand === true) {
-      report({ path: 'enableExecuteCommand', message: `${KIND_LABEL[resource.kind]} enables ECS Exec into its containers.` });
+      report({ path: 'enableExecuteCommand', message: `${kindTitle(resource.kind)} enables ECS Exec into its containers.` });
     }
   },
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-
-const KIND_LABEL = { service: 'Service', taskSet: 'Task set', task: 'Task' } as const;
+import { kindTitle } from '../core/types.js';
 
 export default defineRule({
   id: 'no-public-ip',
@@ -24,7 +23,7 @@ export default defineRule({
     if (workload.networkConfiguration?.awsvpcConfiguration?.assignPublicIp === 'ENABLED') {
       report({
         path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp',
-        message: `${KIND_LABEL[resource.kind]} assigns public IP addresses to its tasks.`,
+        message: `${kindTitle(resource.kind)} assigns public IP addresses to its tasks.`,
       });
     }
   },

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-import { worstSeverity } from '../core/types.js';
+import { kindTitle, worstSeverity } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
-
-const KIND_LABEL = { service: 'Service', taskSet: 'Task set', task: 'Task' } as const;
 
 export default defineRule({
   id: 'require-compliant-task-definition',
@@ -33,7 +31,7 @@ export default defineRule({
     report({
       path: 'taskDefinition',
       severity: worstSeverity(denied.map((f) => f.severity)),
-      message: `${KIND_LABEL[resource.kind]} runs task definition ${taskDefinition.result.resource.name}, which breaks ${rules.join(', ')}.`,
+      message: `${kindTitle(resource.kind)} runs task definition ${taskDefinition.result.resource.name}, which breaks ${rules.join(', ')}.`,
     });
   },
 });

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { defineRule } from '../core/rule.js';
-import { forEachVolume } from './_lib/task-definition.js';
-import { someMayHold } from './_lib/unknowns.js';
-
-const volumeLabel = (name: string | undefined, path: string): string => (name ? `Volume "${name}"` : `Volume ${path}`);
+import { noEfsVolumes, requireEnabledOnEveryEfsVolume } from './_lib/efs.js';
 
 export default defineRule({
   id: 'require-efs-transit-encryption',
@@ -24,21 +21,8 @@ export default defineRule({
   ],
   appliesTo: ['taskDefinition'],
   options: z.object({}).strict(),
-  notApplicable: (td) => (someMayHold(td.volumes, (v) => v.efsVolumeConfiguration) ? undefined : 'no EFS volumes'),
+  notApplicable: noEfsVolumes,
   check(td, { report }) {
-    forEachVolume(td, (volume, path) => {
-      const efs = volume.efsVolumeConfiguration;
-      if (!efs) return;
-      const value = efs.transitEncryption;
-      if (value === 'ENABLED') return;
-      const label = volumeLabel(volume.name, path);
-      report({
-        path: `${path}.efsVolumeConfiguration.transitEncryption`,
-        message:
-          value === undefined
-            ? `${label} leaves EFS "transitEncryption" unset instead of "ENABLED".`
-            : `${label} sets EFS "transitEncryption" to "${value}" instead of "ENABLED".`,
-      });
-    });
+    requireEnabledOnEveryEfsVolume(td, report, 'transitEncryption', (efs) => efs.transitEncryption);
   },
 });

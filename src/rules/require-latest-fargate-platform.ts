@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineRule, type RuleContext } from '../core/rule.js';
-import type { TaskDefinition, Workload } from '../core/types.js';
+import { kindTitle, type TaskDefinition, type Workload } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
 
-const KIND_LABEL = { service: 'Service', task: 'Task' } as const;
 const FAMILY_LABEL = { linux: 'Linux', windows: 'Windows' } as const;
 type Family = keyof typeof FAMILY_LABEL;
 
@@ -83,7 +82,7 @@ export default defineRule({
     const { minimum } = ctx.options;
     const family = familyOf(workload, ctx);
     const below = (f: Family): boolean => compare(pinned, minimum[f]) < 0;
-    const subject = `${KIND_LABEL[resource.kind]} pins Fargate platform version "${pinned}"`;
+    const subject = `${kindTitle(resource.kind)} pins Fargate platform version "${pinned}"`;
     if (family) {
       if (below(family)) {
         report(ctx, `${subject}, below the minimum "${minimum[family]}" for ${FAMILY_LABEL[family]}.`);

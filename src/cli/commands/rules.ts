@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rule } from '../../core/rule.js';
-import type { ResourceKind } from '../../core/types.js';
+import { KIND_NAMES } from '../../core/types.js';
 import { builtinRules, ruleById } from '../../rules/index.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
 
@@ -8,7 +8,6 @@ export const RULES_USAGE = `Usage: ecs-admission rules [rule-id] [--format text|
 
 Lists the built-in rules, or explains one: rationale, remediation, options and references.`;
 
-const KIND_LABEL: Record<ResourceKind, string> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
 
 export const severityLabel = (rule: Rule): string => (rule.severity === 'inherit' ? 'inherits the worst' : rule.severity);
 
@@ -59,7 +58,7 @@ function explain(rule: Rule): string {
   );
   return [
     `${rule.id} — ${rule.title}`,
-    `severity: ${severityLabel(rule)}    recommended action: ${rule.recommended}    applies to: ${rule.appliesTo.map((k) => KIND_LABEL[k]).join(', ')}`,
+    `severity: ${severityLabel(rule)}    recommended action: ${rule.recommended}    applies to: ${rule.appliesTo.map((k) => KIND_NAMES[k]).join(', ')}`,
     '',
     rule.description,
     '',

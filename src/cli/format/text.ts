@@ -1,9 +1,8 @@
 import { createColors } from 'picocolors';
 import type { CheckReport } from '../../app/check.js';
 import type { ExceptionReport } from '../../policy/engine.js';
-import { SEVERITIES, type ResourceKind, type Severity } from '../../core/types.js';
+import { KIND_NAMES, SEVERITIES, type Severity } from '../../core/types.js';
 
-const KIND_LABEL: Record<ResourceKind, string> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
 
 export interface TextOptions {
   color: boolean;
@@ -31,7 +30,7 @@ export function toText(report: CheckReport, options: TextOptions, exceptions: re
     const show = result.status === 'fail' || result.status === 'error' || options.verbose;
     if (!show) continue;
     const status = { fail: c.red('FAIL'), error: c.magenta('ERROR'), pass: c.green('PASS'), skip: c.dim('SKIP') }[result.status];
-    lines.push(`${c.bold(resource.origin.source)} ${c.dim('›')} ${c.bold(resource.name)} ${c.dim(`(${KIND_LABEL[resource.kind]})`)}  ${status}`);
+    lines.push(`${c.bold(resource.origin.source)} ${c.dim('›')} ${c.bold(resource.name)} ${c.dim(`(${KIND_NAMES[resource.kind]})`)}  ${status}`);
     for (const severity of SEVERITIES) {
       const findings = result.findings.filter((f) => f.severity === severity);
       if (findings.length === 0) continue;
