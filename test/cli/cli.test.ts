@@ -1,29 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { root, runCli, scratch } from '../helpers/cli.js';
 
-const root = join(import.meta.dirname, '../..');
 const examples = join(root, 'docs/examples');
 
-/** Runs the CLI in-process with captured output. */
-async function run(args: string[], options: { isTTY?: boolean; env?: Record<string, string> } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: options.isTTY ?? false, env: options.env ?? {}, cwd: root };
-  const status = await main(args, io);
-  return { status, stdout, stderr };
-}
-
-const tmp = (files: Record<string, string>): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-};
+const run = runCli;
+const tmp = scratch;
 
 const privileged = JSON.stringify({ family: 'agent', containerDefinitions: [{ name: 'agent', image: 'public.ecr.aws/x/agent:1.0', privileged: true }] });
 const publicService = JSON.stringify({ serviceName: 'web', taskDefinition: 'agent', networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'ENABLED' } } });

@@ -1,21 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { root, runCli, scratch } from '../helpers/cli.js';
 
-const root = join(import.meta.dirname, '../..');
 const policies = join(root, 'policies');
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env, cwd: root };
-  return { status: await main(args, io), stdout, stderr };
-}
-
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'ecs-admission-policy-'));
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
+const tmp = (): string => scratch();
 
 describe('ecs-admission test', () => {
   it('runs the shipped policies’ suites, and every expectation holds', async () => {

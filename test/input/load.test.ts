@@ -5,6 +5,7 @@ import type { Resource } from '../../src/core/types.js';
 import { InputError } from '../../src/input/errors.js';
 import { HANDLED_EVENTS } from '../../src/input/normalize.js';
 import { loadResources } from '../../src/input/load.js';
+import { cloudTrailRecord } from '../helpers/cloudtrail.js';
 
 const fixtures = join(import.meta.dirname, '../fixtures');
 const read = (path: string): string => readFileSync(join(fixtures, path), 'utf8');
@@ -78,17 +79,7 @@ describe('loadResources: API shapes', () => {
 });
 
 describe('loadResources: CloudTrail', () => {
-  const record = {
-    eventVersion: '1.08',
-    eventID: '3e5e1c56-0000-4000-8000-000000000001',
-    eventTime: '2026-11-20T10:00:00Z',
-    eventSource: 'ecs.amazonaws.com',
-    eventName: 'RegisterTaskDefinition',
-    awsRegion: 'eu-west-1',
-    recipientAccountId: '123456789012',
-    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::123456789012:assumed-role/deployer/ci' },
-    requestParameters: td,
-  };
+  const record = cloudTrailRecord({ requestParameters: td });
 
   it('reads a real (trimmed) RegisterTaskDefinition record from requestParameters', () => {
     const [r] = load(read('cloudtrail/datadog-securitylabs__registertaskdefinition-cryptomining-excerpt.json'));

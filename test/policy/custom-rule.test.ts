@@ -11,6 +11,7 @@ import { UnknownValueError } from '../../src/core/unknown.js';
 import { loadResources } from '../../src/input/load.js';
 import { CEL_COST_LIMIT, compileCustomRule, CustomRuleError, type CustomRuleSpec, type SpecLocation } from '../../src/policy/custom-rule.js';
 import { builtinRules } from '../../src/rules/index.js';
+import { cloudTrailRecord } from '../helpers/cloudtrail.js';
 
 const where: SpecLocation = { file: 'policy.yaml', line: 12, column: 5 };
 const builtinIds: ReadonlySet<string> = new Set(builtinRules.map((r) => r.id));
@@ -156,17 +157,7 @@ describe('compileCustomRule: the rule', () => {
   it('gives request the API call where it is known, and an empty map offline', () => {
     const expression = "has(request.principalArn) && request.principalArn.endsWith(':assumed-role/deployer/ci') && request.eventName == 'RegisterTaskDefinition' && request.account == '123456789012' && request.region == 'eu-west-1'";
     const rule = custom({ expression, messageExpression: "'called by ' + request.principalArn", message: undefined });
-    const record = (arn: string) => ({
-      eventVersion: '1.08',
-      eventID: '3e5e1c56-0000-4000-8000-000000000001',
-      eventTime: '2026-11-20T10:00:00Z',
-      eventSource: 'ecs.amazonaws.com',
-      eventName: 'RegisterTaskDefinition',
-      awsRegion: 'eu-west-1',
-      recipientAccountId: '123456789012',
-      userIdentity: { type: 'AssumedRole', arn },
-      requestParameters: td(),
-    });
+    const record = (arn: string) => cloudTrailRecord({ userIdentity: { type: 'AssumedRole', arn }, requestParameters: td() });
     expect(statusOf(rule, record('arn:aws:sts::123456789012:assumed-role/deployer/ci'))).toBe('pass');
     expect(onlyResult(rule, record('arn:aws:sts::123456789012:assumed-role/admin/me')).findings[0]!.message).toBe('called by arn:aws:sts::123456789012:assumed-role/admin/me');
     expect(statusOf(rule, td())).toBe('fail');

@@ -1,0 +1,23 @@
+/** Runs the CLI in-process, with its output captured, and makes scratch folders. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Io } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+
+export const root = join(import.meta.dirname, '../..');
+
+export async function runCli(args: string[], options: { isTTY?: boolean; env?: Record<string, string> } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: options.isTTY ?? false, env: options.env ?? {}, cwd: root };
+  const status = await main(args, io);
+  return { status, stdout, stderr };
+}
+
+/** A new scratch folder holding `files` (name → text). */
+export function scratch(files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
