@@ -15,6 +15,8 @@ interface Where {
   request?: RequestInfo;
   /** Fields absent from a partial request (UpdateService) are unknown, not defaults. */
   partial?: string;
+  /** Only CloudFormation input can hold unknown values (intrinsics); API shapes never do. */
+  mayHoldUnknowns?: boolean;
 }
 
 /** Detects the shape of one parsed document and returns the ECS resources it holds. */
@@ -81,7 +83,7 @@ function fromTemplate(template: Record<string, unknown>, where: Where): Resource
     if (!kind) continue;
     const properties = isObject(declaration.Properties) ? declaration.Properties : {};
     const object = toApiShape(properties) as Record<string, unknown>;
-    const resource = make(kind, object, { ...where, prefix: [...where.prefix, 'Resources', logicalId, 'Properties'] }, logicalId);
+    const resource = make(kind, object, { ...where, prefix: [...where.prefix, 'Resources', logicalId, 'Properties'], mayHoldUnknowns: true }, logicalId);
     const target = referencedLogicalId(properties.TaskDefinition, resources);
     if (target) resource.taskDefinitionRef = `#${target}`;
     out.push(resource);
@@ -166,7 +168,7 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, log
 
   let object: object = value;
   if (where.partial) object = guardUnknowns(value, '', where.partial);
-  else if (containsUnknown(value)) object = guardUnknowns(value);
+  else if (where.mayHoldUnknowns && containsUnknown(value)) object = guardUnknowns(value);
 
   const resource: Resource<K> = { kind, name: name ?? resourceName(kind, value, logicalId), object: object, origin };
   const ref = kind === 'taskDefinition' ? undefined : str(value.taskDefinition) ?? str(value.taskDefinitionArn);

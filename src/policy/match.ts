@@ -57,7 +57,8 @@ export function factsOf(resource: Resource): ResourceFacts {
 }
 
 const matcherCache = new Map<string, (value: string) => boolean>();
-function globs(patterns: readonly string[]): (value: string) => boolean {
+/** A compiled matcher for glob patterns, cached per pattern list (policies have few). */
+export function globs(patterns: readonly string[]): (value: string) => boolean {
   const key = patterns.join('\u0000');
   let matcher = matcherCache.get(key);
   if (!matcher) {
@@ -89,4 +90,3 @@ export function matches(match: Match | undefined, facts: ResourceFacts): boolean
 export const excluded = (exclude: Match | undefined, facts: ResourceFacts): boolean =>
   exclude !== undefined && Object.keys(exclude).length > 0 && matches(exclude, facts);
 
-export { globs };
