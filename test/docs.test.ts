@@ -32,3 +32,16 @@ describe('policies/policy.schema.json', () => {
     expect(file).toBe(`${JSON.stringify(policyJsonSchema(), null, 2)}\n`);
   });
 });
+
+describe('README policy reference', () => {
+  it('documents every field of the policy format', async () => {
+    const { CustomRuleSchema, ExceptionSchema, MatchSchema, PolicySchema } = await import('../src/policy/schema.js');
+    const spec = PolicySchema.shape.spec.shape;
+    const fields = [...Object.keys(spec), ...Object.keys(MatchSchema.shape), ...Object.keys(CustomRuleSchema.shape), ...Object.keys(ExceptionSchema.shape)];
+    const reference = readme.slice(readme.indexOf('## Policies'), readme.indexOf('## How it is built'));
+    expect(fields.filter((field) => !new RegExp(`\\b${field}\\b`).test(reference))).toEqual([]);
+    for (const word of ['ecs-admission validate', 'ecs-admission test', '--policy', 'strictest', 'expired', 'expiring', 'unused', '`object`', '`request`']) {
+      expect(reference).toContain(word);
+    }
+  });
+});
