@@ -177,6 +177,22 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, log
   return resource;
 }
 
+const ARN_FIELD: Record<ResourceKind, string> = { taskDefinition: 'taskDefinitionArn', service: 'serviceArn', taskSet: 'taskSetArn', task: 'taskArn' };
+
+/**
+ * A resource read from the ECS API (the Lambda and the sweep): already in API shape, never
+ * holding unknown values; its ARN is its origin.
+ */
+export function resourceFromApi<K extends ResourceKind>(kind: K, object: Resource<K>['object'], request?: RequestInfo): Resource<K> {
+  const value = object as unknown as Record<string, unknown>;
+  const arn = str(value[ARN_FIELD[kind]]);
+  const resource: Resource<K> = { kind, name: resourceName(kind, value, undefined), object, origin: { source: arn ?? '(ECS API)' } };
+  const ref = kind === 'taskDefinition' ? undefined : str(value.taskDefinition) ?? str(value.taskDefinitionArn);
+  if (ref) resource.taskDefinitionRef = ref;
+  if (request) resource.request = request;
+  return resource;
+}
+
 function resourceName(kind: ResourceKind, value: Record<string, unknown>, logicalId: string | undefined): string {
   if (logicalId) return logicalId;
   switch (kind) {

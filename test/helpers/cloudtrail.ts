@@ -12,3 +12,19 @@ export function cloudTrailRecord(overrides: Record<string, unknown> = {}): Recor
     ...overrides,
   };
 }
+
+/** The EventBridge event that carries a CloudTrail record of an ECS call to the Lambda. */
+export function eventBridgeEvent(detail: Record<string, unknown>, id = 'a1b2c3d4-0000-4000-8000-000000000001'): Record<string, unknown> {
+  const record = cloudTrailRecord(detail);
+  return {
+    version: '0',
+    id,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.ecs',
+    account: record.recipientAccountId,
+    time: record.eventTime,
+    region: record.awsRegion,
+    resources: [],
+    detail: record,
+  };
+}

@@ -1,0 +1,104 @@
+// The ECS gateway: the one place the admission use case (and the sweep) meets the ECS API.
+import {
+  DeleteTaskSetCommand,
+  DeregisterTaskDefinitionCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  DescribeTaskSetsCommand,
+  ECSClient,
+  ListTaskDefinitionsCommand,
+  StopTaskCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { ActionRefusedError, type EcsGateway, type TaskState } from '../../admission/ports.js';
+import type { PlannedAction } from '../../admission/types.js';
+
+interface AwsError {
+  name?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+}
+
+const codeOf = (error: unknown): string => (error as AwsError)?.name ?? 'Error';
+/** ECS answers "not found" in several ways; all mean the same to us. */
+const NOT_FOUND = new Set(['ClusterNotFoundException', 'ServiceNotFoundException', 'TaskSetNotFoundException']);
+const isNotFound = (error: unknown): boolean =>
+  NOT_FOUND.has(codeOf(error)) || (codeOf(error) === 'ClientException' && /unable to describe task definition/i.test((error as AwsError).message ?? ''));
+
+/** A client error that is not throttling cannot be fixed by retrying; everything else can. */
+function refusedOrThrow(action: PlannedAction['type'], error: unknown): never {
+  const e = error as AwsError;
+  if (e?.$fault === 'client' && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(codeOf(error))) {
+    throw new ActionRefusedError(action, codeOf(error), e.message ?? 'no message');
+  }
+  throw error;
+}
+
+/** Reads return `undefined` for what does not exist; other errors propagate (the event is retried). */
+async function orUndefined<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function ecsGateway(client: ECSClient): EcsGateway {
+  return {
+    describeTaskDefinition: (ref) =>
+      orUndefined(async () => {
+        const out = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref, include: ['TAGS'] }));
+        if (!out.taskDefinition) return undefined;
+        return { ...out.taskDefinition, tags: out.tags ?? [] };
+      }),
+    describeService: (cluster, service) =>
+      orUndefined(async () => {
+        const out = await client.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
+        return out.services?.[0];
+      }),
+    describeTaskSet: (cluster, service, taskSet) =>
+      orUndefined(async () => {
+        const out = await client.send(new DescribeTaskSetsCommand({ cluster, service, taskSets: [taskSet], include: ['TAGS'] }));
+        return out.taskSets?.[0];
+      }),
+    describeTasks: async (cluster, tasks) => {
+      const found: TaskState[] = [];
+      // DescribeTasks takes 100 tasks per call.
+      for (let i = 0; i < tasks.length; i += 100) {
+        const out = await orUndefined(() => client.send(new DescribeTasksCommand({ cluster, tasks: tasks.slice(i, i + 100), include: ['TAGS'] })));
+        found.push(...((out?.tasks ?? []) as TaskState[]));
+      }
+      return found;
+    },
+    listActiveRevisions: async (family, limit) => {
+      const out = await client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) }));
+      // familyPrefix matches prefixes: `web` would list `web-admin` too.
+      return (out.taskDefinitionArns ?? []).filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family).slice(0, limit);
+    },
+
+    deregisterTaskDefinition: async (arn) => {
+      await client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn })).catch((e: unknown) => refusedOrThrow('deregisterTaskDefinition', e));
+    },
+    updateService: async (cluster, service, changes) => {
+      await client.send(new UpdateServiceCommand({ cluster, service, ...changes })).catch((e: unknown) => refusedOrThrow('updateService', e));
+    },
+    deleteTaskSet: async (cluster, service, taskSet) => {
+      try {
+        await client.send(new DeleteTaskSetCommand({ cluster, service, taskSet }));
+      } catch (error) {
+        // Already gone (a retry after the first delete succeeded): the goal is reached.
+        if (codeOf(error) !== 'TaskSetNotFoundException') refusedOrThrow('deleteTaskSet', error);
+      }
+    },
+    stopTask: async (cluster, task, reason) => {
+      await client.send(new StopTaskCommand({ cluster, task, reason })).catch((e: unknown) => refusedOrThrow('stopTask', e));
+    },
+    tagResource: async (arn, tags) => {
+      const list = Object.entries(tags).map(([key, value]) => ({ key, value }));
+      await client.send(new TagResourceCommand({ resourceArn: arn, tags: list })).catch((e: unknown) => refusedOrThrow('tagResource', e));
+    },
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The admission use case: one ECS call → re-read what it changed → evaluate → plan → act (or, in
+ * audit mode, only say what would be done) → alert. Every step that touches AWS goes through a
+ * port, so the same code runs in the Lambda, against moto server and against in-memory fakes.
+ *
+ * Exactly once, on an at-least-once bus: the decision is recorded in the ledger before acting,
+ * marked `acted` after, `alerted` after the alert. A re-delivered event resumes where the first
+ * delivery stopped: it never acts twice, and an alert that failed after a successful action is
+ * sent by the retry.
+ */
+import type { Evaluate } from '../core/evaluate.js';
+import type { Resource, ResourceResult, TaskDefinition } from '../core/types.js';
+import { resourceFromApi } from '../input/normalize.js';
+import { plan, type PlanContext } from './plan.js';
+import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry, type ServiceState, type TaskState } from './ports.js';
+import { isDestructive, type ActionOutcome, type AdmissionRequest, type Decision, type PlannedAction } from './types.js';
+
+export interface AdmitDependencies {
+  ecs: EcsGateway;
+  ledger: DecisionLedger;
+  alerts: AlertSink;
+  /** Builds the evaluator for this invocation (policies, clock), resolving task definitions with the given function. */
+  makeEvaluate: (resolveTaskDefinition: (ref: string) => Resource<'taskDefinition'> | string) => Evaluate;
+  settings: {
+    /** Destructive actions allowed per invocation; beyond it, resources are flagged instead. */
+    maxActions: number;
+    ownerTags: readonly string[];
+  };
+}
+
+export type AdmitStatus = 'passed' | 'decided' | 'duplicate' | 'gone';
+
+export interface AdmitResult {
+  eventId: string;
+  status: AdmitStatus;
+  /** Why the resource was left alone (`gone`), or what a duplicate delivery found. */
+  reason?: string;
+  decisions: Decision[];
+}
+
+/** How many older revisions are considered as a rollback target before giving up. */
+const ROLLBACK_CANDIDATES = 25;
+
+export async function admit(request: AdmissionRequest, deps: AdmitDependencies): Promise<AdmitResult> {
+  const seen = await deps.ledger.get(request.eventId);
+  if (seen) return resume(seen, deps, true);
+
+  const read = await readTarget(request, deps.ecs);
+  if (typeof read === 'string') return { eventId: request.eventId, status: 'gone', reason: read, decisions: [] };
+
+  const evaluate = deps.makeEvaluate((ref) => read.taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`);
+  const decisions: Decision[] = [];
+  for (const resource of read.resources) {
+    const result = evaluate(resource);
+    if (!result.findings.some((f) => !f.exception)) continue;
+    const ctx: PlanContext = { request, ownerTags: deps.settings.ownerTags };
+    if (resource.kind === 'service' && deniesTaskDefinition(result)) {
+      ctx.rollback = await rollbackTarget(resource.object, request, deps.ecs, evaluate);
+    }
+    decisions.push(plan(result, ctx));
+  }
+  if (decisions.length === 0) return { eventId: request.eventId, status: 'passed', decisions };
+  capActions(decisions, deps.settings.maxActions);
+
+  const entry: LedgerEntry = { eventId: request.eventId, stage: 'planned', decisions };
+  if (!(await deps.ledger.create(entry))) {
+    // A concurrent delivery of the same event recorded its plan first: finish that one instead.
+    const other = await deps.ledger.get(request.eventId);
+    if (other) return resume(other, deps, true);
+  }
+  return resume(entry, deps, false);
+}
+
+async function resume(entry: LedgerEntry, deps: AdmitDependencies, duplicate: boolean): Promise<AdmitResult> {
+  const done = { eventId: entry.eventId, decisions: entry.decisions };
+  if (entry.stage === 'alerted') return { ...done, status: 'duplicate', reason: 'already decided, acted on and alerted' };
+  if (entry.stage === 'planned') {
+    for (const decision of entry.decisions) {
+      for (const outcome of decision.outcomes) if (outcome.status === 'pending') await carryOut(outcome, deps.ecs);
+    }
+    entry.stage = 'acted';
+    await deps.ledger.update(entry);
+  }
+  for (const decision of entry.decisions) await deps.alerts.publish(decision);
+  entry.stage = 'alerted';
+  await deps.ledger.update(entry);
+  return duplicate ? { ...done, status: 'duplicate', reason: 'resumed an unfinished decision' } : { ...done, status: 'decided' };
+}
+
+async function carryOut(outcome: ActionOutcome, ecs: EcsGateway): Promise<void> {
+  const a = outcome.action;
+  try {
+    switch (a.type) {
+      case 'deregisterTaskDefinition':
+        await ecs.deregisterTaskDefinition(a.resourceArn);
+        break;
+      case 'updateService':
+        await ecs.updateService(a.cluster, a.service, a.changes);
+        break;
+      case 'deleteTaskSet':
+        await ecs.deleteTaskSet(a.cluster, a.service, a.resourceArn);
+        break;
+      case 'stopTask':
+        await ecs.stopTask(a.cluster, a.resourceArn, a.reason);
+        break;
+      case 'tagResource':
+        await ecs.tagResource(a.resourceArn, a.tags);
+        break;
+    }
+    outcome.status = 'done';
+  } catch (error) {
+    if (!(error instanceof ActionRefusedError)) throw error;
+    outcome.status = 'failed';
+    outcome.detail = error.message;
+  }
+}
+
+/** Beyond the cap, destructive actions become flags: a runaway policy cannot stop a whole fleet. */
+function capActions(decisions: Decision[], max: number): void {
+  let count = 0;
+  for (const decision of decisions) {
+    for (const outcome of [...decision.outcomes]) {
+      if (outcome.status !== 'pending' || !isDestructive(outcome.action)) continue;
+      if (++count <= max) continue;
+      decision.outcomes.splice(decision.outcomes.indexOf(outcome), 1);
+      decision.notes.push(`Action cap reached (${max} per invocation): ${describe(outcome.action)} was not carried out; flagged instead.`);
+    }
+  }
+}
+
+const describe = (a: PlannedAction): string =>
+  ({ deregisterTaskDefinition: 'deregistering', updateService: 'updating service', deleteTaskSet: 'deleting task set', stopTask: 'stopping task', tagResource: 'tagging' })[a.type] + ` ${a.name}`;
+
+const deniesTaskDefinition = (result: ResourceResult): boolean => result.findings.some((f) => !f.exception && f.action === 'deny' && f.path === 'taskDefinition');
+
+interface Read {
+  resources: Resource[];
+  /** Task definitions the resources run, by the reference they use. */
+  taskDefinitions: Map<string, Resource<'taskDefinition'>>;
+}
+
+/** Re-reads the resource the call changed. A string says why there is nothing to judge. */
+async function readTarget(request: AdmissionRequest, ecs: EcsGateway): Promise<Read | string> {
+  const info = { eventId: request.eventId, eventName: request.eventName, eventTime: request.eventTime, account: request.account, region: request.region, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
+  const taskDefinitions = new Map<string, Resource<'taskDefinition'>>();
+  const withTaskDefinition = async (ref: string | undefined): Promise<void> => {
+    if (!ref || taskDefinitions.has(ref)) return;
+    const td = await ecs.describeTaskDefinition(ref);
+    if (td) taskDefinitions.set(ref, resourceFromApi('taskDefinition', td, info));
+  };
+  const t = request.target;
+  switch (t.kind) {
+    case 'taskDefinition': {
+      const td = await ecs.describeTaskDefinition(t.taskDefinition);
+      if (!td) return `task definition ${t.taskDefinition} no longer exists`;
+      return { resources: [resourceFromApi('taskDefinition', td, info)], taskDefinitions };
+    }
+    case 'service': {
+      const service = await ecs.describeService(t.cluster, t.service);
+      if (!service || service.status === 'INACTIVE') return `service ${t.service} no longer exists`;
+      await withTaskDefinition(service.taskDefinition);
+      return { resources: [resourceFromApi('service', service, info)], taskDefinitions };
+    }
+    case 'taskSet': {
+      const taskSet = await ecs.describeTaskSet(t.cluster, t.service, t.taskSet);
+      if (!taskSet) return `task set ${t.taskSet} no longer exists`;
+      await withTaskDefinition(taskSet.taskDefinition);
+      return { resources: [resourceFromApi('taskSet', taskSet, info)], taskDefinitions };
+    }
+    case 'task': {
+      const tasks = await ecs.describeTasks(t.cluster, t.tasks);
+      if (tasks.length === 0) return `tasks ${t.tasks.join(', ')} no longer exist`;
+      const resources: Resource[] = [];
+      for (const task of tasks) {
+        await withTaskDefinition(task.taskDefinitionArn);
+        const resource = resourceFromApi('task', task, info);
+        // RunTask can change the environment and command through overrides: judge what actually runs.
+        const base = task.taskDefinitionArn ? taskDefinitions.get(task.taskDefinitionArn) : undefined;
+        if (base && task.overrides?.containerOverrides?.length) {
+          const ref = `${task.taskDefinitionArn} (with the overrides of ${resource.name})`;
+          taskDefinitions.set(ref, { ...base, name: `${base.name} with overrides`, object: withOverrides(base.object, task) });
+          resource.taskDefinitionRef = ref;
+        }
+        resources.push(resource);
+      }
+      return { resources, taskDefinitions };
+    }
+  }
+}
+
+/** The task definition as a task runs it: container environment and command overridden. */
+function withOverrides(td: TaskDefinition, task: TaskState): TaskDefinition {
+  const overrides = new Map((task.overrides?.containerOverrides ?? []).map((o) => [o.name, o]));
+  return {
+    ...td,
+    containerDefinitions: (td.containerDefinitions ?? []).map((c) => {
+      const o = overrides.get(c.name);
+      if (!o?.environment?.length) return c;
+      const names = new Set(o.environment.map((e) => e.name));
+      return { ...c, environment: [...(c.environment ?? []).filter((e) => !names.has(e.name)), ...o.environment] };
+    }),
+  };
+}
+
+/**
+ * The revision to put a service back on: its previous deployment's, else the newest ACTIVE
+ * revision of the family — never one that a deny rule fails.
+ */
+async function rollbackTarget(service: ServiceState, request: AdmissionRequest, ecs: EcsGateway, evaluate: Evaluate): Promise<{ to: string } | { none: string }> {
+  const current = service.taskDefinition;
+  const family = current ? current.slice(current.lastIndexOf('/') + 1).replace(/:\d+$/, '') : undefined;
+  if (!family) return { none: 'the service names no task definition' };
+  const time = (d: { createdAt?: Date | string }): number => (d.createdAt ? new Date(d.createdAt).getTime() : 0);
+  const previous = [...(service.deployments ?? [])].sort((a, b) => time(b) - time(a)).map((d) => d.taskDefinition);
+  const candidates = [...new Set([...previous, ...(await ecs.listActiveRevisions(family, ROLLBACK_CANDIDATES))])].filter((c): c is string => !!c && c !== current);
+  const info = { eventId: request.eventId, account: request.account, region: request.region };
+  let checked = 0;
+  for (const candidate of candidates.slice(0, ROLLBACK_CANDIDATES)) {
+    const td = (await ecs.describeTaskDefinition(candidate));
+    if (!td || td.status === 'INACTIVE') continue;
+    checked++;
+    const result = evaluate(resourceFromApi('taskDefinition', td, info));
+    if (!result.findings.some((f) => !f.exception && f.action === 'deny')) return { to: td.taskDefinitionArn ?? candidate };
+  }
+  return { none: checked === 0 ? `${family} has no other ACTIVE revision` : `none of the ${checked} other ACTIVE revisions of ${family} passes the deny rules` };
+}

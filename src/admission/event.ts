@@ -1,0 +1,137 @@
+/**
+ * Turns an EventBridge "AWS API Call via CloudTrail" event into an admission request: which call,
+ * by whom, on which resource. The event is only a hint — CloudTrail may truncate or omit its
+ * fields — so only the resource's identity is taken from it; the resource itself is re-read.
+ */
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { HANDLED_EVENTS } from '../input/normalize.js';
+import type { AdmissionEventName, AdmissionRequest, Principal, Target } from './types.js';
+
+/** The event cannot be understood: logged with its id and dropped, since a retry cannot fix it. */
+export class MalformedEventError extends Error {
+  constructor(
+    readonly eventId: string | undefined,
+    detail: string,
+  ) {
+    super(`event ${eventId ?? '(no id)'}: ${detail}`);
+    this.name = 'MalformedEventError';
+  }
+}
+
+/** A well-formed event that is not ours to judge (a failed call, our own call…): logged and skipped. */
+export interface IgnoredEvent {
+  ignored: true;
+  eventId: string;
+  reason: string;
+}
+
+const CloudTrailDetail = z.looseObject({
+  eventSource: z.string(),
+  eventName: z.string(),
+  eventTime: z.string().optional(),
+  eventID: z.string().optional(),
+  awsRegion: z.string().optional(),
+  recipientAccountId: z.string().optional(),
+  errorCode: z.string().optional(),
+  userIdentity: z
+    .looseObject({
+      type: z.string().optional(),
+      arn: z.string().optional(),
+      sessionContext: z.looseObject({ sessionIssuer: z.looseObject({ arn: z.string().optional() }).optional() }).optional(),
+    })
+    .optional(),
+  requestParameters: z.record(z.string(), z.unknown()).nullish(),
+  responseElements: z.record(z.string(), z.unknown()).nullish(),
+});
+
+const CloudTrailEvent = EventBridgeSchema.extend({ 'detail-type': z.literal('AWS API Call via CloudTrail'), detail: CloudTrailDetail });
+
+export interface ParseOptions {
+  /** The Lambda's own role: its calls (rollbacks) are never judged, so enforcement cannot loop. */
+  ownRoleArn?: string;
+}
+
+export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}): AdmissionRequest | IgnoredEvent {
+  const id = typeof event === 'object' && event !== null && typeof (event as { id?: unknown }).id === 'string' ? (event as { id: string }).id : undefined;
+  const parsed = CloudTrailEvent.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MalformedEventError(id, `not an EventBridge "AWS API Call via CloudTrail" event: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const d = e.detail;
+  const ignore = (reason: string): IgnoredEvent => ({ ignored: true, eventId: e.id, reason });
+
+  if (d.eventSource !== 'ecs.amazonaws.com') return ignore(`a call to ${d.eventSource}, not ECS`);
+  if (!(HANDLED_EVENTS as readonly string[]).includes(d.eventName)) return ignore(`${d.eventName} does not change what runs`);
+  if (d.errorCode) return ignore(`${d.eventName} failed (${d.errorCode}): nothing changed`);
+
+  const principal: Principal = {};
+  if (d.userIdentity?.arn) principal.arn = d.userIdentity.arn;
+  if (d.userIdentity?.type) principal.type = d.userIdentity.type;
+  const issuer = d.userIdentity?.sessionContext?.sessionIssuer?.arn;
+  if (issuer) principal.sessionIssuerArn = issuer;
+  if (options.ownRoleArn && issuer === options.ownRoleArn) return ignore(`${d.eventName} was made by ecs-admission itself`);
+
+  const eventName = d.eventName as AdmissionEventName;
+  const target = targetOf(eventName, d.requestParameters ?? {}, d.responseElements ?? {}, e.id);
+  if ('ignored' in target) return target;
+  const request: AdmissionRequest = {
+    eventId: e.id,
+    eventName,
+    eventTime: d.eventTime ?? e.time,
+    account: d.recipientAccountId ?? e.account,
+    region: d.awsRegion ?? e.region,
+    principal,
+    target,
+  };
+  if (d.eventID) request.cloudTrailEventId = d.eventID;
+  return request;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const obj = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+function targetOf(eventName: AdmissionEventName, params: Record<string, unknown>, response: Record<string, unknown>, eventId: string): Target | IgnoredEvent {
+  const missing = (what: string): never => {
+    throw new MalformedEventError(eventId, `${eventName} event names no ${what} (requestParameters and responseElements lack it)`);
+  };
+  // ECS defaults the cluster to `default` when the call names none.
+  const cluster = str(params.cluster) ?? 'default';
+  switch (eventName) {
+    case 'RegisterTaskDefinition': {
+      // Without the response (truncated), the family's latest revision is the one just registered.
+      const taskDefinition = str(obj(response.taskDefinition).taskDefinitionArn) ?? str(params.family) ?? missing('task definition ARN or family');
+      return { kind: 'taskDefinition', taskDefinition };
+    }
+    case 'CreateService':
+    case 'UpdateService': {
+      const service = obj(response.service);
+      return {
+        kind: 'service',
+        cluster: str(service.clusterArn) ?? cluster,
+        service: str(service.serviceArn) ?? str(params.serviceName) ?? str(params.service) ?? missing('service'),
+      };
+    }
+    case 'CreateTaskSet': {
+      const taskSet = obj(response.taskSet);
+      return {
+        kind: 'taskSet',
+        cluster: str(taskSet.clusterArn) ?? cluster,
+        service: str(taskSet.serviceArn) ?? str(params.service) ?? missing('service'),
+        taskSet: str(taskSet.taskSetArn) ?? missing('task set ARN'),
+      };
+    }
+    case 'RunTask':
+    case 'StartTask': {
+      const tasks = (Array.isArray(response.tasks) ? response.tasks : []).map((t) => str(obj(t).taskArn)).filter((a): a is string => a !== undefined);
+      if (tasks.length === 0) {
+        if (response.tasks === undefined && Object.keys(response).length === 0) missing('started task');
+        return { ignored: true, eventId, reason: `${eventName} started no task` };
+      }
+      const first = obj((response.tasks as unknown[])[0]);
+      return { kind: 'task', cluster: str(first.clusterArn) ?? cluster, tasks };
+    }
+  }
+}

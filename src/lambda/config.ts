@@ -1,0 +1,60 @@
+// The Lambda's settings, from ECS_ADMISSION_* environment variables (set by serverless.yml's
+// parameters). A bad value stops every invocation with a message naming the variable: events then
+// go to the retry and dead-letter path instead of being judged with a setting nobody chose.
+import { z } from 'zod';
+
+const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
+
+const Env = z.object({
+  ECS_ADMISSION_MODE: z.enum(['audit', 'enforce']).default('audit'),
+  ECS_ADMISSION_TOPIC_ARN: optional,
+  ECS_ADMISSION_CHATBOT_TOPIC_ARN: optional,
+  ECS_ADMISSION_ALERT_FORMAT: z.enum(['json', 'chatbot']).default('json'),
+  ECS_ADMISSION_POLICIES: z.string().trim().min(1).default('policies/recommended.yaml'),
+  ECS_ADMISSION_MAX_ACTIONS: z.coerce.number().int().min(0).default(10),
+  ECS_ADMISSION_OWNER_TAGS: z.string().default('Owner,owner,Team,team').transform(list),
+  ECS_ADMISSION_LEDGER_TABLE: optional,
+  ECS_ADMISSION_ROLE_ARN: optional,
+});
+
+export interface LambdaConfig {
+  /** `audit` forces audit mode whatever the policies say; `enforce` lets each policy's mode decide. */
+  mode: 'audit' | 'enforce';
+  topicArn: string | undefined;
+  chatbotTopicArn: string | undefined;
+  alertFormat: 'json' | 'chatbot';
+  /** Policy files and directories, comma-separated, relative to the working directory. */
+  policies: string[];
+  maxActions: number;
+  ownerTags: string[];
+  /** Without a table, duplicates are caught only within one Lambda container. */
+  ledgerTable: string | undefined;
+  ownRoleArn: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readConfig(env: Record<string, string | undefined>): LambdaConfig {
+  // An empty variable means "not set" (CloudFormation cannot leave a variable out).
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('ECS_ADMISSION_') && v !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`invalid ecs-admission settings: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    mode: e.ECS_ADMISSION_MODE,
+    topicArn: e.ECS_ADMISSION_TOPIC_ARN,
+    chatbotTopicArn: e.ECS_ADMISSION_CHATBOT_TOPIC_ARN,
+    alertFormat: e.ECS_ADMISSION_ALERT_FORMAT,
+    policies: list(e.ECS_ADMISSION_POLICIES),
+    maxActions: e.ECS_ADMISSION_MAX_ACTIONS,
+    ownerTags: e.ECS_ADMISSION_OWNER_TAGS,
+    ledgerTable: e.ECS_ADMISSION_LEDGER_TABLE,
+    ownRoleArn: e.ECS_ADMISSION_ROLE_ARN,
+  };
+}

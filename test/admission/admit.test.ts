@@ -1,0 +1,224 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { admit, type AdmitDependencies } from '../../src/admission/admit.js';
+import { parseAdmissionEvent } from '../../src/admission/event.js';
+import type { AdmissionRequest } from '../../src/admission/types.js';
+import { memoryLedger } from '../../src/adapters/memory-ledger.js';
+import { compilePolicies, createPolicyEngine } from '../../src/policy/engine.js';
+import { parsePolicyFile } from '../../src/policy/load.js';
+import { builtinRules } from '../../src/rules/index.js';
+import { eventBridgeEvent } from '../helpers/cloudtrail.js';
+import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+const policy = (mode: 'audit' | 'enforce') => `
+apiVersion: ecs-admission/v1
+kind: Policy
+metadata: { name: prod }
+spec:
+  mode: ${mode}
+  extends: [recommended]
+`;
+
+const GOOD = { name: 'app', image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:' + 'a'.repeat(64), user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' } };
+const PRIVILEGED = { ...GOOD, privileged: true };
+
+let ecs: FakeEcs;
+let alerts: FakeAlerts;
+let ledger: ReturnType<typeof memoryLedger>;
+
+function deps(mode: 'audit' | 'enforce', settings: Partial<AdmitDependencies['settings']> = {}, forceAudit = false): AdmitDependencies {
+  const { policies, errors } = compilePolicies(parsePolicyFile(policy(mode), 'prod.yaml').policies, { builtinRules, readExtended: () => [], now: NOW });
+  expect(errors).toEqual([]);
+  return {
+    ecs,
+    alerts,
+    ledger,
+    makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now: NOW, forceAudit, resolveTaskDefinition }).evaluate,
+    settings: { maxActions: 10, ownerTags: ['Owner', 'team'], ...settings },
+  };
+}
+
+function request(detail: Record<string, unknown>, id = 'evt-1'): AdmissionRequest {
+  const parsed = parseAdmissionEvent(eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, ...detail }, id));
+  if ('ignored' in parsed) throw new Error(parsed.reason);
+  return parsed;
+}
+const registered = (arn: string, id?: string) => request({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'x' }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }, id);
+const serviceUpdated = (service: string) => request({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service } });
+const ran = (tasks: string[]) => request({ eventName: 'RunTask', requestParameters: { cluster: 'prod' }, responseElements: { tasks: tasks.map((taskArn) => ({ taskArn })) } });
+
+beforeEach(() => {
+  ecs = new FakeEcs();
+  alerts = new FakeAlerts();
+  ledger = memoryLedger();
+});
+
+describe('admit: task definitions', () => {
+  it('deregisters and tags a denied revision in enforce mode, and alerts once', async () => {
+    const arn = ecs.register('web', [PRIVILEGED], { tags: [{ key: 'Owner', value: 'payments' }] });
+    const result = await admit(registered(arn), deps('enforce'));
+    expect(result.status).toBe('decided');
+    expect(ecs.writes).toEqual([
+      `deregisterTaskDefinition ${arn}`,
+      `tagResource ${arn} {"ecs-admission:verdict":"denied","ecs-admission:rules":"no-privileged-containers","ecs-admission:event":"evt-1"}`,
+    ]);
+    expect(ecs.taskDefinitions.get(arn)!.status).toBe('INACTIVE');
+    const [decision] = alerts.published;
+    expect(decision).toMatchObject({ verdict: 'deny', mode: 'enforce', severity: 'critical', resource: { kind: 'taskDefinition', name: 'web:1', family: 'web', owner: 'payments' } });
+    expect(decision!.outcomes.map((o) => [o.action.type, o.status])).toEqual([['deregisterTaskDefinition', 'done'], ['tagResource', 'done']]);
+    expect(ledger.entries.get('evt-1')!.stage).toBe('alerted');
+  });
+
+  it('changes nothing in audit mode and says what it would do', async () => {
+    const arn = ecs.register('web', [PRIVILEGED]);
+    await admit(registered(arn), deps('audit'));
+    expect(ecs.writes).toEqual([]);
+    expect(alerts.published[0]!.outcomes.map((o) => [o.action.type, o.status])).toEqual([['deregisterTaskDefinition', 'would'], ['tagResource', 'would']]);
+    expect(alerts.published[0]!.mode).toBe('audit');
+  });
+
+  it('lets the forced audit switch override an enforce policy', async () => {
+    const arn = ecs.register('web', [PRIVILEGED]);
+    await admit(registered(arn), deps('enforce', {}, true));
+    expect(ecs.writes).toEqual([]);
+    expect(alerts.published[0]!.outcomes.every((o) => o.status === 'would')).toBe(true);
+  });
+
+  it('only tags a revision whose findings are flags, and names the caller as owner without owner tags', async () => {
+    const arn = ecs.register('web', [{ ...GOOD, readonlyRootFilesystem: false }]);
+    await admit(registered(arn), deps('enforce'));
+    expect(ecs.writes).toEqual([`tagResource ${arn} {"ecs-admission:verdict":"flagged","ecs-admission:rules":"require-readonly-root-filesystem","ecs-admission:event":"evt-1"}`]);
+    expect(alerts.published[0]).toMatchObject({ verdict: 'flag', resource: { owner: 'arn:aws:sts::123456789012:assumed-role/deployer/ci' } });
+  });
+
+  it('does nothing and sends nothing for a compliant revision', async () => {
+    const arn = ecs.register('web', [GOOD]);
+    expect(await admit(registered(arn), deps('enforce'))).toMatchObject({ status: 'passed', decisions: [] });
+    expect(ecs.writes).toEqual([]);
+    expect(alerts.published).toEqual([]);
+  });
+
+  it('leaves alone a resource that no longer exists', async () => {
+    const result = await admit(registered(`arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1`), deps('enforce'));
+    expect(result).toMatchObject({ status: 'gone', reason: expect.stringContaining('no longer exists') });
+    expect(alerts.published).toEqual([]);
+  });
+});
+
+describe('admit: re-delivery and failures', () => {
+  it('acts and alerts once when the same event arrives twice', async () => {
+    const arn = ecs.register('web', [PRIVILEGED]);
+    await admit(registered(arn), deps('enforce'));
+    const again = await admit(registered(arn), deps('enforce'));
+    expect(again.status).toBe('duplicate');
+    expect(ecs.writes).toHaveLength(2);
+    expect(alerts.published).toHaveLength(1);
+  });
+
+  it('sends the alert on retry when acting succeeded but alerting failed, without acting again', async () => {
+    const arn = ecs.register('web', [PRIVILEGED]);
+    alerts.fail = true;
+    await expect(admit(registered(arn), deps('enforce'))).rejects.toThrow('SNS unavailable');
+    expect(ledger.entries.get('evt-1')!.stage).toBe('acted');
+    alerts.fail = false;
+    const retry = await admit(registered(arn), deps('enforce'));
+    expect(retry.status).toBe('duplicate');
+    expect(ecs.writes).toHaveLength(2);
+    expect(alerts.published).toHaveLength(1);
+    expect(alerts.published[0]!.outcomes.map((o) => o.status)).toEqual(['done', 'done']);
+  });
+
+  it('finishes the planned actions on retry when AWS failed midway', async () => {
+    const arn = ecs.register('web', [PRIVILEGED]);
+    ecs.failNext = { type: 'tagResource' };
+    await expect(admit(registered(arn), deps('enforce'))).rejects.toThrow('service unavailable');
+    expect(ledger.entries.get('evt-1')!.stage).toBe('planned');
+    await admit(registered(arn), deps('enforce'));
+    expect(ecs.writes.filter((w) => w.startsWith('tagResource'))).toHaveLength(1);
+    expect(alerts.published).toHaveLength(1);
+  });
+
+  it('reports an action AWS refuses as failed, and still alerts', async () => {
+    const arn = ecs.register('web', [PRIVILEGED]);
+    ecs.failNext = { type: 'deregisterTaskDefinition', refuse: true };
+    await admit(registered(arn), deps('enforce'));
+    const [deregister] = alerts.published[0]!.outcomes;
+    expect(deregister).toMatchObject({ status: 'failed', detail: 'deregisterTaskDefinition refused (InvalidParameterException): refused by the fake' });
+  });
+});
+
+describe('admit: services', () => {
+  it('rolls a service back to the previous deployment when its new revision is denied', async () => {
+    const good = ecs.register('api', [GOOD]);
+    const bad = ecs.register('api', [PRIVILEGED]);
+    const svc = ecs.addService('api', bad, { deployments: [{ status: 'PRIMARY', taskDefinition: bad, createdAt: '2026-11-23T10:00:00Z' }, { status: 'ACTIVE', taskDefinition: good, createdAt: '2026-11-20T10:00:00Z' }] });
+    await admit(serviceUpdated('api'), deps('enforce'));
+    expect(ecs.services.get(svc)!.taskDefinition).toBe(good);
+    expect(alerts.published[0]!.outcomes[0]).toMatchObject({ action: { type: 'updateService', changes: { taskDefinition: good } }, status: 'done', rules: ['require-compliant-task-definition'] });
+  });
+
+  it('never rolls back to a revision that is itself denied: it takes the newest compliant one', async () => {
+    const good = ecs.register('api', [GOOD]);
+    const alsoBad = ecs.register('api', [{ ...GOOD, privileged: true, name: 'other' }]);
+    const bad = ecs.register('api', [PRIVILEGED]);
+    ecs.addService('api', bad, { deployments: [{ status: 'PRIMARY', taskDefinition: bad }, { status: 'ACTIVE', taskDefinition: alsoBad }] });
+    await admit(serviceUpdated('api'), deps('enforce'));
+    expect(alerts.published[0]!.outcomes[0]!.action).toMatchObject({ type: 'updateService', changes: { taskDefinition: good } });
+  });
+
+  it('flags and says so when no compliant revision exists', async () => {
+    const bad = ecs.register('api', [PRIVILEGED]);
+    ecs.addService('api', bad);
+    await admit(serviceUpdated('api'), deps('enforce'));
+    const [decision] = alerts.published;
+    expect(decision!.outcomes.map((o) => o.action.type)).toEqual(['tagResource']);
+    expect(decision!.notes).toEqual(['require-compliant-task-definition: cannot roll api back: api has no other ACTIVE revision. Flagged instead.']);
+    expect(ecs.writes.some((w) => w.startsWith('updateService'))).toBe(false);
+  });
+
+  it('restores the compliant property value: no public IP', async () => {
+    const good = ecs.register('api', [GOOD]);
+    const svc = ecs.addService('api', good, { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' } } });
+    await admit(serviceUpdated('api'), deps('enforce'));
+    expect(ecs.services.get(svc)!.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } });
+  });
+
+  it('would roll back in audit mode, naming the target, and changes nothing', async () => {
+    const good = ecs.register('api', [GOOD]);
+    const bad = ecs.register('api', [PRIVILEGED]);
+    ecs.addService('api', bad);
+    await admit(serviceUpdated('api'), deps('audit'));
+    expect(ecs.writes).toEqual([]);
+    expect(alerts.published[0]!.outcomes[0]).toMatchObject({ action: { type: 'updateService', changes: { taskDefinition: good } }, status: 'would' });
+  });
+});
+
+describe('admit: task sets and tasks', () => {
+  it('deletes a task set that runs a denied revision', async () => {
+    const bad = ecs.register('api', [PRIVILEGED]);
+    const ts = ecs.addTaskSet('ecs-svc/1', 'api', bad);
+    await admit(request({ eventName: 'CreateTaskSet', requestParameters: { cluster: 'prod', service: 'api' }, responseElements: { taskSet: { taskSetArn: ts } } }), deps('enforce'));
+    expect(ecs.taskSets.has(ts)).toBe(false);
+  });
+
+  it('stops a task whose overrides inject AWS credentials into a compliant revision', async () => {
+    const good = ecs.register('job', [GOOD]);
+    const task = ecs.addTask('t1', good, { overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }] }] } });
+    await admit(ran([task]), deps('enforce'));
+    expect(ecs.writes[0]).toBe(`stopTask ${task} ecs-admission: breaks require-compliant-task-definition (event evt-1)`);
+    const [decision] = alerts.published;
+    expect(decision!.findings[0]!.message).toContain('job:1 with overrides');
+    expect(JSON.stringify(decision)).not.toContain('wJalrXUtnFEMI');
+  });
+
+  it('caps destructive actions per invocation and flags the rest', async () => {
+    const bad = ecs.register('job', [PRIVILEGED]);
+    const tasks = ['t1', 't2', 't3'].map((id) => ecs.addTask(id, bad));
+    await admit(ran(tasks), deps('enforce', { maxActions: 2 }));
+    expect(ecs.writes.filter((w) => w.startsWith('stopTask'))).toHaveLength(2);
+    expect(ecs.tasks.get(tasks[2]!)!.desiredStatus).toBe('RUNNING');
+    expect(alerts.published).toHaveLength(3);
+    expect(alerts.published[2]!.notes).toEqual(['Action cap reached (2 per invocation): stopping task t3 was not carried out; flagged instead.']);
+    expect(alerts.published[2]!.outcomes.map((o) => o.action.type)).toEqual(['tagResource']);
+  });
+});
