@@ -57,7 +57,9 @@ export function plan(result: ResourceResult, ctx: PlanContext): Decision {
       outcomes.push({ action: built.action, status: mode === 'enforce' ? 'pending' : 'would', rules: built.rules });
     }
   }
-  if (counted.length > 0) {
+  // A deleted task set cannot carry tags any more.
+  const removed = outcomes.some((o) => o.action.type === 'deleteTaskSet' && o.status === 'pending');
+  if (counted.length > 0 && !removed) {
     const rules = [...new Set(counted.map((f) => f.ruleId))];
     const tags = { [TAG_KEYS.verdict]: verdict === 'deny' ? 'denied' : 'flagged', [TAG_KEYS.rules]: tagValue(rules.join(' ')), [TAG_KEYS.event]: tagValue(ctx.request.eventId) };
     const enforced = counted.some((f) => f.mode === 'enforce');

@@ -27,6 +27,12 @@ import { createPolicyEngine, type CompiledPolicy } from '../policy/engine.js';
 import { builtinRules } from '../rules/index.js';
 import { ConfigError, readConfig, type LambdaConfig } from './config.js';
 
+export interface ClientConfig {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
 export interface HandlerDependencies {
   ecs: EcsGateway;
   ledger: DecisionLedger;
@@ -51,15 +57,18 @@ export interface DecisionSummary {
   notes: string[];
 }
 
-/** The AWS side, from the environment (AWS_REGION, AWS_ENDPOINT_URL for moto server). */
-export function awsDependencies(config: LambdaConfig): Omit<HandlerDependencies, 'logger' | 'metrics' | 'now'> {
-  const ledger = config.ledgerTable ? dynamoLedger(new DynamoDBClient({}), config.ledgerTable) : memoryLedger();
-  const alerts = snsAlerts(new SNSClient({}), {
+/**
+ * The AWS side. Clients read the region, credentials and endpoint (AWS_ENDPOINT_URL, for moto
+ * server) from the environment unless `clientConfig` says otherwise.
+ */
+export function awsDependencies(config: LambdaConfig, clientConfig: ClientConfig = {}): Omit<HandlerDependencies, 'logger' | 'metrics' | 'now'> {
+  const ledger = config.ledgerTable ? dynamoLedger(new DynamoDBClient(clientConfig), config.ledgerTable) : memoryLedger();
+  const alerts = snsAlerts(new SNSClient(clientConfig), {
     format: config.alertFormat,
     ...(config.topicArn ? { topicArn: config.topicArn } : {}),
     ...(config.chatbotTopicArn ? { chatbotTopicArn: config.chatbotTopicArn } : {}),
   });
-  return { ecs: ecsGateway(new ECSClient({})), ledger, alerts };
+  return { ecs: ecsGateway(new ECSClient(clientConfig)), ledger, alerts };
 }
 
 export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {

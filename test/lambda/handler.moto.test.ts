@@ -1,0 +1,235 @@
+/**
+ * The Lambda end to end against moto server: real SDK clients over HTTP, one test per handled
+ * event name. Each test creates the resource in moto, builds the EventBridge event from the real
+ * API response as CloudTrail would, runs the handler (middy, Powertools and all) and asserts
+ * moto's state afterwards and the alert received on an SQS queue subscribed to the topic.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, DescribeTaskSetsCommand, ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, UpdateServiceCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AlertDocument } from '../../src/admission/alert.js';
+import { readConfig } from '../../src/lambda/config.js';
+import { awsDependencies, createHandler } from '../../src/lambda/handler.js';
+import { eventBridgeEvent } from '../helpers/cloudtrail.js';
+import { awsClientConfig, defaultNetwork, describeWithMoto, motoEndpoint, uniqueName } from '../helpers/moto.js';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`, memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
+
+const GOOD: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 };
+const PRIVILEGED: ContainerDefinition = { ...GOOD, privileged: true };
+
+describeWithMoto('the admission Lambda against moto server', () => {
+  const aws = () => awsClientConfig();
+  let ecs: ECSClient;
+  let sqs: SQSClient;
+  let topicArn: string;
+  let queueUrl: string;
+  let table: string;
+  let cluster: string;
+  let network: { subnets: string[]; securityGroups: string[] };
+
+  beforeAll(async () => {
+    ecs = new ECSClient(aws());
+    sqs = new SQSClient(aws());
+    const sns = new SNSClient(aws());
+    const dynamo = new DynamoDBClient(aws());
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('alerts') }))).TopicArn!;
+    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('inbox') }))).QueueUrl!;
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+    table = uniqueName('ledger');
+    await dynamo.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
+    cluster = uniqueName('prod');
+    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    network = await defaultNetwork();
+  });
+
+  function handlerFor(mode: 'audit' | 'enforce', extra: Record<string, string> = {}) {
+    const config = readConfig({ ECS_ADMISSION_MODE: mode, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: 'test/fixtures/policies/enforce-recommended.yaml', ...extra });
+    const handler = createHandler(config, { ...awsDependencies(config, aws()), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => new Date() });
+    return (event: unknown) => handler(event, CONTEXT);
+  }
+
+  /** Every alert that reached the queue since the last call. */
+  async function alerts(): Promise<{ subject: string; message: AlertDocument; attributes: Record<string, string> }[]> {
+    const received = [];
+    for (;;) {
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!out.Messages?.length) break;
+      received.push(...out.Messages);
+      // moto deletes nothing on receive; the visibility timeout hides them from the next call.
+    }
+    return received.map((m) => {
+      const envelope = JSON.parse(m.Body!) as { Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> };
+      return { subject: envelope.Subject, message: JSON.parse(envelope.Message) as AlertDocument, attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])) };
+    });
+  }
+
+  const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+  const caller = { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } } };
+  const event = (eventName: string, requestParameters: unknown, responseElements: unknown) =>
+    eventBridgeEvent({ eventName, awsRegion: REGION, recipientAccountId: ACCOUNT, userIdentity: caller, requestParameters: json(requestParameters), responseElements: json(responseElements) }, uniqueName('event'));
+
+  async function register(family: string, containers: ContainerDefinition[], extra: Partial<RegisterTaskDefinitionCommandInput> = {}) {
+    const input: RegisterTaskDefinitionCommandInput = { family, containerDefinitions: containers, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', tags: [{ key: 'Owner', value: 'team-payments' }], ...extra };
+    const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
+    return { input, out, arn: out.taskDefinition!.taskDefinitionArn! };
+  }
+  const describeTd = async (arn: string) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
+  const awsvpc = () => ({ awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp: 'DISABLED' as const } });
+
+  describe('RegisterTaskDefinition', () => {
+    it('deregisters and tags a privileged revision in enforce mode, and alerts with filterable attributes', async () => {
+      const family = uniqueName('web');
+      const { input, out, arn } = await register(family, [PRIVILEGED]);
+      const e = event('RegisterTaskDefinition', input, out);
+      const result = await handlerFor('enforce')(e);
+      expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', mode: 'enforce', actions: [`done deregisterTaskDefinition ${family}:1`, `done tagResource ${family}:1`] }] });
+
+      const after = await describeTd(arn);
+      expect(after.taskDefinition!.status).toBe('INACTIVE');
+      expect(after.tags).toEqual(expect.arrayContaining([{ key: 'ecs-admission:verdict', value: 'denied' }, { key: 'ecs-admission:rules', value: 'no-privileged-containers' }, { key: 'ecs-admission:event', value: e.id }]));
+
+      const [alert, ...more] = await alerts();
+      expect(more).toEqual([]);
+      expect(alert!.subject).toBe(`[DENY critical] ${family}:1 task definition deregistered - no-privileged-containers`);
+      expect(alert!.message).toMatchObject({ version: '1', eventId: e.id, eventName: 'RegisterTaskDefinition', account: ACCOUNT, region: REGION, verdict: 'deny', mode: 'enforce', principal: { arn: caller.arn }, resource: { arn, owner: 'team-payments' } });
+      expect(alert!.message.findings).toEqual([expect.objectContaining({ ruleId: 'no-privileged-containers', severity: 'critical', path: 'containerDefinitions[0].privileged' })]);
+      expect(alert!.attributes).toMatchObject({ severity: 'critical', verdict: 'deny', account: ACCOUNT, region: REGION, family, owner: 'team-payments', rules: '["no-privileged-containers"]' });
+    });
+
+    it('changes nothing in audit mode, and the alert says what would have been done', async () => {
+      const { input, out, arn } = await register(uniqueName('web'), [PRIVILEGED]);
+      await handlerFor('audit')(event('RegisterTaskDefinition', input, out));
+      const after = await describeTd(arn);
+      expect(after.taskDefinition!.status).toBe('ACTIVE');
+      expect(after.tags).toEqual([{ key: 'Owner', value: 'team-payments' }]);
+      const [alert] = await alerts();
+      expect(alert!.subject).toContain('would deregister');
+      expect(alert!.message.actions).toEqual([expect.objectContaining({ type: 'deregisterTaskDefinition', status: 'would' }), expect.objectContaining({ type: 'tagResource', status: 'would' })]);
+    });
+
+    it('acts once and alerts once when the same event is delivered twice', async () => {
+      const { input, out } = await register(uniqueName('web'), [PRIVILEGED]);
+      const e = event('RegisterTaskDefinition', input, out);
+      const handler = handlerFor('enforce');
+      expect((await handler(e)).status).toBe('decided');
+      // A second container (no shared memory): only the ledger table knows the event was handled.
+      expect(await handlerFor('enforce')(e)).toMatchObject({ status: 'duplicate', reason: 'already decided, acted on and alerted' });
+      expect(await alerts()).toHaveLength(1);
+    });
+  });
+
+  describe('services', () => {
+    it('CreateService on a denied revision: rolled back to the newest compliant revision', async () => {
+      const family = uniqueName('api');
+      const good = await register(family, [GOOD]);
+      const bad = await register(family, [PRIVILEGED]);
+      const input = { cluster, serviceName: uniqueName('api'), taskDefinition: bad.arn, desiredCount: 1, launchType: 'FARGATE' as const, networkConfiguration: awsvpc() };
+      const out = await ecs.send(new CreateServiceCommand(input));
+      const result = await handlerFor('enforce')(event('CreateService', input, out));
+      expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', rules: ['require-compliant-task-definition'] }] });
+      const service = (await ecs.send(new DescribeServicesCommand({ cluster, services: [input.serviceName] }))).services![0]!;
+      expect(service.taskDefinition).toBe(good.arn);
+      const [alert] = await alerts();
+      expect(alert!.message.actions[0]).toMatchObject({ type: 'updateService', status: 'done' });
+      expect(alert!.message.actions[0]!.summary).toContain(`${family}:1`);
+    });
+
+    it('UpdateService to a denied revision: put back; in audit mode only reported', async () => {
+      const family = uniqueName('api');
+      const good = await register(family, [GOOD]);
+      const bad = await register(family, [PRIVILEGED]);
+      const serviceName = uniqueName('api');
+      await ecs.send(new CreateServiceCommand({ cluster, serviceName, taskDefinition: good.arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc() }));
+      const update = { cluster, service: serviceName, taskDefinition: bad.arn };
+      const out = await ecs.send(new UpdateServiceCommand(update));
+      const current = async () => (await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }))).services![0]!.taskDefinition;
+
+      await handlerFor('audit')(event('UpdateService', update, out));
+      expect(await current()).toBe(bad.arn);
+      expect((await alerts())[0]!.message.actions[0]).toMatchObject({ type: 'updateService', status: 'would' });
+
+      await handlerFor('enforce')(event('UpdateService', update, out));
+      expect(await current()).toBe(good.arn);
+      expect((await alerts())[0]!.message.actions[0]).toMatchObject({ type: 'updateService', status: 'done' });
+    });
+
+    it('UpdateService that turns a public IP on: the property is put back', async () => {
+      const { arn } = await register(uniqueName('api'), [GOOD]);
+      const serviceName = uniqueName('api');
+      await ecs.send(new CreateServiceCommand({ cluster, serviceName, taskDefinition: arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc() }));
+      const update = { cluster, service: serviceName, networkConfiguration: { awsvpcConfiguration: { ...awsvpc().awsvpcConfiguration, assignPublicIp: 'ENABLED' as const } } };
+      const out = await ecs.send(new UpdateServiceCommand(update));
+      await handlerFor('enforce')(event('UpdateService', update, out));
+      const service = (await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }))).services![0]!;
+      expect(service.networkConfiguration!.awsvpcConfiguration!.assignPublicIp).toBe('DISABLED');
+      expect((await alerts())[0]!.message.findings).toEqual([expect.objectContaining({ ruleId: 'no-public-ip' })]);
+    });
+
+    it('CreateTaskSet on a denied revision: the task set is deleted', async () => {
+      const bad = await register(uniqueName('api'), [PRIVILEGED]);
+      const good = await register(uniqueName('api'), [GOOD]);
+      const serviceName = uniqueName('api');
+      await ecs.send(new CreateServiceCommand({ cluster, serviceName, taskDefinition: good.arn, desiredCount: 1, deploymentController: { type: 'EXTERNAL' } }));
+      const input = { cluster, service: serviceName, taskDefinition: bad.arn, launchType: 'FARGATE' as const, networkConfiguration: awsvpc() };
+      const out = await ecs.send(new CreateTaskSetCommand(input));
+      await handlerFor('enforce')(event('CreateTaskSet', input, out));
+      const left = await ecs.send(new DescribeTaskSetsCommand({ cluster, service: serviceName, taskSets: [out.taskSet!.taskSetArn!] }));
+      expect(left.taskSets).toEqual([]);
+      expect((await alerts())[0]!.message.actions[0]).toMatchObject({ type: 'deleteTaskSet', status: 'done' });
+    });
+  });
+
+  describe('tasks', () => {
+    it('RunTask of a denied revision: the task is stopped with a reason naming the rule', async () => {
+      const bad = await register(uniqueName('job'), [PRIVILEGED]);
+      const input = { cluster, taskDefinition: bad.arn, launchType: 'FARGATE' as const, networkConfiguration: awsvpc() };
+      const out = await ecs.send(new RunTaskCommand(input));
+      const e = event('RunTask', input, out);
+      await handlerFor('enforce')(e);
+      const task = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [out.tasks![0]!.taskArn!] }))).tasks![0]!;
+      expect(task.desiredStatus ?? task.lastStatus).toBe('STOPPED');
+      expect(task.stoppedReason).toBe(`ecs-admission: breaks require-compliant-task-definition (event ${String(e.id)})`);
+      expect((await alerts())[0]!.attributes).toMatchObject({ verdict: 'deny', eventName: 'RunTask' });
+    });
+
+    it('StartTask of a denied revision on a container instance: the task is stopped', async () => {
+      const instanceId = await runEc2Instance();
+      const instance = await ecs.send(new RegisterContainerInstanceCommand({ cluster, instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: ACCOUNT }) }));
+      const bad = await register(uniqueName('daemon'), [PRIVILEGED], { networkMode: 'bridge', requiresCompatibilities: ['EC2'], cpu: undefined, memory: undefined });
+      const input = { cluster, taskDefinition: bad.arn, containerInstances: [instance.containerInstance!.containerInstanceArn!] };
+      const out = await ecs.send(new StartTaskCommand(input));
+      await handlerFor('enforce')(event('StartTask', input, out));
+      const task = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [out.tasks![0]!.taskArn!] }))).tasks![0]!;
+      expect(task.stoppedReason).toContain('require-compliant-task-definition');
+      expect((await alerts())[0]!.message).toMatchObject({ eventName: 'StartTask', resource: { kind: 'task' }, verdict: 'deny' });
+    });
+  });
+
+  it('drops a malformed event without throwing, and throws on an AWS failure so the event is retried', async () => {
+    expect(await handlerFor('enforce')({ id: 'broken-1', source: 'aws.ecs' })).toMatchObject({ status: 'malformed', eventId: 'broken-1' });
+    const { input, out } = await register(uniqueName('web'), [PRIVILEGED]);
+    const broken = handlerFor('enforce', { ECS_ADMISSION_LEDGER_TABLE: 'no-such-table' });
+    await expect(broken(event('RegisterTaskDefinition', input, out))).rejects.toThrow(/resource not found|ResourceNotFound|Requested resource not found/i);
+  });
+});
+
+/** An EC2 instance in moto (RegisterContainerInstance checks it exists); EC2's query API by hand. */
+async function runEc2Instance(): Promise<string> {
+  const response = await fetch(motoEndpoint()!, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0' },
+    body: new URLSearchParams({ Action: 'RunInstances', ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1', Version: '2016-11-15' }).toString(),
+  });
+  const id = /<instanceId>(i-[0-9a-f]+)<\/instanceId>/.exec(await response.text())?.[1];
+  if (!id) throw new Error('moto did not start an EC2 instance');
+  return id;
+}
