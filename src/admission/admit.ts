@@ -12,7 +12,8 @@ import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, ResourceResult, TaskDefinition } from '../core/types.js';
 import { resourceFromApi } from '../input/normalize.js';
 import { plan, type PlanContext } from './plan.js';
-import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry, type ServiceState, type TaskState } from './ports.js';
+import { rollbackTarget } from './rollback.js';
+import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry, type TaskState } from './ports.js';
 import { isDestructive, type ActionOutcome, type AdmissionRequest, type Decision, type PlannedAction } from './types.js';
 
 export interface AdmitDependencies {
@@ -37,9 +38,6 @@ export interface AdmitResult {
   reason?: string;
   decisions: Decision[];
 }
-
-/** How many older revisions are considered as a rollback target before giving up. */
-const ROLLBACK_CANDIDATES = 25;
 
 export async function admit(request: AdmissionRequest, deps: AdmitDependencies): Promise<AdmitResult> {
   const seen = await deps.ledger.get(request.eventId);
@@ -200,27 +198,4 @@ function withOverrides(td: TaskDefinition, task: TaskState): TaskDefinition {
       return { ...c, environment: [...(c.environment ?? []).filter((e) => !names.has(e.name)), ...o.environment] };
     }),
   };
-}
-
-/**
- * The revision to put a service back on: its previous deployment's, else the newest ACTIVE
- * revision of the family — never one that a deny rule fails.
- */
-async function rollbackTarget(service: ServiceState, request: AdmissionRequest, ecs: EcsGateway, evaluate: Evaluate): Promise<{ to: string } | { none: string }> {
-  const current = service.taskDefinition;
-  const family = current ? current.slice(current.lastIndexOf('/') + 1).replace(/:\d+$/, '') : undefined;
-  if (!family) return { none: 'the service names no task definition' };
-  const time = (d: { createdAt?: Date | string }): number => (d.createdAt ? new Date(d.createdAt).getTime() : 0);
-  const previous = [...(service.deployments ?? [])].sort((a, b) => time(b) - time(a)).map((d) => d.taskDefinition);
-  const candidates = [...new Set([...previous, ...(await ecs.listActiveRevisions(family, ROLLBACK_CANDIDATES))])].filter((c): c is string => !!c && c !== current);
-  const info = { eventId: request.eventId, account: request.account, region: request.region };
-  let checked = 0;
-  for (const candidate of candidates.slice(0, ROLLBACK_CANDIDATES)) {
-    const td = (await ecs.describeTaskDefinition(candidate));
-    if (!td || td.status === 'INACTIVE') continue;
-    checked++;
-    const result = evaluate(resourceFromApi('taskDefinition', td, info));
-    if (!result.findings.some((f) => !f.exception && f.action === 'deny')) return { to: td.taskDefinitionArn ?? candidate };
-  }
-  return { none: checked === 0 ? `${family} has no other ACTIVE revision` : `none of the ${checked} other ACTIVE revisions of ${family} passes the deny rules` };
 }
