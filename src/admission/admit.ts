@@ -9,8 +9,9 @@
  * sent by the retry.
  */
 import type { Evaluate } from '../core/evaluate.js';
-import type { Resource, ResourceResult, TaskDefinition } from '../core/types.js';
+import type { Resource, ResourceResult } from '../core/types.js';
 import { resourceFromApi } from '../input/normalize.js';
+import { withOverrides } from './overrides.js';
 import { plan, type PlanContext } from './plan.js';
 import { rollbackTarget } from './rollback.js';
 import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry, type TaskState } from './ports.js';
@@ -51,11 +52,9 @@ export async function admit(request: AdmissionRequest, deps: AdmitDependencies):
   for (const resource of read.resources) {
     const result = evaluate(resource);
     if (!result.findings.some((f) => !f.exception)) continue;
-    const ctx: PlanContext = { request, ownerTags: deps.settings.ownerTags };
-    if (resource.kind === 'service' && deniesTaskDefinition(result)) {
-      ctx.rollback = await rollbackTarget(resource.object, request, deps.ecs, evaluate);
-    }
-    decisions.push(plan(result, ctx));
+    const ctx: PlanContext = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
+    if (resource.kind === 'service' && deniesTaskDefinition(result)) ctx.rollback = await rollbackTarget(resource.object, request, deps.ecs, evaluate);
+    decisions.push({ request, findings: result.findings, policies: result.policies ?? [], ...plan(result, ctx) });
   }
   if (decisions.length === 0) return { eventId: request.eventId, status: 'passed', decisions };
   capActions(decisions, deps.settings.maxActions);
@@ -184,18 +183,4 @@ async function readTarget(request: AdmissionRequest, ecs: EcsGateway): Promise<R
       return { resources, taskDefinitions };
     }
   }
-}
-
-/** The task definition as a task runs it: container environment and command overridden. */
-function withOverrides(td: TaskDefinition, task: TaskState): TaskDefinition {
-  const overrides = new Map((task.overrides?.containerOverrides ?? []).map((o) => [o.name, o]));
-  return {
-    ...td,
-    containerDefinitions: (td.containerDefinitions ?? []).map((c) => {
-      const o = overrides.get(c.name);
-      if (!o?.environment?.length) return c;
-      const names = new Set(o.environment.map((e) => e.name));
-      return { ...c, environment: [...(c.environment ?? []).filter((e) => !names.has(e.name)), ...o.environment] };
-    }),
-  };
 }

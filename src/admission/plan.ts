@@ -6,10 +6,13 @@
 import type { Finding, Resource, ResourceResult, Service, Task } from '../core/types.js';
 import { worstSeverity } from '../core/types.js';
 import { factsOf } from '../policy/match.js';
-import { TAG_KEYS, type ActionOutcome, type AdmissionRequest, type Decision, type JudgedResource, type PlannedAction, type ServiceChanges, type Verdict } from './types.js';
+import { TAG_KEYS, type ActionOutcome, type Decision, type JudgedResource, type PlannedAction, type ServiceChanges, type Verdict } from './types.js';
 
 export interface PlanContext {
-  request: AdmissionRequest;
+  /** The event (or sweep) the actions answer: written in tags and stop reasons. */
+  eventId: string;
+  /** The caller, owner of last resort. */
+  principalArn?: string;
   /** Tag keys that name a resource's owner, first found wins. */
   ownerTags: readonly string[];
   /**
@@ -38,7 +41,10 @@ RESTORE.deploymentConfiguration = RESTORE['deploymentConfiguration.deploymentCir
 /** ECS tag values allow 256 characters of letters, digits, spaces and `+-=._:/@`. */
 const tagValue = (text: string): string => text.replace(/[^\p{L}\p{N} +\-=._:/@]/gu, '_').slice(0, 256);
 
-export function plan(result: ResourceResult, ctx: PlanContext): Decision {
+/** A decision without the request that led to it: what the Lambda and the sweep have in common. */
+export type Plan = Omit<Decision, 'request' | 'findings' | 'policies'>;
+
+export function plan(result: ResourceResult, ctx: PlanContext): Plan {
   const { resource } = result;
   const counted = result.findings.filter((f) => !f.exception);
   const denied = counted.filter((f) => f.action === 'deny');
@@ -61,24 +67,15 @@ export function plan(result: ResourceResult, ctx: PlanContext): Decision {
   const removed = outcomes.some((o) => o.action.type === 'deleteTaskSet' && o.status === 'pending');
   if (counted.length > 0 && !removed) {
     const rules = [...new Set(counted.map((f) => f.ruleId))];
-    const tags = { [TAG_KEYS.verdict]: verdict === 'deny' ? 'denied' : 'flagged', [TAG_KEYS.rules]: tagValue(rules.join(' ')), [TAG_KEYS.event]: tagValue(ctx.request.eventId) };
+    const tags = { [TAG_KEYS.verdict]: verdict === 'deny' ? 'denied' : 'flagged', [TAG_KEYS.rules]: tagValue(rules.join(' ')), [TAG_KEYS.event]: tagValue(ctx.eventId) };
     const enforced = counted.some((f) => f.mode === 'enforce');
     outcomes.push({ action: { type: 'tagResource', resourceArn: judged.arn, name: judged.name, tags }, status: enforced ? 'pending' : 'would', rules });
   }
 
-  const decision: Decision = {
-    request: ctx.request,
-    resource: judged,
-    verdict,
-    mode: counted.some((f) => f.mode === 'enforce') ? 'enforce' : 'audit',
-    findings: result.findings,
-    outcomes,
-    notes,
-    policies: result.policies ?? [],
-  };
+  const decided: Plan = { resource: judged, verdict, mode: counted.some((f) => f.mode === 'enforce') ? 'enforce' : 'audit', outcomes, notes };
   const severity = worstSeverity(counted.map((f) => f.severity));
-  if (severity) decision.severity = severity;
-  return decision;
+  if (severity) decided.severity = severity;
+  return decided;
 }
 
 function denyAction(resource: Resource, judged: JudgedResource, findings: Finding[], ctx: PlanContext, notes: string[]): { action: PlannedAction; rules: string[] } | undefined {
@@ -101,7 +98,7 @@ function denyAction(resource: Resource, judged: JudgedResource, findings: Findin
         notes.push(`Task ${name} is already stopping.`);
         return undefined;
       }
-      const reason = `ecs-admission: breaks ${rules.join(', ')} (event ${ctx.request.eventId})`.slice(0, 255);
+      const reason = `ecs-admission: breaks ${rules.join(', ')} (event ${ctx.eventId})`.slice(0, 255);
       return { action: { type: 'stopTask', resourceArn: arn, name, cluster: judged.cluster ?? 'default', reason }, rules };
     }
     case 'service': {
@@ -135,7 +132,7 @@ function denyAction(resource: Resource, judged: JudgedResource, findings: Findin
 
 function judge(resource: Resource, ctx: PlanContext): JudgedResource {
   const facts = factsOf(resource);
-  const owner = ctx.ownerTags.map((key) => facts.tags[key]).find((v) => v !== undefined && v !== '') ?? ctx.request.principal.arn ?? 'unknown';
+  const owner = ctx.ownerTags.map((key) => facts.tags[key]).find((v) => v !== undefined && v !== '') ?? ctx.principalArn ?? 'unknown';
   const judged: JudgedResource = { kind: resource.kind, arn: resource.origin.source, name: resource.name, tags: facts.tags, owner };
   if (facts.cluster) judged.cluster = facts.cluster;
   if (facts.family) judged.family = facts.family;
