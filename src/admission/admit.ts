@@ -14,7 +14,7 @@ import { resourceFromApi } from '../input/normalize.js';
 import { withOverrides } from './overrides.js';
 import { plan, type PlanContext } from './plan.js';
 import { rollbackTarget } from './rollback.js';
-import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry, type TaskState } from './ports.js';
+import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry } from './ports.js';
 import { isDestructive, type ActionOutcome, type AdmissionRequest, type Decision, type PlannedAction } from './types.js';
 
 export interface AdmitDependencies {
