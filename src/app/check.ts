@@ -64,7 +64,7 @@ export function checkDocuments(
   return { ruleSet, results, errors, summary: summarize(results, errors.length) };
 }
 
-function summarize(results: readonly ResourceResult[], inputErrors = 0): CheckSummary {
+export function summarize(results: readonly ResourceResult[], inputErrors = 0): CheckSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const summary: CheckSummary = { resources: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, findings: 0, bySeverity, denied: 0, flagged: 0, excepted: 0, inputErrors };
   for (const result of results) {

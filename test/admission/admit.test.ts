@@ -100,7 +100,8 @@ describe('admit: task definitions', () => {
 
   it('leaves alone a resource that no longer exists', async () => {
     const result = await admit(registered(`arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1`), deps('enforce'));
-    expect(result).toMatchObject({ status: 'gone', reason: expect.stringContaining('no longer exists') });
+    expect(result.status).toBe('gone');
+    expect(result.reason).toContain('no longer exists');
     expect(alerts.published).toEqual([]);
   });
 });
