@@ -10,7 +10,7 @@ export default tseslint.config(
   { files: ['bin/**', 'scripts/**', 'bench/**', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   {
     // The core and the rules stay pure: no AWS SDK, file system, process or clock.
-    files: ['src/core/**/*.ts', 'src/rules/**/*.ts', 'src/input/**/*.ts', 'src/app/**/*.ts', 'src/policy/**/*.ts', 'src/admission/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/rules/**/*.ts', 'src/input/**/*.ts', 'src/app/**/*.ts', 'src/policy/**/*.ts', 'src/admission/**/*.ts', 'src/sweep/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process', '@middy/*', '**/cli/**'] }],
       'no-restricted-globals': ['error', 'process'],

@@ -11,6 +11,7 @@
 import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, ResourceResult } from '../core/types.js';
 import { resourceFromApi } from '../input/normalize.js';
+import { factsOf } from '../policy/match.js';
 import { withOverrides } from './overrides.js';
 import { plan, type PlanContext } from './plan.js';
 import { rollbackTarget } from './rollback.js';
@@ -53,6 +54,8 @@ export async function admit(request: AdmissionRequest, deps: AdmitDependencies):
     const result = evaluate(resource);
     if (!result.findings.some((f) => !f.exception)) continue;
     const ctx: PlanContext = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
+    const runs = resource.taskDefinitionRef ? read.taskDefinitions.get(resource.taskDefinitionRef) : undefined;
+    if (runs) ctx.taskDefinitionTags = factsOf(runs).tags;
     if (resource.kind === 'service' && deniesTaskDefinition(result)) ctx.rollback = await rollbackTarget(resource.object, request, deps.ecs, evaluate);
     decisions.push({ request, findings: result.findings, policies: result.policies ?? [], ...plan(result, ctx) });
   }

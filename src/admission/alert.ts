@@ -172,7 +172,7 @@ const VERBS = {
 } as const satisfies Record<Exclude<PlannedAction['type'], 'tagResource'>, { kind: ResourceKind; done: string; base: string }>;
 
 /** One sentence per action: `Deregistered web:3`, `Would roll service api back to web:2`, `Failed to stop task 1a2b`. */
-function actionSummary(outcome: ActionOutcome): string {
+export function actionSummary(outcome: ActionOutcome): string {
   const { action, status } = outcome;
   const say = (done: string, base: string, rest: string): string =>
     status === 'done' ? `${done} ${rest}` : status === 'would' ? `Would ${base} ${rest}` : `Failed to ${base} ${rest}`;

@@ -15,6 +15,8 @@ export interface PlanContext {
   principalArn?: string;
   /** Tag keys that name a resource's owner, first found wins. */
   ownerTags: readonly string[];
+  /** Tags of the task definition a service, task set or task runs: their owner when they name none. */
+  taskDefinitionTags?: Record<string, string>;
   /**
    * For a service whose task definition is denied: the compliant revision to roll back to, or why
    * there is none (then the service is flagged, never rolled to a revision that is itself denied).
@@ -132,7 +134,8 @@ function denyAction(resource: Resource, judged: JudgedResource, findings: Findin
 
 function judge(resource: Resource, ctx: PlanContext): JudgedResource {
   const facts = factsOf(resource);
-  const owner = ctx.ownerTags.map((key) => facts.tags[key]).find((v) => v !== undefined && v !== '') ?? ctx.principalArn ?? 'unknown';
+  const ownerIn = (tags: Record<string, string> | undefined) => ctx.ownerTags.map((key) => tags?.[key]).find((v) => v !== undefined && v !== '');
+  const owner = ownerIn(facts.tags) ?? ownerIn(ctx.taskDefinitionTags) ?? ctx.principalArn ?? 'unknown';
   const judged: JudgedResource = { kind: resource.kind, arn: resource.origin.source, name: resource.name, tags: facts.tags, owner };
   if (facts.cluster) judged.cluster = facts.cluster;
   if (facts.family) judged.family = facts.family;

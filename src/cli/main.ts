@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './commands/check.js';
 import { RULES_USAGE, runRules } from './commands/rules.js';
+import { runScan, SCAN_USAGE } from './commands/scan.js';
 import { runTest, TEST_USAGE } from './commands/test.js';
 import { runValidate, VALIDATE_USAGE } from './commands/validate.js';
 import { UsageError, type Io } from './io.js';
@@ -13,6 +14,8 @@ Usage: ecs-admission <command> [options]
 Commands:
   check <file|dir|->...   evaluate task definitions, services, task sets, tasks, CloudTrail
                           events and CloudFormation templates offline
+  scan                    sweep what already runs in AWS (accounts, regions) and report what the
+                          policies would deny; changes nothing
   rules [id]              list the built-in rules, or explain one
   validate [path]...      check policy files (default: policies/)
   test [path]...          run policy test suites (default: policies/)
@@ -21,6 +24,7 @@ Run \`ecs-admission <command> --help\` for the options of a command.`;
 
 const COMMANDS = {
   check: { usage: CHECK_USAGE, run: runCheck },
+  scan: { usage: SCAN_USAGE, run: runScan },
   rules: { usage: RULES_USAGE, run: runRules },
   validate: { usage: VALIDATE_USAGE, run: runValidate },
   test: { usage: TEST_USAGE, run: runTest },
@@ -35,6 +39,13 @@ const OPTIONS = {
   verbose: { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  regions: { type: 'string' },
+  accounts: { type: 'string' },
+  organization: { type: 'boolean' },
+  'role-name': { type: 'string' },
+  'all-revisions': { type: 'boolean' },
+  html: { type: 'string' },
+  concurrency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

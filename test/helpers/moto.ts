@@ -46,10 +46,10 @@ export function uniqueName(prefix: string): string {
 export async function resetMoto(): Promise<void> {
   const response = await fetch(`${requireEndpoint()}/moto-api/reset`, { method: 'POST' });
   if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-  cachedNetwork = undefined;
+  cachedNetwork.clear();
 }
 
-let cachedNetwork: Promise<{ subnets: string[]; securityGroups: string[] }> | undefined;
+const cachedNetwork = new Map<string, Promise<{ subnets: string[]; securityGroups: string[] }>>();
 
 /**
  * Subnets and the default security group of moto's default VPC, for FARGATE/awsvpc calls (moto
@@ -57,13 +57,15 @@ let cachedNetwork: Promise<{ subnets: string[]; securityGroups: string[] }> | un
  * SDK client in the project, so this sends EC2's query API by hand; moto picks the service from
  * the credential scope of the Authorization header and does not check the signature.
  */
-export function defaultNetwork(): Promise<{ subnets: string[]; securityGroups: string[] }> {
-  cachedNetwork ??= (async () => {
-    const subnetXml = await ec2Query({ Action: 'DescribeSubnets', 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' });
+export function defaultNetwork(region = 'us-east-1'): Promise<{ subnets: string[]; securityGroups: string[] }> {
+  const cached = cachedNetwork.get(region);
+  if (cached) return cached;
+  const lookup = (async () => {
+    const subnetXml = await ec2Query(region, { Action: 'DescribeSubnets', 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' });
     const subnets = matches(subnetXml, /<subnetId>(subnet-[0-9a-f]+)<\/subnetId>/g);
     const vpcs = matches(subnetXml, /<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/g);
     if (subnets.length === 0 || vpcs.length !== 1) throw new Error(`moto has no single default VPC with subnets:\n${subnetXml}`);
-    const groupXml = await ec2Query({
+    const groupXml = await ec2Query(region, {
       Action: 'DescribeSecurityGroups',
       'Filter.1.Name': 'vpc-id',
       'Filter.1.Value.1': vpcs[0]!,
@@ -75,17 +77,18 @@ export function defaultNetwork(): Promise<{ subnets: string[]; securityGroups: s
     if (securityGroups.length !== 1) throw new Error(`expected one default security group:\n${groupXml}`);
     return { subnets, securityGroups };
   })();
+  cachedNetwork.set(region, lookup);
   // A failed lookup is not cached, so the next call tries again.
-  cachedNetwork.catch(() => (cachedNetwork = undefined));
-  return cachedNetwork;
+  lookup.catch(() => cachedNetwork.delete(region));
+  return lookup;
 }
 
-async function ec2Query(params: Record<string, string>): Promise<string> {
+async function ec2Query(region: string, params: Record<string, string>): Promise<string> {
   const response = await fetch(requireEndpoint(), {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      Authorization: 'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
+      Authorization: `AWS4-HMAC-SHA256 Credential=x/20240101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
     },
     body: new URLSearchParams({ ...params, Version: '2016-11-15' }).toString(),
   });

@@ -11,9 +11,14 @@ import {
   StopTaskCommand,
   TagResourceCommand,
   UpdateServiceCommand,
+  paginateListClusters,
+  paginateListServices,
+  paginateListTaskDefinitions,
+  paginateListTasks,
 } from '@aws-sdk/client-ecs';
 import { ActionRefusedError, type EcsGateway, type TaskState } from '../../admission/ports.js';
 import type { PlannedAction } from '../../admission/types.js';
+import type { EcsInventory } from '../../sweep/types.js';
 
 interface AwsError {
   name?: string;
@@ -100,5 +105,30 @@ export function ecsGateway(client: ECSClient): EcsGateway {
       const list = Object.entries(tags).map(([key, value]) => ({ key, value }));
       await client.send(new TagResourceCommand({ resourceArn: arn, tags: list })).catch((e: unknown) => refusedOrThrow('tagResource', e));
     },
+  };
+}
+
+/** The sweep's view of ECS: the gateway's reads plus the list calls, every page followed. */
+export function ecsInventory(client: ECSClient): EcsInventory {
+  const gateway = ecsGateway(client);
+  const all = async <P>(pages: AsyncIterable<P>, pick: (page: P) => string[] | undefined): Promise<string[]> => {
+    const found: string[] = [];
+    for await (const page of pages) found.push(...(pick(page) ?? []));
+    return found;
+  };
+  return {
+    describeTaskDefinition: (ref) => gateway.describeTaskDefinition(ref),
+    describeService: (cluster, service) => gateway.describeService(cluster, service),
+    describeTaskSet: (cluster, service, taskSet) => gateway.describeTaskSet(cluster, service, taskSet),
+    describeTasks: (cluster, tasks) => gateway.describeTasks(cluster, tasks),
+    listActiveRevisions: (family, limit) => gateway.listActiveRevisions(family, limit),
+    listClusters: () => all(paginateListClusters({ client, pageSize: 100 }, {}), (p) => p.clusterArns),
+    listServices: (cluster) => all(paginateListServices({ client, pageSize: 100 }, { cluster }), (p) => p.serviceArns),
+    describeServices: async (cluster, services) => {
+      const out = await client.send(new DescribeServicesCommand({ cluster, services: [...services], include: ['TAGS'] }));
+      return out.services ?? [];
+    },
+    listTasks: (cluster) => all(paginateListTasks({ client, pageSize: 100 }, { cluster, desiredStatus: 'RUNNING' }), (p) => p.taskArns),
+    listActiveTaskDefinitions: () => all(paginateListTaskDefinitions({ client, pageSize: 100 }, { status: 'ACTIVE' }), (p) => p.taskDefinitionArns),
   };
 }

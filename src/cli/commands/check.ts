@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { checkDocuments, reachesThreshold, type FailOn } from '../../app/check.js';
-import { PRESETS, type PresetName } from '../../core/presets.js';
-import { activeRules, createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../policy/engine.js';
-import { loadPolicies } from '../../adapters/policy-files.js';
 import { SEVERITIES } from '../../core/types.js';
-import { builtinRules } from '../../rules/index.js';
+import { activeRules, createPolicyEngine } from '../../policy/engine.js';
 import { toJsonReport } from '../format/json.js';
 import { toSarif } from '../format/sarif.js';
 import { toText } from '../format/text.js';
 import { readInputs } from '../read-inputs.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
+import { selectPolicies } from '../policies.js';
 
 export const CHECK_USAGE = `Usage: ecs-admission check <file|dir|->... [options]
 
@@ -33,29 +31,19 @@ Exit status: 0 nothing reached --fail-on, 1 something did, 2 bad usage or unread
 export function runCheck(args: CommandArgs, io: Io): number {
   const { positionals, values } = args;
   if (positionals.length === 0) throw new UsageError('check needs at least one file, directory or - (standard input)');
-  const preset: PresetName = choice('--preset', values.preset ?? 'recommended', PRESETS);
   const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
 
   const now = new Date();
-  let policies: CompiledPolicy[];
-  const policyPaths = values.policy as string[] | undefined;
-  if (policyPaths?.length && values.preset !== undefined) throw new UsageError('--preset and --policy exclude each other: a policy file chooses its preset with `extends`');
-  if (policyPaths?.length) {
-    const loaded = loadPolicies(policyPaths, builtinRules, now);
-    if (loaded.errors.length > 0) {
-      for (const e of loaded.errors) io.stderr(`ecs-admission: ${e.message}\n`);
-      return 2;
-    }
-    if (loaded.policies.length === 0) throw new UsageError(`no policy found in ${policyPaths.join(', ')}`);
-    policies = loaded.policies;
-  } else {
-    policies = [presetPolicy(preset, builtinRules)];
+  const selected = selectPolicies(values, now);
+  if ('errors' in selected) {
+    for (const e of selected.errors) io.stderr(`ecs-admission: ${e}\n`);
+    return 2;
   }
+  const { policies, name } = selected;
   const forceAudit = values.audit === true || io.env.ECS_ADMISSION_MODE === 'audit';
   const { inputs, problems } = readInputs(positionals, () => readFileSync(0, 'utf8'));
   let engine: ReturnType<typeof createPolicyEngine> | undefined;
-  const name = policyPaths?.length ? policies.map((p) => p.name).join(', ') : preset;
   const report = checkDocuments(inputs, name, (resolveTaskDefinition) => {
     engine = createPolicyEngine(policies, { now, forceAudit, resolveTaskDefinition });
     return engine.evaluate;

@@ -1,0 +1,165 @@
+import { writeFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { actionSummary } from '../../admission/alert.js';
+import { sweepTargets } from '../../adapters/aws/accounts.js';
+import { reachesThreshold, type CheckReport, type FailOn } from '../../app/check.js';
+import { KIND_NAMES, SEVERITIES } from '../../core/types.js';
+import { activeRules, createPolicyEngine } from '../../policy/engine.js';
+import { renderHtmlReport } from '../../sweep/html.js';
+import { sweep, type SweepProgress } from '../../sweep/sweep.js';
+import type { SweepReport } from '../../sweep/types.js';
+import { resultToJson } from '../format/json.js';
+import { toSarif } from '../format/sarif.js';
+import { toText } from '../format/text.js';
+import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
+import { selectPolicies } from '../policies.js';
+import { VERSION } from '../version.js';
+
+export const SCAN_USAGE = `Usage: ecs-admission scan [options]
+
+Sweeps what already runs — clusters, services and their task sets, running standalone tasks, and
+the task definition revisions they use — and evaluates it with the same policies and exceptions
+as the Lambda. Changes nothing: for each violation it says what enforcement would do.
+
+Options:
+  --regions <list>       comma-separated regions (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)
+  --accounts <list>      comma-separated account ids (default: the current credentials' account)
+  --organization         every ACTIVE account of the AWS Organization (needs --role-name)
+  --role-name <name>     role to assume in each account other than the current one
+  --all-revisions        also evaluate every ACTIVE task definition revision, used or not
+  --policy <path>        evaluate with these policy files (repeatable); else --preset
+  --preset <name>        recommended (default) | strict
+  --format <format>      text (default) | json | sarif
+  --html <file>          also write a self-contained HTML report
+  --fail-on <level>      deny (default) | critical | high | medium | low | none
+  --concurrency <n>      API calls in flight per account and region (default 8)
+  --verbose              text: also list passing resources
+
+Credentials, region and endpoint come from the usual AWS environment (AWS_PROFILE,
+AWS_ENDPOINT_URL…). Exit status: 0 nothing reached --fail-on, 1 something did, 2 bad usage or an
+account or region that could not be read (the rest is still reported).`;
+
+const list = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+export async function runScan(args: CommandArgs, io: Io): Promise<number> {
+  const { values, positionals } = args;
+  if (positionals.length > 0) throw new UsageError(`scan takes no file arguments (got ${positionals.join(' ')}); use check for files`);
+  const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
+  const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
+  const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${String(values.concurrency)})`);
+  const regions = list(values.regions);
+  if (regions.length === 0) regions.push(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1');
+  const roleName = typeof values['role-name'] === 'string' ? values['role-name'] : undefined;
+  if (values.organization && !roleName) throw new UsageError('--organization needs --role-name: the role to assume in each account');
+  if (values.organization && values.accounts) throw new UsageError('--organization and --accounts exclude each other');
+
+  const now = new Date();
+  const selected = selectPolicies(values, now);
+  if ('errors' in selected) {
+    for (const e of selected.errors) io.stderr(`ecs-admission: ${e}\n`);
+    return 2;
+  }
+  const { policies, name } = selected;
+
+  let targets;
+  try {
+    // AWS_MAX_ATTEMPTS is the SDK's own variable; the sweep's default is higher than the SDK's 3.
+    const maxAttempts = Number(io.env.AWS_MAX_ATTEMPTS) || undefined;
+    targets = await sweepTargets({ regions, accounts: list(values.accounts), organization: values.organization === true, ...(roleName ? { roleName } : {}), ...(maxAttempts ? { maxAttempts } : {}) });
+  } catch (error) {
+    io.stderr(`ecs-admission scan: cannot list the accounts to sweep: ${(error as Error).name}: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const progress = progressReporter(io);
+  const report = await sweep(targets, {
+    allRevisions: values['all-revisions'] === true,
+    concurrency,
+    parallelTargets: 4,
+    ownerTags: ['Owner', 'owner', 'Team', 'team'],
+    makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now, resolveTaskDefinition }).evaluate,
+    policies: policies.map((p) => p.name),
+    now: () => new Date(),
+    onProgress: progress.update,
+  });
+  progress.stop();
+
+  const asCheck = toCheckReport(report, name);
+  if (typeof values.html === 'string') {
+    writeFileSync(values.html, renderHtmlReport(report));
+    io.stderr(`ecs-admission scan: report written to ${values.html}\n`);
+  }
+  if (format === 'json') io.stdout(JSON.stringify(toJson(report, name), null, 2) + '\n');
+  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(asCheck, activeRules(policies), io.cwd), null, 2) + '\n');
+  else io.stdout(toScanText(report, asCheck, { color: typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR, verbose: values.verbose === true }));
+  for (const f of report.failures) io.stderr(`ecs-admission scan: ${f.account}/${f.region}: ${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}\n`);
+  if (report.failures.length > 0) return 2;
+  return reachesThreshold(asCheck, failOn) ? 1 : 0;
+}
+
+/** The sweep as `check` reports it, so the text and SARIF formats serve both. */
+function toCheckReport(report: SweepReport, ruleSet: string): CheckReport {
+  return {
+    ruleSet,
+    results: report.resources.map((r) => r.result),
+    errors: report.failures.map((f) => ({ source: `${f.account}/${f.region}`, message: `${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}` })),
+    summary: report.summary,
+  };
+}
+
+/** `check`'s JSON fields per result, plus where it runs, its owner and what enforcement would do. */
+function toJson(report: SweepReport, ruleSet: string): object {
+  return {
+    version: 1,
+    tool: { name: 'ecs-admission', version: VERSION },
+    kind: 'sweep',
+    ruleSet,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    allRevisions: report.allRevisions,
+    results: report.resources.map((r) => ({
+      ...resultToJson(r.result),
+      account: r.account,
+      region: r.region,
+      ...(r.plan
+        ? { owner: r.plan.resource.owner, verdict: r.plan.verdict, enforcement: r.plan.outcomes.map((o) => ({ type: o.action.type, target: o.action.name, summary: actionSummary(o), rules: o.rules })), notes: r.plan.notes }
+        : {}),
+    })),
+    failures: report.failures,
+    counts: report.counts,
+    summary: report.summary,
+  };
+}
+
+function toScanText(report: SweepReport, asCheck: CheckReport, options: { color: boolean; verbose: boolean }): string {
+  const lines: string[] = [toText(asCheck, options).trimEnd(), ''];
+  const planned = report.resources.filter((r) => r.plan && r.plan.outcomes.some((o) => o.action.type !== 'tagResource'));
+  if (planned.length > 0) {
+    lines.push('What enforcement would do:');
+    for (const r of planned) {
+      const p = r.plan!;
+      const actions = p.outcomes.filter((o) => o.action.type !== 'tagResource').map(actionSummary).join('; ');
+      lines.push(`  ${r.account}/${r.region} ${p.resource.name} (${KIND_NAMES[p.resource.kind]}, owner ${p.resource.owner}): ${actions}${p.notes.length ? ` — ${p.notes.join(' ')}` : ''}`);
+    }
+    lines.push('');
+  }
+  const c = report.counts;
+  lines.push(`Swept ${c.accounts} account(s), ${c.regions} region(s): ${c.clusters} clusters, ${c.services} services, ${c.taskSets} task sets, ${c.tasks} standalone tasks, ${c.taskDefinitions} task definition revisions${report.failures.length ? ` · ${report.failures.length} could not be read` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+/** A progress bar on a terminal; plain lines otherwise (CI logs). Both on stderr. */
+function progressReporter(io: Io): { update: (p: SweepProgress) => void; stop: () => void } {
+  if (!io.isTTY) return { update: (p) => p.finished && io.stderr(`swept ${p.finished} (${p.targetsDone}/${p.targets}): ${p.apiCalls} API calls, ${p.resources} resources\n`), stop: () => undefined };
+  const bar = new cliProgress.SingleBar({ format: 'sweeping {bar} {value}/{total} account-regions · {calls} API calls · {resources} resources', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update: (p) => {
+      if (!started) bar.start(p.targets, 0, { calls: 0, resources: 0 });
+      started = true;
+      bar.update(p.targetsDone, { calls: p.apiCalls, resources: p.resources });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
