@@ -5,6 +5,7 @@
  * Regions of their own (ap-northeast-3, ca-central-1) keep other test files' resources out.
  */
 import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import { CreateAccountCommand, CreateOrganizationCommand, ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -162,5 +163,25 @@ spec:
     expect(stdout).toContain('What enforcement would do:');
     expect(stdout).toContain(`123456789012/${R1} web (service, owner payments): Would roll service web back to web:1`);
     expect(stdout).toMatch(/Swept 1 account\(s\), 1 region\(s\): 2 clusters, 5 services, 1 task sets, 1 standalone tasks, 4 task definition revisions/);
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    const { stderr } = await runCli(['scan', '--policy', policy, '--regions', R2], { isTTY: true, env: { AWS_REGION: R2, NO_COLOR: '1' } });
+    expect(stderr).toContain('sweeping');
+    expect(stderr).toMatch(/1\/1 account-regions · \d+ API calls · 2 resources/);
+  });
+
+  it('sweeps every ACTIVE account of the organization through the named role', async () => {
+    const organizations = new OrganizationsClient({ ...awsClientConfig(), region: 'us-east-1' });
+    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' })).catch((e: Error) => {
+      if (e.name !== 'AlreadyInOrganizationException') throw e;
+    });
+    await organizations.send(new CreateAccountCommand({ AccountName: 'workloads', Email: 'workloads@example.com' }));
+    const ids = ((await organizations.send(new ListAccountsCommand({}))).Accounts ?? []).map((a) => a.Id!).sort();
+    const { stdout } = await scan('--organization', '--role-name', 'Audit', '--regions', R2, '--format', 'json');
+    const report = JSON.parse(stdout) as { failures: unknown[]; counts: { accounts: number }; results: JsonResult[] };
+    expect(report.failures).toEqual([]);
+    expect(report.counts.accounts).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -152,7 +152,9 @@ function toScanText(report: SweepReport, asCheck: CheckReport, options: { color:
 /** A progress bar on a terminal; plain lines otherwise (CI logs). Both on stderr. */
 function progressReporter(io: Io): { update: (p: SweepProgress) => void; stop: () => void } {
   if (!io.isTTY) return { update: (p) => p.finished && io.stderr(`swept ${p.finished} (${p.targetsDone}/${p.targets}): ${p.apiCalls} API calls, ${p.resources} resources\n`), stop: () => undefined };
-  const bar = new cliProgress.SingleBar({ format: 'sweeping {bar} {value}/{total} account-regions · {calls} API calls · {resources} resources', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  // The bar draws on the command's stderr (a terminal here), through the few stream members it uses.
+  const stream = { isTTY: true, columns: Number(io.env.COLUMNS) || 100, write: (text: string) => (io.stderr(text), true), on: () => stream } as unknown as NodeJS.WritableStream;
+  const bar = new cliProgress.SingleBar({ format: 'sweeping {bar} {value}/{total} account-regions · {calls} API calls · {resources} resources', stream, hideCursor: true }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
     update: (p) => {
