@@ -12,7 +12,7 @@ import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, ResourceResult } from '../core/types.js';
 import { resourceFromApi } from '../input/normalize.js';
 import { factsOf } from '../policy/match.js';
-import { withOverrides } from './overrides.js';
+import { judgeWithOverrides } from './overrides.js';
 import { plan, type PlanContext } from './plan.js';
 import { rollbackTarget } from './rollback.js';
 import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry } from './ports.js';
@@ -174,13 +174,7 @@ async function readTarget(request: AdmissionRequest, ecs: EcsGateway): Promise<R
       for (const task of tasks) {
         await withTaskDefinition(task.taskDefinitionArn);
         const resource = resourceFromApi('task', task, info);
-        // RunTask can change the environment and command through overrides: judge what actually runs.
-        const base = task.taskDefinitionArn ? taskDefinitions.get(task.taskDefinitionArn) : undefined;
-        if (base && task.overrides?.containerOverrides?.length) {
-          const ref = `${task.taskDefinitionArn} (with the overrides of ${resource.name})`;
-          taskDefinitions.set(ref, { ...base, name: `${base.name} with overrides`, object: withOverrides(base.object, task) });
-          resource.taskDefinitionRef = ref;
-        }
+        judgeWithOverrides(task, resource, taskDefinitions);
         resources.push(resource);
       }
       return { resources, taskDefinitions };

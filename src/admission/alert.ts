@@ -175,20 +175,21 @@ const VERBS = {
 export function actionSummary(outcome: ActionOutcome): string {
   const { action, status } = outcome;
   const say = (done: string, base: string, rest: string): string =>
-    status === 'done' ? `${done} ${rest}` : status === 'would' ? `Would ${base} ${rest}` : `Failed to ${base} ${rest}`;
+    status === 'done' ? `${done} ${rest}` : status === 'failed' ? `Failed to ${base} ${rest}` : status === 'pending' ? `Will ${base} ${rest}` : `Would ${base} ${rest}`;
   switch (action.type) {
     case 'deregisterTaskDefinition':
       return say('Deregistered', 'deregister', action.name);
     case 'updateService': {
       const { changes } = action;
-      if (changes.taskDefinition) return say('Rolled', 'roll', `service ${action.service} back to ${shortTaskDefinition(changes.taskDefinition)}`);
       const what = [
         changes.networkConfiguration && 'public IP disabled',
         changes.enableExecuteCommand === false && 'ECS Exec disabled',
         changes.platformVersion && `platform version ${changes.platformVersion}`,
-        changes.deploymentConfiguration && 'deployment configuration restored',
+        changes.deploymentConfiguration && 'circuit breaker on',
       ].filter((s): s is string => typeof s === 'string');
-      return say('Updated', 'update', `service ${action.service}${what.length ? ` (${what.join(', ')})` : ''}`);
+      const settings = what.length ? ` (${what.join(', ')})` : '';
+      if (changes.taskDefinition) return say('Rolled', 'roll', `service ${action.service} back to ${shortTaskDefinition(changes.taskDefinition)}${settings}`);
+      return say('Updated', 'update', `service ${action.service}${settings}`);
     }
     case 'deleteTaskSet':
       return say('Deleted', 'delete', `task set ${action.name} of service ${action.service}`);

@@ -9,7 +9,7 @@
  * even markup that slipped through could neither run nor load anything.
  */
 import { createHash } from 'node:crypto';
-import { consoleUrl } from '../admission/alert.js';
+import { actionSummary, consoleUrl } from '../admission/alert.js';
 import type { ActionOutcome, JudgedResource, PlannedAction } from '../admission/types.js';
 import { KIND_NAMES, SEVERITIES, kindTitle, severityRank, worstSeverity, type Finding, type Severity } from '../core/types.js';
 import { factsOf } from '../policy/match.js';
@@ -114,41 +114,6 @@ const worseFirst = (a: Omit<Item, 'id'>, b: Omit<Item, 'id'>): number =>
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 const SEVERITY_TITLE: Record<Severity, string> = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' };
-
-/** `family:revision` of a task definition ARN. */
-const shortTaskDefinition = (ref: string): string => (ref.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref);
-
-/** One sentence per action, in alert.ts's words: `Would deregister web:3`, `Would roll service api back to web:2`. */
-export function actionSentence(outcome: ActionOutcome): string {
-  const { action, status } = outcome;
-  const say = (done: string, base: string, rest: string): string =>
-    status === 'done' ? `${done} ${rest}` : status === 'failed' ? `Failed to ${base} ${rest}` : status === 'pending' ? `Will ${base} ${rest}` : `Would ${base} ${rest}`;
-  switch (action.type) {
-    case 'deregisterTaskDefinition':
-      return say('Deregistered', 'deregister', action.name);
-    case 'updateService': {
-      const { changes } = action;
-      const what = [
-        changes.networkConfiguration && 'public IP disabled',
-        changes.enableExecuteCommand === false && 'ECS Exec disabled',
-        changes.platformVersion && `platform version ${changes.platformVersion}`,
-        changes.deploymentConfiguration && 'circuit breaker on',
-      ].filter((s): s is string => typeof s === 'string');
-      const settings = what.length ? ` (${what.join(', ')})` : '';
-      if (changes.taskDefinition) return say('Rolled', 'roll', `service ${action.service} back to ${shortTaskDefinition(changes.taskDefinition)}${settings}`);
-      return say('Updated', 'update', `service ${action.service}${settings}`);
-    }
-    case 'deleteTaskSet':
-      return say('Deleted', 'delete', `task set ${action.name} of service ${action.service}`);
-    case 'stopTask':
-      return say('Stopped', 'stop', `task ${action.name}`);
-    case 'tagResource': {
-      // The values are ours (verdict, rules, event): the verdict says it all.
-      const verdict = action.tags['ecs-admission:verdict'];
-      return say('Tagged', 'tag', verdict ? `${action.name} as ${verdict}` : `${action.name} with ${Object.keys(action.tags).join(', ')}`);
-    }
-  }
-}
 
 /** `2026-11-23 06:00:04 UTC`; the text as given when it is not a date. */
 function when(iso: string): { day: string; time: string } | undefined {
@@ -402,7 +367,7 @@ const severityCounts = (findings: readonly Finding[]): Markup => {
 const mainAction = (item: Item): Markup => {
   const outcomes = item.swept.plan?.outcomes ?? [];
   const destructive = outcomes.filter((o) => o.action.type !== 'tagResource');
-  if (destructive.length) return html`${destructive.map((o, i) => html`${i ? html`<br>` : ''}${actionSentence(o)}`)}`;
+  if (destructive.length) return html`${destructive.map((o, i) => html`${i ? html`<br>` : ''}${actionSummary(o)}`)}`;
   if (item.swept.plan?.verdict === 'deny') return html`<span class="warn">Flag only: ${item.swept.plan.notes.length ? 'cannot fix automatically' : 'no action'}</span>`;
   return html`<span class="muted">Tag and alert</span>`;
 };
@@ -424,7 +389,7 @@ function actionsList(outcomes: readonly ActionOutcome[]): Markup {
   if (outcomes.length === 0) return html``;
   const icon = (type: PlannedAction['type']): string => (type === 'tagResource' ? 'tag' : 'act');
   return html`<ul class="actions">${outcomes.map(
-    (o) => html`<li class="action action-${icon(o.action.type)}"><span class="action-text">${actionSentence(o)}</span> <span class="muted small">for ${o.rules.join(', ')}</span>${o.detail ? html` <span class="small">${o.detail}</span>` : ''}</li>`,
+    (o) => html`<li class="action action-${icon(o.action.type)}"><span class="action-text">${actionSummary(o)}</span> <span class="muted small">for ${o.rules.join(', ')}</span>${o.detail ? html` <span class="small">${o.detail}</span>` : ''}</li>`,
   )}</ul>`;
 }
 

@@ -6,7 +6,7 @@
  * bounded concurrency, and each revision is read once however many services use it.
  */
 import pLimit from 'p-limit';
-import { withOverrides } from '../admission/overrides.js';
+import { judgeWithOverrides } from '../admission/overrides.js';
 import { plan } from '../admission/plan.js';
 import type { EcsReader, ServiceState, TaskDefinitionState, TaskState } from '../admission/ports.js';
 import { rollbackTarget } from '../admission/rollback.js';
@@ -158,12 +158,7 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
   const workloads: Resource[] = [...services.map((s) => resourceFromApi('service', s, info)), ...taskSets.map((t) => resourceFromApi('taskSet', t, info))];
   for (const task of tasks) {
     const resource = resourceFromApi('task', task, info);
-    const base = task.taskDefinitionArn ? taskDefinitions.get(task.taskDefinitionArn) : undefined;
-    if (base && task.overrides?.containerOverrides?.length) {
-      const ref = `${task.taskDefinitionArn} (with the overrides of ${resource.name})`;
-      taskDefinitions.set(ref, { ...base, name: `${base.name} with overrides`, object: withOverrides(base.object, task) });
-      resource.taskDefinitionRef = ref;
-    }
+    judgeWithOverrides(task, resource, taskDefinitions);
     workloads.push(resource);
   }
 
