@@ -23,7 +23,7 @@ import {
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cloudTrailRecord } from '../helpers/cloudtrail.js';
 import { awsClientConfig, describeWithMoto, uniqueName } from '../helpers/moto.js';
-import { onlyResource, packageService } from '../helpers/serverless-package.js';
+import { packageService } from '../helpers/serverless-package.js';
 
 const ACCOUNT = '123456789012';
 // The role the framework names for stage dev in us-east-1: what `!GetAtt IamRoleLambdaExecution.Arn` becomes.
@@ -77,7 +77,10 @@ describeWithMoto('the packaged EventBridge rule', () => {
   let pattern: string;
 
   beforeAll(async () => {
-    const rule = onlyResource((await packageService()).template, 'AWS::Events::Rule');
+    // The admission's rule: the one with a pattern (the scheduled sweep's rule has a schedule).
+    const rules = Object.values((await packageService()).template.Resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern !== undefined);
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!;
     let replaced = 0;
     // The only intrinsic in the pattern is the role ARN; CloudFormation resolves it on deploy.
     pattern = JSON.stringify(rule.Properties.EventPattern, (_key, value: unknown) => {

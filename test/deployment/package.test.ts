@@ -1,6 +1,6 @@
 // Packages the service with the real `serverless package` and checks what would be deployed: the
-// CloudFormation template (event rule, delivery retries and dead letters, function, topics, ledger,
-// IAM), the Lambda zip, and cfn-lint's verdict on the template.
+// CloudFormation template (event rule, delivery retries and dead letters, the admission function,
+// the scheduled sweep, topics, ledger, IAM), the Lambda zip, and cfn-lint's verdict on the template.
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,20 +16,28 @@ const ROLE = 'IamRoleLambdaExecution';
 const roleArn = { 'Fn::GetAtt': [ROLE, 'Arn'] };
 const dlqArn = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
 const ecsArn = (resource: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
+/** In any Region of the account: the sweep reads the Regions of its `sweepRegions` param. */
+const ecsArnAnyRegion = (resource: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecs:*:\${AWS::AccountId}:${resource}` });
+const ADMISSION = 'AdmissionLambdaFunction';
+const SWEEP = 'SweepLambdaFunction';
 
 // The only actions that may (and must, having no resource-level permissions) use Resource "*".
-const STAR_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition'];
+// ListTasks names container instances, but listing a cluster's tasks is authorized on "*".
+const STAR_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition', 'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTasks'];
 
 // Every action the role grants besides the framework's logs permissions, with its resources.
 const EXPECTED_GRANTS: Record<string, unknown[]> = {
   'ecs:DescribeTaskDefinition': ['*'],
   'ecs:ListTaskDefinitions': ['*'],
   'ecs:DeregisterTaskDefinition': ['*'],
-  'ecs:DescribeServices': [ecsArn('service/*')],
+  'ecs:ListClusters': ['*'],
+  'ecs:ListServices': ['*'],
+  'ecs:ListTasks': ['*'],
+  'ecs:DescribeServices': [ecsArn('service/*'), ecsArnAnyRegion('service/*')],
   'ecs:UpdateService': [ecsArn('service/*')],
   'ecs:DescribeTaskSets': [ecsArn('task-set/*')],
   'ecs:DeleteTaskSet': [ecsArn('task-set/*')],
-  'ecs:DescribeTasks': [ecsArn('task/*')],
+  'ecs:DescribeTasks': [ecsArn('task/*'), ecsArnAnyRegion('task/*')],
   'ecs:StopTask': [ecsArn('task/*')],
   'ecs:TagResource': [ecsArn('task-definition/*'), ecsArn('service/*'), ecsArn('task-set/*'), ecsArn('task/*')],
   'ecs:ListTagsForResource': [ecsArn('task-definition/*'), ecsArn('service/*'), ecsArn('task-set/*'), ecsArn('task/*')],
@@ -51,6 +59,14 @@ interface Statement {
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const sortedByJson = (values: unknown[]) => [...values].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+/** The resources of a type, by logical id. */
+const resourcesOf = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+/** The admission's rule: the one with an event pattern (the sweep's has a schedule). */
+const admissionRule = () => {
+  const rules = resourcesOf('AWS::Events::Rule').filter(([, r]) => r.Properties.EventPattern !== undefined);
+  expect(rules).toHaveLength(1);
+  return rules[0]![1];
+};
 
 let pkg: PackagedService;
 let template: Template;
@@ -62,7 +78,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('EventBridge rule', () => {
-  const rule = () => onlyResource(template, 'AWS::Events::Rule').Properties;
+  const rule = () => admissionRule().Properties;
 
   it('matches successful CloudTrail-recorded ECS calls that create or change workloads, on the default bus', () => {
     const { EventPattern, EventBusName, State } = rule() as { EventPattern: Record<string, unknown>; EventBusName?: unknown; State: string };
@@ -89,14 +105,15 @@ describe('EventBridge rule', () => {
   it('targets the function, with delivery retries for an hour and then the dead-letter queue', () => {
     const targets = rule().Targets as Record<string, unknown>[];
     expect(targets).toHaveLength(1);
-    const fn = onlyResource(template, 'AWS::Lambda::Function');
-    expect(targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [fn.logicalId, 'Arn'] });
+    expect(targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [ADMISSION, 'Arn'] });
     expect(targets[0]!.RetryPolicy).toEqual({ MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 3600 });
     expect(targets[0]!.DeadLetterConfig).toEqual({ Arn: dlqArn });
   });
 
   it('may invoke the function (and only this rule may)', () => {
-    const permission = onlyResource(template, 'AWS::Lambda::Permission').Properties;
+    const permissions = resourcesOf('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes(ADMISSION));
+    expect(permissions).toHaveLength(1);
+    const permission = permissions[0]![1].Properties;
     expect(permission.Principal).toBe('events.amazonaws.com');
     expect(JSON.stringify(permission.SourceArn)).toContain(String(rule().Name));
   });
@@ -115,7 +132,7 @@ describe('dead-letter queue', () => {
     expect(policy.Queues).toEqual([{ Ref: 'DeadLetterQueue' }]);
     const statements = (policy.PolicyDocument as { Statement: Statement[] }).Statement;
     expect(statements).toHaveLength(1);
-    const ruleName = String(onlyResource(template, 'AWS::Events::Rule').Properties.Name);
+    const ruleName = String(admissionRule().Properties.Name);
     expect(statements[0]).toEqual({
       Sid: 'EventBridgeDeadLetters',
       Effect: 'Allow',
@@ -127,14 +144,20 @@ describe('dead-letter queue', () => {
   });
 
   it("receives the function's failed asynchronous invocations after two retries", () => {
+    // The admission function's only: a failed sweep is retried (Lambda's default, twice) and logged, its schedule event is worth nothing.
     const config = onlyResource(template, 'AWS::Lambda::EventInvokeConfig').Properties;
+    expect(config.FunctionName).toEqual({ Ref: ADMISSION });
     expect(config.MaximumRetryAttempts).toBe(2);
     expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: dlqArn } });
   });
 });
 
 describe('function', () => {
-  const fn = () => onlyResource(template, 'AWS::Lambda::Function').Properties;
+  const fn = () => template.Resources[ADMISSION]!.Properties;
+
+  it('is one of two: the admission function and the scheduled sweep', () => {
+    expect(resourcesOf('AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([ADMISSION, SWEEP]);
+  });
 
   it('runs the bundled handler on Node.js 22, arm64, 256 MB, 30 s', () => {
     expect(fn()).toMatchObject({
@@ -165,8 +188,38 @@ describe('function', () => {
     });
   });
 
-  it('keeps its logs 30 days', () => {
-    expect(onlyResource(template, 'AWS::Logs::LogGroup').Properties.RetentionInDays).toBe(30);
+  it('keeps its logs 30 days (and so does the sweep)', () => {
+    const groups = resourcesOf('AWS::Logs::LogGroup').map(([, r]) => r.Properties);
+    expect(groups.map((g) => g.LogGroupName).sort()).toEqual(['/aws/lambda/ecs-admission-dev-admission', '/aws/lambda/ecs-admission-dev-sweep']);
+    for (const group of groups) expect(group.RetentionInDays).toBe(30);
+  });
+});
+
+describe('scheduled sweep', () => {
+  const fn = () => template.Resources[SWEEP]!.Properties;
+  const schedule = () => {
+    const rules = resourcesOf('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression !== undefined);
+    expect(rules).toHaveLength(1);
+    return { logicalId: rules[0]![0], ...rules[0]![1] };
+  };
+
+  it('runs the bundled sweep handler with the same role, 512 MB, 15 minutes', () => {
+    expect(fn()).toMatchObject({ Handler: 'src/lambda/sweep-handler.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 900, Role: roleArn });
+  });
+
+  it("gets the admission function's environment, and the Regions to sweep (by default the stack's)", () => {
+    const admission = (template.Resources[ADMISSION]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (fn().Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toEqual({ ...admission, ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1' });
+  });
+
+  it('is invoked daily by an enabled EventBridge schedule, and only by it', () => {
+    const rule = schedule();
+    expect(rule.Properties).toMatchObject({ Name: 'ecs-admission-dev-sweep', ScheduleExpression: 'rate(1 day)', State: 'ENABLED' });
+    expect(rule.Properties.EventPattern).toBeUndefined();
+    expect(rule.Properties.Targets).toEqual([{ Arn: { 'Fn::GetAtt': [SWEEP, 'Arn'] }, Id: expect.any(String) as string }]);
+    const permissions = resourcesOf('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes(SWEEP));
+    expect(permissions.map(([, r]) => r.Properties)).toEqual([{ FunctionName: { 'Fn::GetAtt': [SWEEP, 'Arn'] }, Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rule.logicalId, 'Arn'] } }]);
   });
 });
 
@@ -257,11 +310,13 @@ describe('IAM role', () => {
 describe('Lambda package', () => {
   const entries = () => readZip(pkg.zipPath);
 
-  it('holds the bundled handler and the policy files, and no sources, tests or node_modules', () => {
+  it('holds the bundled handlers and the policy files, and no sources, tests or node_modules', () => {
     const files = entries();
     const names = [...files.keys()];
-    expect(names).toContain('src/lambda/handler.cjs');
-    expect(names).toContain('src/lambda/handler.cjs.map');
+    for (const handler of ['handler', 'sweep-handler']) {
+      expect(names).toContain(`src/lambda/${handler}.cjs`);
+      expect(names).toContain(`src/lambda/${handler}.cjs.map`);
+    }
     expect(files.get('policies/recommended.yaml')?.toString('utf8')).toBe(readFileSync(join(root, 'policies/recommended.yaml'), 'utf8'));
     expect(names.filter((n) => /node_modules\/|\.ts$|(^|\/)tests\/|\.test\.ya?ml$|\.schema\.json$/.test(n))).toEqual([]);
   });
@@ -272,7 +327,7 @@ describe('Lambda package', () => {
     expect(packaged.sort()).toEqual(read.sort());
   });
 
-  it('loads in Node.js and exports the handler function', async () => {
+  it('loads in Node.js and exports the handler functions', async () => {
     // Unpack as Lambda does (/var/task) and require() it from there, as the runtime does for .cjs.
     const task = mkdtempSync(join(tmpdir(), 'ecs-admission-task-'));
     try {
@@ -281,14 +336,14 @@ describe('Lambda package', () => {
         mkdirSync(dirname(join(task, name)), { recursive: true });
         writeFileSync(join(task, name), data);
       }
-      const variables = (onlyResource(template, 'AWS::Lambda::Function').Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables = (template.Resources[SWEEP]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       // The deployed environment, with made-up values where CloudFormation would fill them in.
       const env = Object.fromEntries(
         Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : `arn:aws:test:us-east-1:123456789012:${name}`]),
       );
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['-e', "const m = require('./src/lambda/handler.cjs'); console.log(typeof m.handler)"],
+        ['-e', "for (const f of ['handler', 'sweep-handler']) console.log(typeof require(`./src/lambda/${f}.cjs`).handler)"],
         {
           cwd: task,
           env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
@@ -298,7 +353,7 @@ describe('Lambda package', () => {
         // Node prints the (minified, one-line) source around the error first: keep the end.
         throw new Error(`the bundle does not load:\n${(error.stderr ?? error.message).slice(-1500)}`);
       });
-      expect(stdout.trim()).toBe('function');
+      expect(stdout.trim().split('\n')).toEqual(['function', 'function']);
     } finally {
       rmSync(task, { recursive: true, force: true });
     }
