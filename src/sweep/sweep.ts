@@ -165,17 +165,22 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
   const resolve = (ref: string): Resource<'taskDefinition'> | string => taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`;
   const evaluate = options.makeEvaluate(resolve);
   // The rollback search reads through the same cache and the same limits.
+  const families = new Map<string, Promise<string[]>>();
   const reader: EcsReader = {
     ...inventory,
     describeTaskDefinition,
-    listActiveRevisions: (family, max) => call('ListTaskDefinitions', () => inventory.listActiveRevisions(family, max)),
+    // Services on the same denied family share one listing.
+    listActiveRevisions: (family, max) => {
+      let listed = families.get(`${family}#${max}`);
+      if (!listed) {
+        listed = call('ListTaskDefinitions', () => inventory.listActiveRevisions(family, max));
+        families.set(`${family}#${max}`, listed);
+      }
+      return listed;
+    },
   };
-  const swept: SweptResource[] = [];
-  for (const resource of [...revisions, ...workloads]) {
-    const result = evaluate(resource);
-    swept.push(await judge(result, target, options, reader, evaluate, resolve, eventId));
-  }
-  return swept;
+  // Evaluation is synchronous; the rollback searches run side by side, within the same call limit.
+  return Promise.all([...revisions, ...workloads].map((resource) => judge(evaluate(resource), target, options, reader, evaluate, resolve, eventId)));
 }
 
 async function judge(result: ResourceResult, target: SweepTarget, options: SweepOptions, reader: EcsReader, evaluate: Evaluate, resolve: (ref: string) => Resource<'taskDefinition'> | string, eventId: string): Promise<SweptResource> {

@@ -130,7 +130,8 @@ describeWithMoto('the admission Lambda against moto server', () => {
   describe('services', () => {
     it('CreateService on a denied revision: rolled back to the newest compliant revision', async () => {
       const family = uniqueName('api');
-      const good = await register(family, [GOOD]);
+      await register(family, [GOOD]);
+      const good = await register(family, [{ ...GOOD, memory: 512 }]);
       const bad = await register(family, [PRIVILEGED]);
       const input = { cluster, serviceName: uniqueName('api'), taskDefinition: bad.arn, desiredCount: 1, launchType: 'FARGATE' as const, networkConfiguration: awsvpc() };
       const out = await ecs.send(new CreateServiceCommand(input));
@@ -140,7 +141,7 @@ describeWithMoto('the admission Lambda against moto server', () => {
       expect(service.taskDefinition).toBe(good.arn);
       const [alert] = await alerts();
       expect(alert!.message.actions[0]).toMatchObject({ type: 'updateService', status: 'done' });
-      expect(alert!.message.actions[0]!.summary).toContain(`${family}:1`);
+      expect(alert!.message.actions[0]!.summary).toContain(`${family}:2`);
     });
 
     it('UpdateService to a denied revision: put back; in audit mode only reported', async () => {

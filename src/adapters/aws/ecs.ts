@@ -80,8 +80,13 @@ export function ecsGateway(client: ECSClient): EcsGateway {
     },
     listActiveRevisions: async (family, limit) => {
       const out = await client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) }));
-      // familyPrefix matches prefixes: `web` would list `web-admin` too.
-      return (out.taskDefinitionArns ?? []).filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family).slice(0, limit);
+      // familyPrefix matches prefixes (`web` lists `web-admin` too), and not every implementation
+      // honours the sort (moto lists oldest first): filter and order here.
+      const revision = (arn: string): number => Number(arn.slice(arn.lastIndexOf(':') + 1));
+      return (out.taskDefinitionArns ?? [])
+        .filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family)
+        .sort((a, b) => revision(b) - revision(a))
+        .slice(0, limit);
     },
 
     deregisterTaskDefinition: async (arn) => {
