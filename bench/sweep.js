@@ -179,9 +179,9 @@ async function sweepBenchmark() {
     console.log(`   concurrency ${concurrency}: done`);
   }
 
-  // Optional: a proxy that adds a fixed latency per call, as real AWS endpoints have (moto answers
-  // in a few ms, on the same machine, from one Python process).
-  const latency = Number(process.env.ECS_ADMISSION_BENCH_LATENCY_MS) || 0;
+  // Real AWS answers in tens of milliseconds, moto in a few: by default a run through a proxy that adds
+  // 25 ms per call shows the sweep as it meets AWS (ECS_ADMISSION_BENCH_LATENCY_MS=0 turns it off).
+  const latency = process.env.ECS_ADMISSION_BENCH_LATENCY_MS === undefined ? 25 : Number(process.env.ECS_ADMISSION_BENCH_LATENCY_MS) || 0;
   if (latency > 0) {
     const proxy = await latencyProxy(endpoint, latency);
     try {
@@ -368,7 +368,9 @@ async function baseline(lib, client, { allRevisions, makeEvaluate }) {
         const t = performance.now();
         const out = await send(lib.ListTaskDefinitionsCommand, { familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) });
         rollbackMs += performance.now() - t;
-        listed.set(family, (out.taskDefinitionArns ?? []).filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family));
+        // As the gateway does: exact family, newest first (moto ignores `sort`).
+        const revision = (arn) => Number(arn.slice(arn.lastIndexOf(':') + 1));
+        listed.set(family, (out.taskDefinitionArns ?? []).filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family).sort((a, b) => revision(b) - revision(a)));
       }
       return listed.get(family).slice(0, limit);
     },

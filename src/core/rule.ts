@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Action, Finding, Resource, ResourceKind, ResourceObjects, ResourceResult, Severity } from './types.js';
 
 export interface Reference {

@@ -1,7 +1,7 @@
 // The Lambda's settings, from ECS_ADMISSION_* environment variables (set by serverless.yml's
 // parameters). A bad value stops every invocation with a message naming the variable: events then
 // go to the retry and dead-letter path instead of being judged with a setting nobody chose.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));

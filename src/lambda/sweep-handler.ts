@@ -17,7 +17,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sweepTargets } from '../adapters/aws/accounts.js';
 import { dynamoDigestState, memoryDigestState, type DigestStateStore } from '../adapters/aws/digest-state.js';
 import { loadPolicies } from '../adapters/policy-files.js';

@@ -23,7 +23,7 @@
  * non-bool result, an evaluation error or going over the cost limit (see `CEL_COST_LIMIT`)
  * gives `error`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRule, type Rule } from '../core/rule.js';
 import { ACTIONS, KIND_NAMES, RESOURCE_KINDS, SEVERITIES, type Action, type ResourceKind, type Severity } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseDocuments, type ParsedDocument } from '../input/parse.js';
 import { InputError } from '../input/errors.js';
 import { PolicyError } from './errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS, RESOURCE_KINDS, SEVERITIES } from '../core/types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRule } from '../core/rule.js';
 import { forEachVolume } from './_lib/task-definition.js';
 import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';

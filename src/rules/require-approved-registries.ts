@@ -1,5 +1,5 @@
 import picomatch from 'picomatch/posix.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { memoByOptions } from './_lib/memo.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRule } from '../core/rule.js';
 
 /** The circuit breaker exists only for the rolling updates of the ECS deployment controller. */

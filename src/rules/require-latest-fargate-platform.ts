@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRule, type RuleContext } from '../core/rule.js';
 import { kindTitle, type TaskDefinition, type Workload } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';

@@ -10,7 +10,7 @@
  *
  * Pure: no SDK, no clock; the Lambda publishes what this returns and stores the state.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { actionSummary, ALERT_SCHEMA_VERSION, CHATBOT_LIMITS, consoleUrl, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH, toAsciiLine, type AlertFormat } from '../admission/alert.js';
 import { KIND_NAMES, SEVERITIES, severityRank, worstSeverity, type ResourceKind, type Severity } from '../core/types.js';
 import type { SweepCounts, SweepFailure, SweepReport, SweptResource } from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEvaluator } from '../../src/core/evaluate.js';
 import { presetRuleSet } from '../../src/core/presets.js';
 import { buildRuleSet, RuleOptionsError } from '../../src/core/rule-set.js';
