@@ -7,20 +7,18 @@
 //     against a bundle of only the SDK clients it uses (target: ratio ≤ 1.3), and the bundle sizes.
 // Both build their own bundles with esbuild into a temp dir: dist/lambda.mjs exports only `handler`,
 // and the deployed bundle is CommonJS.
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clearTimeout, setTimeout } from 'node:timers';
-import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
+import { startMoto, stop } from './moto.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -76,7 +74,9 @@ try {
 
 async function handlerOverhead() {
   console.log(`6. handler overhead: RegisterTaskDefinition violation, enforce mode, against moto server (median of ${RUNS} each, interleaved, after ${WARMUP} warm-up runs each)`);
-  const server = await startMoto();
+  const started = await startMoto(join(dir, 'moto.log'));
+  moto = started?.child;
+  const server = started?.endpoint;
   if (!server) {
     console.log("   skipped: moto_server is not on PATH (pip install 'moto[server]')");
     return;
@@ -346,60 +346,4 @@ async function sdkImportsOf(entry) {
     }
   }
   return modules;
-}
-
-// ---------------------------------------------------------------------------------------------
-// moto server, as test/setup/moto-server.ts starts it
-
-/** Starts moto_server on a free loopback port; returns its URL, or undefined when it is not installed. */
-async function startMoto() {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  // Its log goes to a file, shown if the bench fails.
-  const logPath = join(dir, 'moto.log');
-  const logFd = openSync(logPath, 'w');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  try {
-    await new Promise((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-  } catch (error) {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  }
-  moto = child;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
-    try {
-      if ((await globalThis.fetch(`${endpoint}/moto-api/`)).ok) return endpoint;
-    } catch {
-      // not listening yet
-    }
-    await delay(100);
-  }
-  throw new Error(`moto_server did not start; its log:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after 5 s. */
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -13,17 +13,15 @@
 // with the options of scripts/build.js, and counts every ECS call both sides send (one middleware
 // on every ECSClient of that bundle).
 import { Buffer } from 'node:buffer';
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
 import { URLSearchParams, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { startMoto, stop } from './moto.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -99,7 +97,9 @@ try {
 async function sweepBenchmark() {
   console.log(`8. sweep of ${CLUSTERS} clusters, ${CLUSTERS * SERVICES_PER_CLUSTER} services, ${CLUSTERS * TASKS_PER_CLUSTER} standalone tasks, ${FAMILIES * REVISIONS} revisions against moto server, recommended preset, concurrency 8, interleaved with the sequential baseline, after a warm-up`);
   console.log(`   load average at the start ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} cores): other processes on the machine move these figures`);
-  const endpoint = await startMoto();
+  const started = await startMoto(join(dir, 'moto.log'));
+  moto = started?.child;
+  const endpoint = started?.endpoint;
   if (!endpoint) {
     console.log("   skipped: moto_server is not on PATH (pip install 'moto[server]')");
     return;
@@ -621,60 +621,4 @@ async function benchBundle() {
     logLevel: 'warning',
   });
   return outfile;
-}
-
-// ---------------------------------------------------------------------------------------------
-// moto server, as test/setup/moto-server.ts starts it
-
-/** Starts moto_server on a free loopback port; returns its URL, or undefined when it is not installed. */
-async function startMoto() {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  // Its log goes to a file, shown if the bench fails.
-  const logPath = join(dir, 'moto.log');
-  const logFd = openSync(logPath, 'w');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', logFd, logFd] });
-  closeSync(logFd);
-  try {
-    await new Promise((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', reject);
-    });
-  } catch (error) {
-    if (error.code === 'ENOENT') return undefined;
-    throw error;
-  }
-  moto = child;
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
-    try {
-      if ((await globalThis.fetch(`${endpoint}/moto-api/`)).ok) return endpoint;
-    } catch {
-      // not listening yet
-    }
-    await delay(100);
-  }
-  throw new Error(`moto_server did not start; its log:\n${readFileSync(logPath, 'utf8').slice(-2000)}`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after 5 s. */
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
