@@ -81,7 +81,7 @@ export interface AlertDocument {
 }
 
 /** The `chatbot` format: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html */
-export interface ChatbotNotification {
+export interface ChatbotNotification<EventType extends string = 'ecs-admission.decision'> {
   version: '1.0';
   source: 'custom';
   id: string;
@@ -89,7 +89,7 @@ export interface ChatbotNotification {
   metadata: {
     threadId: string;
     summary: string;
-    eventType: 'ecs-admission.decision';
+    eventType: EventType;
     relatedResources: string[];
     additionalContext: Record<string, string>;
   };

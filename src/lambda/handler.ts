@@ -6,9 +6,9 @@
  * failure of AWS or of the configuration is thrown, so Lambda and EventBridge retry it and finally
  * send the event to the dead-letter queue. No event is lost unseen.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -25,6 +25,7 @@ import { memoryLedger } from '../adapters/memory-ledger.js';
 import { loadPolicies } from '../adapters/policy-files.js';
 import { createPolicyEngine, type CompiledPolicy } from '../policy/engine.js';
 import { builtinRules } from '../rules/index.js';
+import { observability, onFirstUse } from './powertools.js';
 import { ConfigError, readConfig, type LambdaConfig } from './config.js';
 
 export interface ClientConfig {
@@ -156,15 +157,8 @@ function record(result: AdmitResult, logger: Logger, metrics: Metrics): void {
   }
 }
 
-let lambdaHandler: ReturnType<typeof createHandler> | undefined;
-
-/** The Lambda entry point: built on first use from the environment. */
-export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createHandler>>[1]): Promise<InvocationResult> => {
-  if (!lambdaHandler) {
-    const config = readConfig(process.env);
-    const logger = new Logger({ serviceName: 'ecs-admission' });
-    const metrics = new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' });
-    lambdaHandler = createHandler(config, { ...awsDependencies(config), logger, metrics, now: () => new Date() });
-  }
-  return lambdaHandler(event, context);
-};
+/** The Lambda entry point. */
+export const handler: (event: unknown, context: Parameters<ReturnType<typeof createHandler>>[1]) => Promise<InvocationResult> = onFirstUse(() => {
+  const config = readConfig(process.env);
+  return createHandler(config, { ...awsDependencies(config), ...observability(), now: () => new Date() });
+});

@@ -10,9 +10,9 @@
  * retry compares with the same previous sweep. A state that cannot be stored is logged, not
  * thrown (the digest went out; the next one may then repeat its "new" violations).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -27,6 +27,7 @@ import { builtinRules } from '../rules/index.js';
 import { buildDigest, digestMessage, type DigestMessage, type SeverityCounts } from '../sweep/digest.js';
 import { sweep } from '../sweep/sweep.js';
 import type { SweepTarget } from '../sweep/types.js';
+import { observability, onFirstUse } from './powertools.js';
 import { ConfigError, readConfig, type LambdaConfig } from './config.js';
 import type { ClientConfig } from './handler.js';
 
@@ -200,15 +201,8 @@ function record(result: SweepResult, metrics: Metrics): void {
   }
 }
 
-let lambdaHandler: ReturnType<typeof createSweepHandler> | undefined;
-
-/** The Lambda entry point: built on first use from the environment. */
-export const handler = async (event: unknown, context: Parameters<ReturnType<typeof createSweepHandler>>[1]): Promise<SweepResult> => {
-  if (!lambdaHandler) {
-    const config = readSweepConfig(process.env);
-    const logger = new Logger({ serviceName: 'ecs-admission' });
-    const metrics = new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' });
-    lambdaHandler = createSweepHandler(config, { ...awsSweepDependencies(config), logger, metrics, now: () => new Date() });
-  }
-  return lambdaHandler(event, context);
-};
+/** The Lambda entry point. */
+export const handler: (event: unknown, context: Parameters<ReturnType<typeof createSweepHandler>>[1]) => Promise<SweepResult> = onFirstUse(() => {
+  const config = readSweepConfig(process.env);
+  return createSweepHandler(config, { ...awsSweepDependencies(config), ...observability(), now: () => new Date() });
+});

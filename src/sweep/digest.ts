@@ -11,7 +11,7 @@
  * Pure: no SDK, no clock; the Lambda publishes what this returns and stores the state.
  */
 import * as z from 'zod';
-import { actionSummary, ALERT_SCHEMA_VERSION, CHATBOT_LIMITS, consoleUrl, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH, toAsciiLine, type AlertFormat } from '../admission/alert.js';
+import { actionSummary, ALERT_SCHEMA_VERSION, CHATBOT_LIMITS, consoleUrl, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH, toAsciiLine, type AlertFormat, type ChatbotNotification } from '../admission/alert.js';
 import { KIND_NAMES, SEVERITIES, severityRank, worstSeverity, type ResourceKind, type Severity } from '../core/types.js';
 import type { SweepCounts, SweepFailure, SweepReport, SweptResource } from './types.js';
 
@@ -122,20 +122,8 @@ export interface DigestMessage {
   attributes: Record<string, { DataType: 'String' | 'String.Array' | 'Number'; StringValue: string }>;
 }
 
-/** The `chatbot` format: https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html */
-export interface DigestChatbotNotification {
-  version: '1.0';
-  source: 'custom';
-  id: string;
-  content: { textType: 'client-markdown'; title: string; description: string; nextSteps: string[]; keywords: string[] };
-  metadata: {
-    threadId: string;
-    summary: string;
-    eventType: 'ecs-admission.sweep';
-    relatedResources: string[];
-    additionalContext: Record<string, string>;
-  };
-}
+/** The `chatbot` format, as alerts use it, for the sweep's digest. */
+export type DigestChatbotNotification = ChatbotNotification<'ecs-admission.sweep'>;
 
 export const MAX_OFFENDERS = 10;
 export const MAX_CHANGES = 50;
