@@ -37,8 +37,6 @@ const RESTORE: Record<string, (service: Service) => ServiceChanges | string> = {
     deploymentConfiguration: { ...s.deploymentConfiguration, deploymentCircuitBreaker: { ...s.deploymentConfiguration?.deploymentCircuitBreaker, enable: true, rollback: true } },
   }),
 };
-RESTORE['deploymentConfiguration.deploymentCircuitBreaker'] = RESTORE['deploymentConfiguration.deploymentCircuitBreaker.enable']!;
-RESTORE.deploymentConfiguration = RESTORE['deploymentConfiguration.deploymentCircuitBreaker.enable']!;
 
 /** ECS tag values allow 256 characters of letters, digits, spaces and `+-=._:/@`. */
 const tagValue = (text: string): string => text.replace(/[^\p{L}\p{N} +\-=._:/@]/gu, '_').slice(0, 256);

@@ -184,6 +184,27 @@ describe('admit: services', () => {
     expect(ecs.services.get(svc)!.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } });
   });
 
+  it('puts several properties back in one UpdateService when a policy denies them', async () => {
+    const strictPolicy = `apiVersion: ecs-admission/v1
+kind: Policy
+metadata: { name: strict-services }
+spec:
+  mode: enforce
+  extends: [recommended]
+  rules:
+    no-execute-command: deny
+    require-latest-fargate-platform: deny
+    require-deployment-circuit-breaker: deny
+`;
+    const { policies } = compilePolicies(parsePolicyFile(strictPolicy, 's.yaml').policies, { builtinRules, readExtended: () => [], now: NOW });
+    const good = ecs.register('api', [GOOD]);
+    ecs.addService('api', good, { enableExecuteCommand: true, platformVersion: '1.3.0', deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } } });
+    await admit(serviceUpdated('api'), { ...deps('enforce'), makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now: NOW, resolveTaskDefinition }).evaluate });
+    expect(ecs.writes.filter((w) => w.startsWith('updateService'))).toEqual([
+      'updateService api {"enableExecuteCommand":false,"platformVersion":"LATEST","deploymentConfiguration":{"deploymentCircuitBreaker":{"enable":true,"rollback":true}}}',
+    ]);
+  });
+
   it('would roll back in audit mode, naming the target, and changes nothing', async () => {
     const good = ecs.register('api', [GOOD]);
     const bad = ecs.register('api', [PRIVILEGED]);
