@@ -9,12 +9,10 @@
  * sent by the retry.
  */
 import type { Evaluate } from '../core/evaluate.js';
-import type { Resource, ResourceResult } from '../core/types.js';
+import type { Resource } from '../core/types.js';
 import { resourceFromApi } from '../input/normalize.js';
-import { factsOf } from '../policy/match.js';
 import { judgeWithOverrides } from './overrides.js';
-import { plan, type PlanContext } from './plan.js';
-import { rollbackTarget } from './rollback.js';
+import { decide } from './decide.js';
 import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry } from './ports.js';
 import { isDestructive, type ActionOutcome, type AdmissionRequest, type Decision, type PlannedAction } from './types.js';
 
@@ -50,14 +48,11 @@ export async function admit(request: AdmissionRequest, deps: AdmitDependencies):
 
   const evaluate = deps.makeEvaluate((ref) => read.taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`);
   const decisions: Decision[] = [];
+  const context = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, account: request.account, region: request.region, ecs: deps.ecs, evaluate, taskDefinitions: read.taskDefinitions, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
   for (const resource of read.resources) {
     const result = evaluate(resource);
-    if (!result.findings.some((f) => !f.exception)) continue;
-    const ctx: PlanContext = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
-    const runs = resource.taskDefinitionRef ? read.taskDefinitions.get(resource.taskDefinitionRef) : undefined;
-    if (runs) ctx.taskDefinitionTags = factsOf(runs).tags;
-    if (resource.kind === 'service' && deniesTaskDefinition(result)) ctx.rollback = await rollbackTarget(resource.object, request, deps.ecs, evaluate);
-    decisions.push({ request, findings: result.findings, policies: result.policies ?? [], ...plan(result, ctx) });
+    const planned = await decide(result, context);
+    if (planned) decisions.push({ request, findings: result.findings, policies: result.policies ?? [], ...planned });
   }
   if (decisions.length === 0) return { eventId: request.eventId, status: 'passed', decisions };
   capActions(decisions, deps.settings.maxActions);
@@ -131,7 +126,6 @@ function capActions(decisions: Decision[], max: number): void {
 const describe = (a: PlannedAction): string =>
   ({ deregisterTaskDefinition: 'deregistering', updateService: 'updating service', deleteTaskSet: 'deleting task set', stopTask: 'stopping task', tagResource: 'tagging' })[a.type] + ` ${a.name}`;
 
-const deniesTaskDefinition = (result: ResourceResult): boolean => result.findings.some((f) => !f.exception && f.action === 'deny' && f.path === 'taskDefinition');
 
 interface Read {
   resources: Resource[];

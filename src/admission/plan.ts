@@ -8,6 +8,9 @@ import { worstSeverity } from '../core/types.js';
 import { factsOf } from '../policy/match.js';
 import { TAG_KEYS, type ActionOutcome, type Decision, type JudgedResource, type PlannedAction, type ServiceChanges, type Verdict } from './types.js';
 
+/** Tag keys that name a resource's owner unless configured otherwise. */
+export const DEFAULT_OWNER_TAGS: readonly string[] = ['Owner', 'owner', 'Team', 'team'];
+
 export interface PlanContext {
   /** The event (or sweep) the actions answer: written in tags and stop reasons. */
   eventId: string;

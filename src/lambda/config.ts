@@ -2,6 +2,7 @@
 // parameters). A bad value stops every invocation with a message naming the variable: events then
 // go to the retry and dead-letter path instead of being judged with a setting nobody chose.
 import * as z from 'zod';
+import { DEFAULT_OWNER_TAGS } from '../admission/plan.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
@@ -13,7 +14,7 @@ const Env = z.object({
   ECS_ADMISSION_ALERT_FORMAT: z.enum(['json', 'chatbot']).default('json'),
   ECS_ADMISSION_POLICIES: z.string().trim().min(1).default('policies/recommended.yaml'),
   ECS_ADMISSION_MAX_ACTIONS: z.coerce.number().int().min(0).default(10),
-  ECS_ADMISSION_OWNER_TAGS: z.string().default('Owner,owner,Team,team').transform(list),
+  ECS_ADMISSION_OWNER_TAGS: z.string().default(DEFAULT_OWNER_TAGS.join(',')).transform(list),
   ECS_ADMISSION_LEDGER_TABLE: optional,
   ECS_ADMISSION_ROLE_ARN: optional,
 });

@@ -22,11 +22,10 @@ import { ecsGateway } from '../adapters/aws/ecs.js';
 import { dynamoLedger } from '../adapters/aws/ledger.js';
 import { snsAlerts } from '../adapters/aws/sns.js';
 import { memoryLedger } from '../adapters/memory-ledger.js';
-import { loadPolicies } from '../adapters/policy-files.js';
-import { createPolicyEngine, type CompiledPolicy } from '../policy/engine.js';
-import { builtinRules } from '../rules/index.js';
+import { createPolicyEngine } from '../policy/engine.js';
+import { policiesOnce } from './policies.js';
 import { observability, onFirstUse } from './powertools.js';
-import { ConfigError, readConfig, type LambdaConfig } from './config.js';
+import { readConfig, type LambdaConfig } from './config.js';
 
 export interface ClientConfig {
   endpoint?: string;
@@ -74,17 +73,7 @@ export function awsDependencies(config: LambdaConfig, clientConfig: ClientConfig
 
 export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   const { logger, metrics } = deps;
-  let policies: CompiledPolicy[] | undefined;
-  const loadOnce = (): CompiledPolicy[] => {
-    if (!policies) {
-      const loaded = loadPolicies(config.policies, builtinRules, deps.now());
-      if (loaded.errors.length > 0) throw new ConfigError(`policies in ${config.policies.join(', ')} do not load: ${loaded.errors.map((e) => e.message).join('; ')}`);
-      if (loaded.policies.length === 0) throw new ConfigError(`no policy found in ${config.policies.join(', ')}`);
-      policies = loaded.policies;
-      logger.info('policies loaded', { policies: policies.map((p) => p.name), mode: config.mode });
-    }
-    return policies;
-  };
+  const loadOnce = policiesOnce(config.policies, deps.now, logger);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): decisions are only logged');
 
   const admitEvent = async (event: unknown): Promise<InvocationResult> => {

@@ -15,18 +15,18 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { sweepTargets } from '../adapters/aws/accounts.js';
+import { publishMessage } from '../adapters/aws/sns.js';
 import { dynamoDigestState, memoryDigestState, type DigestStateStore } from '../adapters/aws/digest-state.js';
-import { loadPolicies } from '../adapters/policy-files.js';
 import { SEVERITIES } from '../core/types.js';
-import { createPolicyEngine, type CompiledPolicy } from '../policy/engine.js';
-import { builtinRules } from '../rules/index.js';
+import { createPolicyEngine } from '../policy/engine.js';
 import { buildDigest, digestMessage, type DigestMessage, type SeverityCounts } from '../sweep/digest.js';
 import { sweep } from '../sweep/sweep.js';
 import type { SweepTarget } from '../sweep/types.js';
+import { policiesOnce } from './policies.js';
 import { observability, onFirstUse } from './powertools.js';
 import { ConfigError, readConfig, type LambdaConfig } from './config.js';
 import type { ClientConfig } from './handler.js';
@@ -96,25 +96,13 @@ export function awsSweepDependencies(config: SweepConfig, clientConfig: ClientCo
   return {
     targets: (regions) => sweepTargets({ regions, clientConfig: { ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) } }),
     state: config.ledgerTable ? dynamoDigestState(new DynamoDBClient(clientConfig), config.ledgerTable) : memoryDigestState(),
-    publish: async (topicArn, message) => {
-      await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.message, MessageAttributes: message.attributes }));
-    },
+    publish: (topicArn, message) => publishMessage(sns, topicArn, message),
   };
 }
 
 export function createSweepHandler(config: SweepConfig, deps: SweepDependencies) {
   const { logger, metrics } = deps;
-  let policies: CompiledPolicy[] | undefined;
-  const loadOnce = (): CompiledPolicy[] => {
-    if (!policies) {
-      const loaded = loadPolicies(config.policies, builtinRules, deps.now());
-      if (loaded.errors.length > 0) throw new ConfigError(`policies in ${config.policies.join(', ')} do not load: ${loaded.errors.map((e) => e.message).join('; ')}`);
-      if (loaded.policies.length === 0) throw new ConfigError(`no policy found in ${config.policies.join(', ')}`);
-      policies = loaded.policies;
-      logger.info('policies loaded', { policies: policies.map((p) => p.name) });
-    }
-    return policies;
-  };
+  const loadOnce = policiesOnce(config.policies, deps.now, logger);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): the digest is only logged');
 
   const run = async (event: unknown): Promise<SweepResult> => {

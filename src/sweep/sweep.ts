@@ -7,14 +7,12 @@
  */
 import pLimit from 'p-limit';
 import { judgeWithOverrides } from '../admission/overrides.js';
-import { plan } from '../admission/plan.js';
+import { decide } from '../admission/decide.js';
 import type { EcsReader, ServiceState, TaskDefinitionState, TaskState } from '../admission/ports.js';
-import { rollbackTarget } from '../admission/rollback.js';
 import { summarize } from '../app/check.js';
 import type { Evaluate } from '../core/evaluate.js';
-import type { Resource, ResourceResult, TaskSet } from '../core/types.js';
+import type { Resource, TaskSet } from '../core/types.js';
 import { resourceFromApi } from '../input/normalize.js';
-import { factsOf } from '../policy/match.js';
 import type { SweepCounts, SweepFailure, SweepReport, SweepTarget, SweptResource } from './types.js';
 
 export interface SweepOptions {
@@ -162,8 +160,7 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
     workloads.push(resource);
   }
 
-  const resolve = (ref: string): Resource<'taskDefinition'> | string => taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`;
-  const evaluate = options.makeEvaluate(resolve);
+  const evaluate = options.makeEvaluate((ref) => taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`);
   // The rollback search reads through the same cache and the same limits.
   const families = new Map<string, Promise<string[]>>();
   const reader: EcsReader = {
@@ -180,24 +177,19 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
     },
   };
   // Evaluation is synchronous; the rollback searches run side by side, within the same call limit.
-  return Promise.all([...revisions, ...workloads].map((resource) => judge(evaluate(resource), target, options, reader, evaluate, resolve, eventId)));
+  const context = { eventId, ownerTags: options.ownerTags, account: target.account, region: target.region, ecs: reader, evaluate, taskDefinitions };
+  return Promise.all(
+    [...revisions, ...workloads].map(async (resource): Promise<SweptResource> => {
+      const result = evaluate(resource);
+      const planned = await decide(result, context);
+      if (!planned) return { account: target.account, region: target.region, result };
+      // The sweep changes nothing: every action is what enforcement would do.
+      for (const outcome of planned.outcomes) outcome.status = 'would';
+      return { account: target.account, region: target.region, result, plan: planned };
+    }),
+  );
 }
 
-async function judge(result: ResourceResult, target: SweepTarget, options: SweepOptions, reader: EcsReader, evaluate: Evaluate, resolve: (ref: string) => Resource<'taskDefinition'> | string, eventId: string): Promise<SweptResource> {
-  const swept: SweptResource = { account: target.account, region: target.region, result };
-  if (!result.findings.some((f) => !f.exception)) return swept;
-  const rollback =
-    result.resource.kind === 'service' && result.findings.some((f) => !f.exception && f.action === 'deny' && f.path === 'taskDefinition')
-      ? await rollbackTarget(result.resource.object, { eventId, account: target.account, region: target.region }, reader, evaluate)
-      : undefined;
-  const ref = result.resource.taskDefinitionRef;
-  const taskDefinition = ref ? resolve(ref) : undefined;
-  const planned = plan(result, { eventId, ownerTags: options.ownerTags, ...(rollback ? { rollback } : {}), ...(typeof taskDefinition === 'object' ? { taskDefinitionTags: factsOf(taskDefinition).tags } : {}) });
-  // The sweep changes nothing: every action is what enforcement would do.
-  for (const outcome of planned.outcomes) outcome.status = 'would';
-  swept.plan = planned;
-  return swept;
-}
 
 async function step<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {

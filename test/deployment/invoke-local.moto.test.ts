@@ -3,7 +3,6 @@
  * (serverless-esbuild, cjs) and environment, with the LOCAL_* strings standing in for the
  * CloudFormation references it cannot resolve offline. Runs on a copy of the service.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { execFile } from 'node:child_process';
@@ -12,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, inject, it } from 'vitest';
 import { root } from '../helpers/cli.js';
-import { awsClientConfig, describeWithMoto, motoEndpoint, uniqueName } from '../helpers/moto.js';
+import { awsClientConfig, describeWithMoto, ledgerTable, motoEndpoint, uniqueName } from '../helpers/moto.js';
 
 // A region no other test file uses, so the sample's payments-api:1 is this test's own.
 const REGION = 'eu-north-1';
@@ -24,8 +23,7 @@ describeWithMoto('serverless invoke local', () => {
     const aws = { ...awsClientConfig(), region: REGION };
     await new ECSClient(aws).send(new RegisterTaskDefinitionCommand(request as never));
     const topic = (await new SNSClient(aws).send(new CreateTopicCommand({ Name: uniqueName('alerts') }))).TopicArn!;
-    const table = uniqueName('ledger');
-    await new DynamoDBClient(aws).send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
+    const table = await ledgerTable(REGION);
 
     const work = mkdtempSync(join(inject('runDir'), 'invoke-local-'));
     for (const name of ['serverless.yml', 'package.json', 'tsconfig.json', 'src', 'policies']) cpSync(join(root, name), join(work, name), { recursive: true });

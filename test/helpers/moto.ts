@@ -13,6 +13,9 @@
  * random subnet and security-group ids.
  */
 import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, inject } from 'vitest';
 
 /** The moto server's URL, or null when moto_server is not installed (the tests then skip). */
@@ -106,4 +109,49 @@ function requireEndpoint(): string {
   const endpoint = motoEndpoint();
   if (!endpoint) throw new Error('no moto server in this run: wrap the test in describeWithMoto');
   return endpoint;
+}
+
+/** What an SQS subscriber of an SNS topic receives: the envelope's subject, message and attributes. */
+export interface SnsDelivery {
+  subject: string;
+  message: string;
+  attributes: Record<string, { Type: string; Value: string }>;
+}
+
+/** A new SNS topic with an SQS queue subscribed; `received()` returns what arrived since its last call. */
+export async function subscribedTopic(prefix: string, region = 'us-east-1'): Promise<{ topicArn: string; received: () => Promise<SnsDelivery[]> }> {
+  const sns = new SNSClient({ ...awsClientConfig(), region });
+  const sqs = new SQSClient({ ...awsClientConfig(), region });
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }))).TopicArn!;
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(`${prefix}-inbox`) }))).QueueUrl!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+  const received = async (): Promise<SnsDelivery[]> => {
+    const messages = [];
+    for (;;) {
+      // moto deletes nothing on receive; the visibility timeout hides them from the next call.
+      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (!out.Messages?.length) break;
+      messages.push(...out.Messages);
+    }
+    return messages.map((m) => {
+      const envelope = JSON.parse(m.Body!) as { Subject: string; Message: string; MessageAttributes?: SnsDelivery['attributes'] };
+      return { subject: envelope.Subject, message: envelope.Message, attributes: envelope.MessageAttributes ?? {} };
+    });
+  };
+  return { topicArn, received };
+}
+
+/** A new ledger table, shaped as serverless.yml declares it. */
+export async function ledgerTable(region = 'us-east-1'): Promise<string> {
+  const table = uniqueName('ledger');
+  await new DynamoDBClient({ ...awsClientConfig(), region }).send(
+    new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }),
+  );
+  return table;
+}
+
+/** moto moves a task one state along on every DescribeTasks; real tasks keep running. Applies to the whole server. */
+export async function freezeTaskStates(): Promise<void> {
+  await fetch(`${requireEndpoint()}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }) });
 }

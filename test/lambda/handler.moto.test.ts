@@ -6,17 +6,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, DescribeTaskSetsCommand, ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, UpdateServiceCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDocument } from '../../src/admission/alert.js';
 import { readConfig } from '../../src/lambda/config.js';
 import { awsDependencies, createHandler } from '../../src/lambda/handler.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
-import { awsClientConfig, defaultNetwork, describeWithMoto, motoEndpoint, uniqueName } from '../helpers/moto.js';
+import { awsClientConfig, defaultNetwork, describeWithMoto, ledgerTable, motoEndpoint, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -28,24 +25,18 @@ const PRIVILEGED: ContainerDefinition = { ...GOOD, privileged: true };
 describeWithMoto('the admission Lambda against moto server', () => {
   const aws = () => awsClientConfig();
   let ecs: ECSClient;
-  let sqs: SQSClient;
   let topicArn: string;
-  let queueUrl: string;
+  let received: () => Promise<SnsDelivery[]>;
   let table: string;
   let cluster: string;
   let network: { subnets: string[]; securityGroups: string[] };
 
   beforeAll(async () => {
     ecs = new ECSClient(aws());
-    sqs = new SQSClient(aws());
-    const sns = new SNSClient(aws());
-    const dynamo = new DynamoDBClient(aws());
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('alerts') }))).TopicArn!;
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('inbox') }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    table = uniqueName('ledger');
-    await dynamo.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
+    const topic = await subscribedTopic('alerts');
+    topicArn = topic.topicArn;
+    received = topic.received;
+    table = await ledgerTable();
     cluster = uniqueName('prod');
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     network = await defaultNetwork();
@@ -59,17 +50,7 @@ describeWithMoto('the admission Lambda against moto server', () => {
 
   /** Every alert that reached the queue since the last call. */
   async function alerts(): Promise<{ subject: string; message: AlertDocument; attributes: Record<string, string> }[]> {
-    const received = [];
-    for (;;) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      if (!out.Messages?.length) break;
-      received.push(...out.Messages);
-      // moto deletes nothing on receive; the visibility timeout hides them from the next call.
-    }
-    return received.map((m) => {
-      const envelope = JSON.parse(m.Body!) as { Subject: string; Message: string; MessageAttributes: Record<string, { Value: string }> };
-      return { subject: envelope.Subject, message: JSON.parse(envelope.Message) as AlertDocument, attributes: Object.fromEntries(Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value])) };
-    });
+    return (await received()).map((d) => ({ subject: d.subject, message: JSON.parse(d.message) as AlertDocument, attributes: Object.fromEntries(Object.entries(d.attributes).map(([k, v]) => [k, v.Value])) }));
   }
 
   const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

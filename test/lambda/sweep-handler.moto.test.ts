@@ -6,15 +6,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTaskDefinitionsCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { beforeAll, expect, it } from 'vitest';
 import { awsSweepDependencies, createSweepHandler, readSweepConfig } from '../../src/lambda/sweep-handler.js';
 import type { SweepDigest } from '../../src/sweep/digest.js';
-import { awsClientConfig, defaultNetwork, describeWithMoto, motoEndpoint, uniqueName } from '../helpers/moto.js';
+import { awsClientConfig, defaultNetwork, describeWithMoto, freezeTaskStates, ledgerTable, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'sa-east-1';
@@ -24,10 +22,9 @@ const GOOD: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${RE
 describeWithMoto('the sweep Lambda against moto server', () => {
   const aws = () => awsClientConfig();
   const ecs = new ECSClient({ ...awsClientConfig(), region: REGION });
-  const sqs = new SQSClient(awsClientConfig());
   const dynamo = new DynamoDBClient(awsClientConfig());
   let topicArn: string;
-  let queueUrl: string;
+  let received: () => Promise<SnsDelivery[]>;
   let table: string;
   let network: { subnets: string[]; securityGroups: string[] };
   const cluster = uniqueName('apps');
@@ -57,14 +54,11 @@ describeWithMoto('the sweep Lambda against moto server', () => {
 
   beforeAll(async () => {
     // moto moves a task one state along on every DescribeTasks; real tasks keep running.
-    await fetch(`${motoEndpoint()!}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }) });
-    const sns = new SNSClient(aws());
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName('digest') }))).TopicArn!;
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('digest-inbox') }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    table = uniqueName('ledger');
-    await dynamo.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
+    await freezeTaskStates();
+    const topic = await subscribedTopic('digest');
+    topicArn = topic.topicArn;
+    received = topic.received;
+    table = await ledgerTable();
 
     network = await defaultNetwork(REGION);
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
@@ -83,18 +77,10 @@ describeWithMoto('the sweep Lambda against moto server', () => {
   }
 
   /** Every digest that reached the queue since the last call. */
-  async function digests(): Promise<{ subject: string; digest: SweepDigest; attributes: Record<string, { Type: string; Value: string }> }[]> {
-    const received = [];
-    for (;;) {
-      const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      if (!out.Messages?.length) break;
-      received.push(...out.Messages);
-    }
-    return received.map((m) => {
-      const envelope = JSON.parse(m.Body!) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> };
-      return { subject: envelope.Subject, digest: JSON.parse(envelope.Message) as SweepDigest, attributes: envelope.MessageAttributes };
-    });
+  async function digests(): Promise<{ subject: string; digest: SweepDigest; attributes: SnsDelivery['attributes'] }[]> {
+    return (await received()).map((d) => ({ subject: d.subject, digest: JSON.parse(d.message) as SweepDigest, attributes: d.attributes }));
   }
+
 
   it('publishes a digest of the violations, says on the next run that nothing changed, then what is new; and changes nothing', async () => {
     const before = await state();

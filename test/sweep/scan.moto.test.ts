@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { awsClientConfig, defaultNetwork, describeWithMoto, motoEndpoint } from '../helpers/moto.js';
+import { awsClientConfig, defaultNetwork, describeWithMoto, freezeTaskStates, motoEndpoint } from '../helpers/moto.js';
 
 const R1 = 'ap-northeast-3';
 const R2 = 'ca-central-1';
@@ -42,8 +42,7 @@ describeWithMoto('ecs-admission scan against moto server', () => {
   let before: string;
 
   beforeAll(async () => {
-    // moto moves a task one state along on every DescribeTasks; real tasks keep running.
-    await fetch(`${motoEndpoint()!}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }) });
+    await freezeTaskStates();
     const network = await defaultNetwork(R1);
     const awsvpc = (assignPublicIp: 'ENABLED' | 'DISABLED' = 'DISABLED') => ({ awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp } });
     const ecs = new ECSClient({ ...awsClientConfig(), region: R1 });

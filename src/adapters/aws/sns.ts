@@ -11,14 +11,16 @@ export interface SnsTargets {
 }
 
 export function snsAlerts(client: SNSClient, targets: SnsTargets): AlertSink {
-  const send = async (topicArn: string, format: AlertFormat, decision: Parameters<AlertSink['publish']>[0]): Promise<void> => {
-    const alert = buildAlert(decision, format);
-    await client.send(new PublishCommand({ TopicArn: topicArn, Subject: alert.subject, Message: alert.message, MessageAttributes: alert.attributes }));
-  };
+  const send = (topicArn: string, format: AlertFormat, decision: Parameters<AlertSink['publish']>[0]): Promise<void> => publishMessage(client, topicArn, buildAlert(decision, format));
   return {
     async publish(decision) {
       if (targets.topicArn) await send(targets.topicArn, targets.format, decision);
       if (targets.chatbotTopicArn) await send(targets.chatbotTopicArn, 'chatbot', decision);
     },
   };
+}
+
+/** One message on a topic: an alert, or the sweep's digest. */
+export async function publishMessage(client: SNSClient, topicArn: string, message: { subject: string; message: string; attributes: Record<string, { DataType: string; StringValue: string }> }): Promise<void> {
+  await client.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.message, MessageAttributes: message.attributes }));
 }

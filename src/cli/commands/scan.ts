@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { actionSummary } from '../../admission/alert.js';
+import { DEFAULT_OWNER_TAGS } from '../../admission/plan.js';
 import { sweepTargets } from '../../adapters/aws/accounts.js';
 import { reachesThreshold, type CheckReport, type FailOn } from '../../app/check.js';
 import { KIND_NAMES, SEVERITIES } from '../../core/types.js';
@@ -77,7 +78,7 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
     allRevisions: values['all-revisions'] === true,
     concurrency,
     parallelTargets: 4,
-    ownerTags: ['Owner', 'owner', 'Team', 'team'],
+    ownerTags: DEFAULT_OWNER_TAGS,
     makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now, resolveTaskDefinition }).evaluate,
     policies: policies.map((p) => p.name),
     now: () => new Date(),

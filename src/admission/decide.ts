@@ -1,0 +1,33 @@
+// One evaluated resource → its plan, once what the pure planner cannot know has been looked up: the
+// rollback target of a service whose revision is denied, and the tags (owner) of the revision a
+// workload runs. The Lambda acts on the plan; the sweep reports it.
+import type { Evaluate } from '../core/evaluate.js';
+import type { Resource, ResourceResult } from '../core/types.js';
+import { factsOf } from '../policy/match.js';
+import { plan, type Plan, type PlanContext } from './plan.js';
+import type { EcsReader } from './ports.js';
+import { rollbackTarget } from './rollback.js';
+
+export interface DecideContext {
+  eventId: string;
+  principalArn?: string;
+  ownerTags: readonly string[];
+  account: string;
+  region: string;
+  ecs: EcsReader;
+  evaluate: Evaluate;
+  /** The task definitions the workloads run, by the reference they use. */
+  taskDefinitions: ReadonlyMap<string, Resource<'taskDefinition'>>;
+}
+
+/** The plan, or undefined when no finding counts (all passed or excepted). */
+export async function decide(result: ResourceResult, ctx: DecideContext): Promise<Plan | undefined> {
+  if (!result.findings.some((f) => !f.exception)) return undefined;
+  const { resource } = result;
+  const planning: PlanContext = { eventId: ctx.eventId, ownerTags: ctx.ownerTags, ...(ctx.principalArn ? { principalArn: ctx.principalArn } : {}) };
+  const runs = resource.taskDefinitionRef ? ctx.taskDefinitions.get(resource.taskDefinitionRef) : undefined;
+  if (runs) planning.taskDefinitionTags = factsOf(runs).tags;
+  const deniesTaskDefinition = result.findings.some((f) => !f.exception && f.action === 'deny' && f.path === 'taskDefinition');
+  if (resource.kind === 'service' && deniesTaskDefinition) planning.rollback = await rollbackTarget(resource.object, ctx, ctx.ecs, ctx.evaluate);
+  return plan(result, planning);
+}
