@@ -165,6 +165,13 @@ spec:
     expect(stdout).toMatch(/Swept 1 account\(s\), 1 region\(s\): 2 clusters, 5 services, 1 task sets, 1 standalone tasks, 4 task definition revisions/);
   });
 
+  it('gives SARIF located by each resource ARN', async () => {
+    const { stdout } = await scan('--regions', R1, '--format', 'sarif');
+    const sarif = JSON.parse(stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }[] };
+    const web2 = sarif.runs[0]!.results.find((r) => r.ruleId === 'no-privileged-containers' && r.locations[0]!.physicalLocation.artifactLocation.uri.endsWith(':task-definition/web:2'))!;
+    expect(web2.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: `arn:aws:ecs:${R1}:123456789012:task-definition/web:2` });
+  });
+
   it('draws a progress bar on a terminal', async () => {
     const { stderr } = await runCli(['scan', '--policy', policy, '--regions', R2], { isTTY: true, env: { AWS_REGION: R2, NO_COLOR: '1' } });
     expect(stderr).toContain('sweeping');

@@ -9,8 +9,10 @@ import { VERSION } from '../version.js';
 // GitHub code scanning ranks security alerts by this score (CVSS-like, 0.1 to 10).
 const SECURITY_SEVERITY: Record<Severity | 'inherit', string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', inherit: '8.0' };
 
+/** Resources read from AWS (the sweep) are located by their ARN, files relative to the source root. */
+const isArn = (source: string): boolean => source.startsWith('arn:');
 const uriOf = (source: string, cwd: string): string =>
-  source === '-' ? 'stdin' : relative(cwd, source).split(sep).join('/') || source;
+  source === '-' ? 'stdin' : isArn(source) ? source : relative(cwd, source).split(sep).join('/') || source;
 
 /** SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata, file and line of each finding. */
 /** The rules the run had on, with their strictest action and severity. */
@@ -47,7 +49,7 @@ export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], 
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri, uriBaseId: '%SRCROOT%' },
+              artifactLocation: isArn(resource.origin.source) ? { uri } : { uri, uriBaseId: '%SRCROOT%' },
               region: { startLine: at?.line ?? 1, startColumn: at?.column ?? 1 },
             },
             logicalLocations: [{ name: resource.name, fullyQualifiedName: `${resource.name}.${f.path}`, kind: 'resource' }],
