@@ -18,7 +18,7 @@ import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
-import { startMoto, stop } from './moto.js';
+import { benchBundle, startMoto, stop } from './support.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -89,7 +89,7 @@ async function handlerOverhead() {
   // warning that its 2027 releases need Node 22 would print once per SDK copy: noise here.
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const lib = await import(pathToFileURL(await benchBundle()).href);
+  const lib = await import(pathToFileURL(await bundleForBench()).href);
 
   // Setup (not timed). The timed topic has no subscriber: moto fans a Publish out to SQS inside the
   // request, which AWS does asynchronously, so a subscriber would add moto-only time to both sides
@@ -230,31 +230,14 @@ function eventBridgeEvent(id, requestParameters, responseElements) {
 }
 
 /** ESM bundle of the handler module plus what the bench needs, as scripts/build.js builds dist/lambda.mjs. */
-async function benchBundle() {
-  const outfile = join(dir, 'bench-lambda.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { createHandler, awsDependencies } from './src/lambda/handler.ts';",
-        "export { readConfig } from './src/lambda/config.ts';",
-        "export { Logger } from '@aws-lambda-powertools/logger';",
-        "export { Metrics } from '@aws-lambda-powertools/metrics';",
-        reexports(BASELINE_SDK),
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  return outfile;
+async function bundleForBench() {
+  return benchBundle([
+    "export { createHandler, awsDependencies } from './src/lambda/handler.ts';",
+    "export { readConfig } from './src/lambda/config.ts';",
+    "export { Logger } from '@aws-lambda-powertools/logger';",
+    "export { Metrics } from '@aws-lambda-powertools/metrics';",
+    reexports(BASELINE_SDK),
+  ], join(dir, 'bench-lambda.mjs'));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
-// moto server for the benchmarks, started as test/setup/moto-server.ts starts it for the tests.
+// What the Lambda and sweep benchmarks share: moto server (started as test/setup/moto-server.ts
+// starts it for the tests) and a bundle of the sources they measure.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
+import { build } from 'esbuild';
 
 /**
  * Starts moto_server on a free loopback port, its log in `logPath`; returns its URL and process,
@@ -57,4 +59,24 @@ export async function stop(child) {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * An ESM bundle of `exportLines` (re-exports from the repository's sources and packages), built
+ * with the options of scripts/build.js, so a benchmark imports exactly the code that ships.
+ */
+export async function benchBundle(exportLines, outfile) {
+  await build({
+    stdin: { contents: exportLines.join('\n'), resolveDir: new URL('..', import.meta.url).pathname, loader: 'ts' },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    mainFields: ['module', 'main'],
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return outfile;
 }

@@ -20,10 +20,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { URLSearchParams, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { startMoto, stop } from './moto.js';
+import { benchBundle, startMoto, stop } from './support.js';
 
-const root = new URL('..', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(0)} ms`;
 
@@ -105,7 +103,7 @@ async function sweepBenchmark() {
     return;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const lib = await import(pathToFileURL(await benchBundle()).href);
+  const lib = await import(pathToFileURL(await bundleForBench()).href);
   const calls = countCalls(lib.ECSClient);
   const aws = { endpoint, region: REGION, credentials: CREDENTIALS };
 
@@ -593,32 +591,15 @@ function cpuOf(pid) {
 }
 
 /** ESM bundle of the sweep and what the bench needs, with the options of scripts/build.js. */
-async function benchBundle() {
-  const outfile = join(dir, 'bench-sweep.mjs');
-  await build({
-    stdin: {
-      contents: [
-        "export { sweep } from './src/sweep/sweep.ts';",
-        "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
-        "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
-        "export { builtinRules } from './src/rules/index.ts';",
-        "export { resourceFromApi } from './src/input/normalize.ts';",
-        "export { rollbackTarget } from './src/admission/rollback.ts';",
-        "export { withOverrides } from './src/admission/overrides.ts';",
-        "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, RunTaskCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  return outfile;
+async function bundleForBench() {
+  return benchBundle([
+    "export { sweep } from './src/sweep/sweep.ts';",
+    "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
+    "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
+    "export { builtinRules } from './src/rules/index.ts';",
+    "export { resourceFromApi } from './src/input/normalize.ts';",
+    "export { rollbackTarget } from './src/admission/rollback.ts';",
+    "export { withOverrides } from './src/admission/overrides.ts';",
+    "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, RunTaskCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
+  ], join(dir, 'bench-sweep.mjs'));
 }
