@@ -52,17 +52,20 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 
 try {
   console.log(`\necs-admission Lambda benchmarks — Node ${process.version}\n`);
-  try {
-    await handlerOverhead();
-  } catch (error) {
-    // A moto HTTP 500 reaches the SDK as an HTML page; the cause is only in the server's log.
-    const log = join(dir, 'moto.log');
-    if (moto) console.error(`moto_server log (end):\n${readFileSync(log, 'utf8').slice(-3000)}`);
-    throw error;
-  } finally {
-    // Stopped before the cold starts: nothing else should run while they are timed.
-    if (moto) await stop(moto);
-    moto = undefined;
+  // `node bench/lambda.js --cold-start` runs section 7 alone.
+  if (!process.argv.includes('--cold-start')) {
+    try {
+      await handlerOverhead();
+    } catch (error) {
+      // A moto HTTP 500 reaches the SDK as an HTML page; the cause is only in the server's log.
+      const log = join(dir, 'moto.log');
+      if (moto) console.error(`moto_server log (end):\n${readFileSync(log, 'utf8').slice(-3000)}`);
+      throw error;
+    } finally {
+      // Stopped before the cold starts: nothing else should run while they are timed.
+      if (moto) await stop(moto);
+      moto = undefined;
+    }
   }
   await coldStart();
 } finally {
@@ -285,6 +288,13 @@ async function coldStart() {
     }
   }
 
+  // (c) Import alone leaves out what the first invocation loads: the policy reader (YAML), the
+  // policies' compilation, cel-js if a policy has custom rules, the clients. So the same process
+  // also runs the handler's first invocation up to its first AWS call, which fails fast on a closed
+  // port; the baseline makes that call from the SDK bundle. Both report \`performance.now()\`: the
+  // time since the process started.
+  const firstCall = await firstAwsCallTimes(handlerFile, sdkFile);
+
   const size = (file) => statSync(file).size;
   console.log(`   sdk.cjs: ${Object.entries(sdkImports).map(([from, names]) => `${from} (${names.size})`).join(', ')}`);
   console.log(`   bundle sizes (minified): handler.cjs ${size(handlerFile).toLocaleString('en-US')} B (${kb(size(handlerFile))}, map ${kb(size(`${handlerFile}.map`))}); sdk.cjs ${size(sdkFile).toLocaleString('en-US')} B (${kb(size(sdkFile))}, map ${kb(size(`${sdkFile}.map`))})`);
@@ -298,6 +308,9 @@ async function coldStart() {
     console.log(`     require() alone, timed in the child: sdk ${sr.toFixed(0)} ms   handler ${hr.toFixed(0)} ms   ratio ${(hr / sr).toFixed(2)}`);
   }
 
+  console.log(`   process start to the first AWS call (the import, then the first invocation: policies read and compiled, clients made), as deployed (median of ${COLD_RUNS} each):`);
+  console.log(`     sdk ${firstCall.sdk.toFixed(0)} ms   handler ${firstCall.handler.toFixed(0)} ms   ratio ${(firstCall.handler / firstCall.sdk).toFixed(2)} (reported, no target)`);
+
   // What the handler bundle holds beyond the SDK: the first place to look when the ratio is high.
   const sdkInputs = new Set(Object.keys(sdkBuild.metafile.inputs));
   const byPackage = new Map();
@@ -309,6 +322,38 @@ async function coldStart() {
   const extra = [...byPackage.values()].reduce((s, x) => s + x, 0);
   const top = [...byPackage].sort((x, y) => y[1] - x[1]).slice(0, 6);
   console.log(`   beyond the SDK bundle, handler.cjs holds ${kb(extra)}; biggest: ${top.map(([p, bytes]) => `${p} ${kb(bytes)}`).join(', ')}`);
+}
+
+/** Medians of `performance.now()` at the failure of the first AWS call, handler and SDK alone. */
+async function firstAwsCallTimes(handlerFile, sdkFile) {
+  const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8');
+  const env = {
+    ...process.env,
+    NODE_OPTIONS: '--enable-source-maps',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9', // the discard port: nothing listens, the call is refused at once
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_MAX_ATTEMPTS: '1',
+    ECS_ADMISSION_MODE: 'audit',
+    ECS_ADMISSION_POLICIES: join(root, 'policies/recommended.yaml'),
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const report = 'process.stdout.write("\\nFIRST " + performance.now())';
+  const code = {
+    handler: `require(${JSON.stringify(handlerFile)}).handler(${event}, { awsRequestId: 'bench', functionName: 'ecs-admission' }).then(() => { throw new Error('the first AWS call succeeded'); }, (e) => { if (!/ECONNREFUSED/.test(String(e?.code ?? e?.message) + String(e?.cause?.code ?? ''))) throw e; ${report}; })`,
+    sdk: `const { ECSClient, DescribeTaskDefinitionCommand } = require(${JSON.stringify(sdkFile)}); new ECSClient({}).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'web:1', include: ['TAGS'] })).then(() => { throw new Error('the first AWS call succeeded'); }, (e) => { if (!/ECONNREFUSED/.test(String(e?.code ?? e?.message))) throw e; ${report}; })`,
+  };
+  const times = { handler: [], sdk: [] };
+  for (let i = 0; i < COLD_RUNS; i++) {
+    for (const name of i % 2 ? ['handler', 'sdk'] : ['sdk', 'handler']) {
+      const out = execFileSync(process.execPath, ['-e', code[name]], { env, cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+      times[name].push(Number(/FIRST ([\d.]+)\s*$/.exec(out)?.[1] ?? NaN));
+    }
+  }
+  return { handler: median(times.handler), sdk: median(times.sdk) };
 }
 
 /**

@@ -597,7 +597,7 @@ async function bundleForBench() {
     "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
     "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
     "export { builtinRules } from './src/rules/index.ts';",
-    "export { resourceFromApi } from './src/input/normalize.ts';",
+    "export { resourceFromApi } from './src/input/api.ts';",
     "export { rollbackTarget } from './src/admission/rollback.ts';",
     "export { withOverrides } from './src/admission/overrides.ts';",
     "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, RunTaskCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",

@@ -1,10 +1,11 @@
 // Reads policy files from disk: the one loader the CLI, the Lambda and the sweep share.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { PRESETS } from '../core/presets.js';
 import type { Rule } from '../core/rule.js';
 import { compilePolicies, type CompiledPolicy } from '../policy/engine.js';
 import { PolicyError } from '../policy/errors.js';
-import { parsePolicyFile, type ParsedPolicy } from '../policy/load.js';
+import type { ParsedPolicy } from '../policy/load.js';
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
 
@@ -34,21 +35,51 @@ export function policyFiles(paths: readonly string[]): { files: string[]; errors
   return { files, errors };
 }
 
-/** Reads and compiles the policies of the given files and directories. */
-export function loadPolicies(paths: readonly string[], builtinRules: readonly Rule[], now: Date): { policies: CompiledPolicy[]; errors: PolicyError[] } {
+/**
+ * Reads and compiles the policies of the given files and directories, with the files they extend.
+ * The readers load here, on first use, not when the module is imported: the YAML reader with the
+ * first policy read, and cel-js only when some policy has custom rules (the Lambda's cold start
+ * pays for neither at import).
+ */
+export async function loadPolicies(paths: readonly string[], builtinRules: readonly Rule[], now: Date): Promise<{ policies: CompiledPolicy[]; errors: PolicyError[] }> {
   const { files, errors } = policyFiles(paths);
-  const parsed: ParsedPolicy[] = [];
-  for (const file of files) {
-    const result = parsePolicyFile(readFileSync(file, 'utf8'), file);
-    parsed.push(...result.policies);
-    errors.push(...result.errors);
-  }
+  const { parsePolicyFile } = await import('../policy/load.js');
+  const read = new Map<string, ReturnType<typeof parsePolicyFile>>();
+  const readFile = (file: string): ReturnType<typeof parsePolicyFile> => {
+    let result = read.get(file);
+    if (!result) read.set(file, (result = parsePolicyFile(readFileSync(file, 'utf8'), file)));
+    return result;
+  };
   const readExtended = (path: string, from: string): ParsedPolicy[] => {
-    const file = resolve(dirname(from), path);
-    const result = parsePolicyFile(readFileSync(file, 'utf8'), file);
+    const result = readFile(resolve(dirname(from), path));
     if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join('; '));
     return result.policies;
   };
-  const compiled = compilePolicies(parsed, { builtinRules, readExtended, now });
+
+  const parsed: ParsedPolicy[] = [];
+  for (const file of files) {
+    const result = readFile(file);
+    parsed.push(...result.policies);
+    errors.push(...result.errors);
+  }
+  // Whether any policy, or any file one extends, has custom rules. A file that cannot be read
+  // is left for the compiler, which reports it at the `extends` entry.
+  const seen = new Set<ParsedPolicy>();
+  const hasCustomRules = (p: ParsedPolicy): boolean => {
+    if (seen.has(p)) return false;
+    seen.add(p);
+    if (p.policy.spec.customRules.length > 0) return true;
+    return p.policy.spec.extends.some((base) => {
+      if ((PRESETS as readonly string[]).includes(base)) return false;
+      try {
+        return readExtended(base, p.file).some(hasCustomRules);
+      } catch {
+        return false;
+      }
+    });
+  };
+  const compileCustomRule = parsed.some(hasCustomRules) ? (await import('../policy/custom-rule.js')).compileCustomRule : undefined;
+
+  const compiled = compilePolicies(parsed, { builtinRules, readExtended, now, ...(compileCustomRule ? { compileCustomRule } : {}) });
   return { policies: compiled.policies, errors: [...errors, ...compiled.errors] };
 }

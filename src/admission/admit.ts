@@ -10,7 +10,7 @@
  */
 import type { Evaluate } from '../core/evaluate.js';
 import type { Resource } from '../core/types.js';
-import { resourceFromApi } from '../input/normalize.js';
+import { resourceFromApi } from '../input/api.js';
 import { judgeWithOverrides } from './overrides.js';
 import { decide } from './decide.js';
 import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry } from './ports.js';

@@ -3,8 +3,8 @@
  * by whom, on which resource. The event is only a hint — CloudTrail may truncate or omit its
  * fields — so only the resource's identity is taken from it; the resource itself is re-read.
  */
-import * as z from 'zod';
-import { HANDLED_EVENTS } from '../input/normalize.js';
+import * as z from '../zod.js';
+import { HANDLED_EVENTS } from '../input/api.js';
 import type { AdmissionEventName, AdmissionRequest, Principal, Target } from './types.js';
 
 /** The event cannot be understood: logged with its id and dropped, since a retry cannot fix it. */
@@ -28,20 +28,20 @@ export interface IgnoredEvent {
 const CloudTrailDetail = z.looseObject({
   eventSource: z.string(),
   eventName: z.string(),
-  eventTime: z.string().optional(),
-  eventID: z.string().optional(),
-  awsRegion: z.string().optional(),
-  recipientAccountId: z.string().optional(),
-  errorCode: z.string().optional(),
-  userIdentity: z
-    .looseObject({
-      type: z.string().optional(),
-      arn: z.string().optional(),
-      sessionContext: z.looseObject({ sessionIssuer: z.looseObject({ arn: z.string().optional() }).optional() }).optional(),
-    })
-    .optional(),
-  requestParameters: z.record(z.string(), z.unknown()).nullish(),
-  responseElements: z.record(z.string(), z.unknown()).nullish(),
+  eventTime: z.optional(z.string()),
+  eventID: z.optional(z.string()),
+  awsRegion: z.optional(z.string()),
+  recipientAccountId: z.optional(z.string()),
+  errorCode: z.optional(z.string()),
+  userIdentity: z.optional(
+    z.looseObject({
+      type: z.optional(z.string()),
+      arn: z.optional(z.string()),
+      sessionContext: z.optional(z.looseObject({ sessionIssuer: z.optional(z.looseObject({ arn: z.optional(z.string()) })) })),
+    }),
+  ),
+  requestParameters: z.nullish(z.record(z.string(), z.unknown())),
+  responseElements: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 /**
@@ -58,7 +58,7 @@ const CloudTrailEvent = z.object({
   resources: z.array(z.string()),
   'detail-type': z.literal('AWS API Call via CloudTrail'),
   detail: CloudTrailDetail,
-  'replay-name': z.string().optional(),
+  'replay-name': z.optional(z.string()),
 });
 
 export interface ParseOptions {

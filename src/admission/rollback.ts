@@ -1,7 +1,7 @@
 // Where a service whose task definition is denied goes back to: shared by the Lambda (to act) and
 // the sweep (to say what enforcement would do).
 import type { Evaluate } from '../core/evaluate.js';
-import { resourceFromApi } from '../input/normalize.js';
+import { resourceFromApi } from '../input/api.js';
 import type { EcsReader, ServiceState } from './ports.js';
 import type { AdmissionRequest } from './types.js';
 

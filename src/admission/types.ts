@@ -4,7 +4,7 @@
  * alerts, the Lambda and the sweep. Pure data: everything here serializes to JSON.
  */
 import type { Finding, ResourceKind, Severity } from '../core/types.js';
-import type { HANDLED_EVENTS } from '../input/normalize.js';
+import type { HANDLED_EVENTS } from '../input/api.js';
 
 export type AdmissionEventName = (typeof HANDLED_EVENTS)[number];
 

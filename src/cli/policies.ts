@@ -6,12 +6,12 @@ import { builtinRules } from '../rules/index.js';
 import { choice, UsageError, type OptionValues } from './io.js';
 
 /** The policies chosen, and the name reports give them; or the load errors, each with file:line. */
-export function selectPolicies(values: OptionValues, now: Date): { policies: CompiledPolicy[]; name: string } | { errors: string[] } {
+export async function selectPolicies(values: OptionValues, now: Date): Promise<{ policies: CompiledPolicy[]; name: string } | { errors: string[] }> {
   const preset: PresetName = choice('--preset', values.preset ?? 'recommended', PRESETS);
   const paths = values.policy as string[] | undefined;
   if (!paths?.length) return { policies: [presetPolicy(preset, builtinRules)], name: preset };
   if (values.preset !== undefined) throw new UsageError('--preset and --policy exclude each other: a policy file chooses its preset with `extends`');
-  const loaded = loadPolicies(paths, builtinRules, now);
+  const loaded = await loadPolicies(paths, builtinRules, now);
   if (loaded.errors.length > 0) return { errors: loaded.errors.map((e) => e.message) };
   if (loaded.policies.length === 0) throw new UsageError(`no policy found in ${paths.join(', ')}`);
   return { policies: loaded.policies, name: loaded.policies.map((p) => p.name).join(', ') };

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod.js';
 import type { Action, Finding, Resource, ResourceKind, ResourceObjects, ResourceResult, Severity } from './types.js';
 
 export interface Reference {
@@ -44,7 +44,7 @@ export interface RuleDefinition<K extends ResourceKind, O> {
   references: readonly Reference[];
   appliesTo: readonly K[];
   /** Options schema; every field has a default, so `options.parse({})` gives the defaults. */
-  options: z.ZodType<O>;
+  options: z.ZodMiniType<O>;
   /** Returns why the rule does not apply to this resource, or undefined when it does. */
   notApplicable?: (object: ObjectOf<K>, resource: Resource<K>, options: O) => string | undefined;
   check: (object: ObjectOf<K>, ctx: RuleContext<O>, resource: Resource<K>) => void;
@@ -69,7 +69,11 @@ export function defineRule<K extends ResourceKind, O>(d: RuleDefinition<K, O>): 
     options: d.options,
     notApplicable: d.notApplicable,
     check: d.check,
-    defaultOptions: d.options.parse({}),
+    // Parsed when asked for (the `rules` command): a first parse compiles the schema, which the
+    // Lambda's cold start should not pay for 35 rules it may never list.
+    get defaultOptions(): O {
+      return d.options.parse({});
+    },
   };
   return rule as unknown as Rule;
 }

@@ -1,20 +1,20 @@
 // The Lambda's settings, from ECS_ADMISSION_* environment variables (set by serverless.yml's
 // parameters). A bad value stops every invocation with a message naming the variable: events then
 // go to the retry and dead-letter path instead of being judged with a setting nobody chose.
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { DEFAULT_OWNER_TAGS } from '../admission/plan.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
-const optional = z.string().trim().optional().transform((v) => (v ? v : undefined));
+const optional = z.pipe(z.optional(z.string().check(z.trim())), z.transform((v) => (v ? v : undefined)));
 
 const Env = z.object({
-  ECS_ADMISSION_MODE: z.enum(['audit', 'enforce']).default('audit'),
+  ECS_ADMISSION_MODE: z._default(z.enum(['audit', 'enforce']), 'audit'),
   ECS_ADMISSION_TOPIC_ARN: optional,
   ECS_ADMISSION_CHATBOT_TOPIC_ARN: optional,
-  ECS_ADMISSION_ALERT_FORMAT: z.enum(['json', 'chatbot']).default('json'),
-  ECS_ADMISSION_POLICIES: z.string().trim().min(1).default('policies/recommended.yaml'),
-  ECS_ADMISSION_MAX_ACTIONS: z.coerce.number().int().min(0).default(10),
-  ECS_ADMISSION_OWNER_TAGS: z.string().default(DEFAULT_OWNER_TAGS.join(',')).transform(list),
+  ECS_ADMISSION_ALERT_FORMAT: z._default(z.enum(['json', 'chatbot']), 'json'),
+  ECS_ADMISSION_POLICIES: z._default(z.string().check(z.trim(), z.minLength(1)), 'policies/recommended.yaml'),
+  ECS_ADMISSION_MAX_ACTIONS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10),
+  ECS_ADMISSION_OWNER_TAGS: z.pipe(z._default(z.string(), DEFAULT_OWNER_TAGS.join(',')), z.transform(list)),
   ECS_ADMISSION_LEDGER_TABLE: optional,
   ECS_ADMISSION_ROLE_ARN: optional,
 });

@@ -91,7 +91,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       return { status: 'ignored', eventId: request.eventId, reason: request.reason };
     }
     logger.appendKeys({ eventId: request.eventId, eventName: request.eventName });
-    const loaded = loadOnce();
+    const loaded = await loadOnce();
     const now = deps.now();
     let result: AdmitResult;
     try {

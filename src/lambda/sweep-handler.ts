@@ -17,7 +17,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { sweepTargets } from '../adapters/aws/accounts.js';
 import { publishMessage } from '../adapters/aws/sns.js';
 import { dynamoDigestState, memoryDigestState, type DigestStateStore } from '../adapters/aws/digest-state.js';
@@ -35,10 +35,10 @@ import type { ClientConfig } from './handler.js';
 const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
 
 const SweepEnv = z.object({
-  ECS_ADMISSION_SWEEP_REGIONS: z
-    .string()
-    .transform((text) => [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))])
-    .pipe(z.array(z.string().regex(REGION, 'expected AWS Region names, comma-separated')).min(1, 'expected at least one Region')),
+  ECS_ADMISSION_SWEEP_REGIONS: z.pipe(
+    z.pipe(z.string(), z.transform((text) => [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))])),
+    z.array(z.string().check(z.regex(REGION, 'expected AWS Region names, comma-separated'))).check(z.minLength(1, 'expected at least one Region')),
+  ),
 });
 
 export interface SweepConfig extends LambdaConfig {
@@ -109,7 +109,7 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
     const scheduledEventId = (event as { id?: unknown } | null)?.id;
     if (typeof scheduledEventId === 'string') logger.appendKeys({ eventId: scheduledEventId });
     try {
-      const loaded = loadOnce();
+      const loaded = await loadOnce();
       const targets = await deps.targets(config.regions);
       const account = targets[0]?.account;
       if (!account) throw new Error('no account to sweep');

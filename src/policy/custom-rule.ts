@@ -23,13 +23,15 @@
  * non-bool result, an evaluation error or going over the cost limit (see `CEL_COST_LIMIT`)
  * gives `error`.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule, type Rule } from '../core/rule.js';
 import { ACTIONS, KIND_NAMES, RESOURCE_KINDS, SEVERITIES, type Action, type ResourceKind, type Severity } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
 import { celEnvironment, CostLimitError, runProgram, type CelProgram } from './cel-runtime.js';
+import { CustomRuleError, type SpecLocation } from './errors.js';
 
 export { CEL_COST_LIMIT, CEL_PARSE_LIMITS } from './cel-runtime.js';
+export { CustomRuleError, type SpecLocation } from './errors.js';
 
 export interface CustomRuleSpec {
   id: string;
@@ -47,36 +49,6 @@ export interface CustomRuleSpec {
   /** JSON path of the field the finding points at, such as `tags`; default `''` (the resource). */
   path?: string;
 }
-
-/** Where the spec was written, for error messages. */
-export interface SpecLocation {
-  file: string;
-  line?: number;
-  column?: number;
-}
-
-/** A custom rule that cannot be compiled: `stack.yaml:12:5: customRules[my-rule]: expression, position 17: …`. */
-export class CustomRuleError extends Error {
-  readonly file: string;
-  readonly line: number | undefined;
-  readonly column: number | undefined;
-
-  constructor(
-    where: SpecLocation,
-    readonly ruleId: string,
-    /** What is wrong, without the location. */
-    readonly detail: string,
-  ) {
-    super(`${formatLocation(where)}: customRules[${ruleId}]: ${detail}`);
-    this.name = 'CustomRuleError';
-    this.file = where.file;
-    this.line = where.line;
-    this.column = where.column;
-  }
-}
-
-const formatLocation = ({ file, line, column }: SpecLocation): string =>
-  line === undefined ? file : column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
 
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const NO_REQUEST: object = Object.freeze({});
@@ -158,7 +130,7 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
     recommended: spec.action,
     references: [{ title: `custom rule in ${where.file}` }],
     appliesTo,
-    options: z.object({}).strict(),
+    options: z.strictObject({}),
     check(object, { report }, resource) {
       const request = resource.request ?? NO_REQUEST;
       let value: unknown;

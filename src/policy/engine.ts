@@ -4,10 +4,10 @@ import { buildRuleSet, parseRuleOptions, RuleOptionsError, type RuleChoice, type
 import type { Rule } from '../core/rule.js';
 import type { Action, Mode, Resource } from '../core/types.js';
 import { closest, distance } from 'fastest-levenshtein';
-import { compileCustomRule, CustomRuleError } from './custom-rule.js';
-import { PolicyError } from './errors.js';
+import type { compileCustomRule } from './custom-rule.js';
+import { CustomRuleError, pathText, PolicyError } from './errors.js';
 import { applyExceptions, dayOf, exceptionStatus, type ExceptionEntry, type ExceptionStatus } from './exceptions.js';
-import { pathText, type ParsedPolicy } from './load.js';
+import type { ParsedPolicy } from './load.js';
 import { excluded, factsOf, matches, type ResourceFacts } from './match.js';
 import type { Match } from './schema.js';
 
@@ -31,6 +31,11 @@ export interface CompileOptions {
   /** Reads the policy file an `extends` entry names (relative to `from`). */
   readExtended: (path: string, from: string) => ParsedPolicy[];
   now: Date;
+  /**
+   * Compiles a policy's CEL rules (`compileCustomRule` of ./custom-rule.js). Injected, so that
+   * cel-js loads only where a policy has custom rules: its set-up is a cold-start cost.
+   */
+  compileCustomRule?: typeof compileCustomRule;
 }
 
 const ACTION_RANK: Record<Action, number> = { off: 0, flag: 1, deny: 2 };
@@ -82,8 +87,11 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
 
     policy.spec.customRules.forEach((spec, i) => {
       const where = p.locate(['spec', 'customRules', i, 'expression']) ?? p.locate(['spec', 'customRules', i]);
+      if (!options.compileCustomRule) {
+        return fail(new PolicyError(file, 'customRules: the CEL compiler is not loaded (pass compileCustomRule to compilePolicies)', where?.line, where?.column));
+      }
       try {
-        const rule = compileCustomRule(spec, { file, ...(where ? { line: where.line, column: where.column } : {}) }, builtinIds);
+        const rule = options.compileCustomRule(spec, { file, ...(where ? { line: where.line, column: where.column } : {}) }, builtinIds);
         customRules.push(rule);
         choices.set(rule.id, { action: spec.action, severity: spec.severity });
       } catch (error) {

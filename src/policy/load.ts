@@ -1,8 +1,8 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type * as z from 'zod';
+import type * as z from '../zod.js';
 import { parseDocuments, type ParsedDocument } from '../input/parse.js';
 import { InputError } from '../input/errors.js';
-import { PolicyError } from './errors.js';
+import { pathText, PolicyError } from './errors.js';
 import { PolicySchema, type PolicyDocument } from './schema.js';
 
 /** A policy document as read from its file, with the way back to lines for later checks. */
@@ -59,9 +59,6 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   for (const key of path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
   return value;
 }
-
-export const pathText = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
 
 function describe(issue: Issue, doc: ParsedDocument, file: string): PolicyError {
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ACTIONS, RESOURCE_KINDS, SEVERITIES } from '../core/types.js';
 
 /**
@@ -6,87 +6,74 @@ import { ACTIONS, RESOURCE_KINDS, SEVERITIES } from '../core/types.js';
  * fields are errors) and `policies/policy.schema.json` for editors.
  */
 
-const globs = z.array(z.string().min(1)).describe('glob patterns (`*` within a segment, `**` across)');
+const globs = z.array(z.string().check(z.minLength(1))).check(z.describe('glob patterns (`*` within a segment, `**` across)'));
 
 export const MatchSchema = z
-  .object({
-    accounts: globs.optional().describe('AWS account ids'),
-    regions: globs.optional().describe('AWS regions, e.g. "eu-*"'),
-    clusters: globs.optional().describe('cluster names (or ARNs)'),
-    families: globs.optional().describe('task definition families (for workloads: the family they run)'),
-    services: globs.optional().describe('service names (task sets: their service)'),
-    kinds: z.array(z.enum(RESOURCE_KINDS)).optional().describe('resource kinds'),
-    tags: z.record(z.string(), z.string()).optional().describe('tags the resource must carry; values are globs'),
+  .strictObject({
+    accounts: z.optional(globs).check(z.describe('AWS account ids')),
+    regions: z.optional(globs).check(z.describe('AWS regions, e.g. "eu-*"')),
+    clusters: z.optional(globs).check(z.describe('cluster names (or ARNs)')),
+    families: z.optional(globs).check(z.describe('task definition families (for workloads: the family they run)')),
+    services: z.optional(globs).check(z.describe('service names (task sets: their service)')),
+    kinds: z.optional(z.array(z.enum(RESOURCE_KINDS))).check(z.describe('resource kinds')),
+    tags: z.optional(z.record(z.string(), z.string())).check(z.describe('tags the resource must carry; values are globs')),
   })
-  .strict()
-  .describe('every listed condition must hold; a field that is absent matches everything');
+  .check(z.describe('every listed condition must hold; a field that is absent matches everything'));
 
 export const RuleOverrideSchema = z.union([
-  z.enum(ACTIONS).describe('shorthand for { action }'),
-  z
-    .object({
-      action: z.enum(ACTIONS).optional(),
-      severity: z.enum(SEVERITIES).optional(),
-      options: z.record(z.string(), z.unknown()).optional().describe("validated against the rule's own options schema"),
-    })
-    .strict(),
+  z.enum(ACTIONS).check(z.describe('shorthand for { action }')),
+  z.strictObject({
+    action: z.optional(z.enum(ACTIONS)),
+    severity: z.optional(z.enum(SEVERITIES)),
+    options: z.optional(z.record(z.string(), z.unknown())).check(z.describe("validated against the rule's own options schema")),
+  }),
 ]);
 
-export const CustomRuleSchema = z
-  .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'ids are kebab-case: lower-case letters, digits and dashes'),
-    appliesTo: z.array(z.enum(RESOURCE_KINDS)).min(1),
-    expression: z.string().min(1).describe('CEL; true means the resource passes. Variables: object, request'),
-    message: z.string().min(1).optional(),
-    messageExpression: z.string().min(1).optional().describe('CEL giving the message string'),
-    severity: z.enum(SEVERITIES),
-    action: z.enum(ACTIONS).default('flag'),
-    title: z.string().optional(),
-    description: z.string().optional(),
-    remediation: z.string().optional(),
-    path: z.string().optional().describe('JSON path of the field the finding points at'),
-  })
-  .strict();
+export const CustomRuleSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]*$/, 'ids are kebab-case: lower-case letters, digits and dashes')),
+  appliesTo: z.array(z.enum(RESOURCE_KINDS)).check(z.minLength(1)),
+  expression: z.string().check(z.minLength(1), z.describe('CEL; true means the resource passes. Variables: object, request')),
+  message: z.optional(z.string().check(z.minLength(1))),
+  messageExpression: z.optional(z.string().check(z.minLength(1))).check(z.describe('CEL giving the message string')),
+  severity: z.enum(SEVERITIES),
+  action: z._default(z.enum(ACTIONS), 'flag'),
+  title: z.optional(z.string()),
+  description: z.optional(z.string()),
+  remediation: z.optional(z.string()),
+  path: z.optional(z.string()).check(z.describe('JSON path of the field the finding points at')),
+});
 
-const date = z.iso.date().describe('YYYY-MM-DD');
+const date = z.iso.date().check(z.describe('YYYY-MM-DD'));
 
-export const ExceptionSchema = z
-  .object({
-    rules: z.array(z.string().min(1)).min(1).describe('rule ids the exception suspends'),
-    match: MatchSchema.optional(),
-    containers: globs.optional().describe('only findings on these containers'),
-    reason: z.string().min(10, 'give a reason of at least 10 characters'),
-    owner: z.string().min(1).optional(),
-    expires: date,
-  })
-  .strict();
+export const ExceptionSchema = z.strictObject({
+  rules: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.describe('rule ids the exception suspends')),
+  match: z.optional(MatchSchema),
+  containers: z.optional(globs).check(z.describe('only findings on these containers')),
+  reason: z.string().check(z.minLength(10, 'give a reason of at least 10 characters')),
+  owner: z.optional(z.string().check(z.minLength(1))),
+  expires: date,
+});
 
-export const PolicySchema = z
-  .object({
-    $schema: z.string().optional(),
-    apiVersion: z.literal('ecs-admission/v1'),
-    kind: z.literal('Policy'),
-    metadata: z
-      .object({
-        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'names are kebab-case'),
-        description: z.string().optional(),
-        owner: z.string().optional(),
-      })
-      .strict(),
-    spec: z
-      .object({
-        mode: z.enum(['audit', 'enforce']).default('audit'),
-        extends: z.array(z.string().min(1)).default([]).describe('recommended | strict | a path to another policy file'),
-        match: MatchSchema.optional(),
-        exclude: MatchSchema.optional(),
-        rules: z.record(z.string(), RuleOverrideSchema).default({}),
-        customRules: z.array(CustomRuleSchema).default([]),
-        exceptions: z.array(ExceptionSchema).default([]),
-        maxExceptionDays: z.number().int().positive().optional().describe('longest an exception may run, from today'),
-      })
-      .strict(),
-  })
-  .strict();
+export const PolicySchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  apiVersion: z.literal('ecs-admission/v1'),
+  kind: z.literal('Policy'),
+  metadata: z.strictObject({
+    name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'names are kebab-case')),
+    description: z.optional(z.string()),
+    owner: z.optional(z.string()),
+  }),
+  spec: z.strictObject({
+    mode: z._default(z.enum(['audit', 'enforce']), 'audit'),
+    extends: z._default(z.array(z.string().check(z.minLength(1))), []).check(z.describe('recommended | strict | a path to another policy file')),
+    match: z.optional(MatchSchema),
+    exclude: z.optional(MatchSchema),
+    rules: z._default(z.record(z.string(), RuleOverrideSchema), {}),
+    customRules: z._default(z.array(CustomRuleSchema), []),
+    exceptions: z._default(z.array(ExceptionSchema), []),
+    maxExceptionDays: z.optional(z.int().check(z.positive())).check(z.describe('longest an exception may run, from today')),
+  }),
+});
 
 export type Match = z.infer<typeof MatchSchema>;
 export type PolicyDocument = z.infer<typeof PolicySchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { ACTIONS, type ResourceResult, type RuleStatus } from '../core/types.js';
 
 /**
@@ -6,42 +6,36 @@ import { ACTIONS, type ResourceResult, type RuleStatus } from '../core/types.js'
  * and the result each rule must give on them.
  */
 const Expectation = z.union([
-  z.enum(['pass', 'fail', 'skip', 'error', 'off']).describe('`off`: the rule must not run on this resource'),
-  z
-    .object({
-      result: z.enum(['pass', 'fail', 'skip', 'error']),
-      count: z.number().int().nonnegative().optional().describe('number of findings'),
-      message: z.string().optional().describe('a substring of some finding message'),
-      action: z.enum(ACTIONS).optional().describe('the action of the findings'),
-      decidedBy: z.string().optional().describe('the policy that decided'),
-      excepted: z.boolean().optional().describe('whether the findings are suspended by an exception'),
-    })
-    .strict(),
+  z.enum(['pass', 'fail', 'skip', 'error', 'off']).check(z.describe('`off`: the rule must not run on this resource')),
+  z.strictObject({
+    result: z.enum(['pass', 'fail', 'skip', 'error']),
+    count: z.optional(z.int().check(z.nonnegative())).check(z.describe('number of findings')),
+    message: z.optional(z.string()).check(z.describe('a substring of some finding message')),
+    action: z.optional(z.enum(ACTIONS)).check(z.describe('the action of the findings')),
+    decidedBy: z.optional(z.string()).check(z.describe('the policy that decided')),
+    excepted: z.optional(z.boolean()).check(z.describe('whether the findings are suspended by an exception')),
+  }),
 ]);
 
-export const SuiteSchema = z
-  .object({
-    apiVersion: z.literal('ecs-admission/v1'),
-    kind: z.literal('PolicyTest'),
-    name: z.string().optional(),
-    policies: z.array(z.string().min(1)).min(1).describe('policy files or presets, relative to the suite file'),
-    now: z.iso.date().optional().describe('the date the suite runs at (exceptions expire)'),
-    cases: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            resource: z.string().min(1).describe('a fixture file, relative to the suite file'),
-            /** Which resource of the file, by name, when it holds several. */
-            select: z.string().optional(),
-            context: z.object({ account: z.string().optional(), region: z.string().optional() }).strict().optional(),
-            expect: z.record(z.string(), Expectation),
-          })
-          .strict(),
-      )
-      .min(1),
-  })
-  .strict();
+export const SuiteSchema = z.strictObject({
+  apiVersion: z.literal('ecs-admission/v1'),
+  kind: z.literal('PolicyTest'),
+  name: z.optional(z.string()),
+  policies: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.describe('policy files or presets, relative to the suite file')),
+  now: z.optional(z.iso.date()).check(z.describe('the date the suite runs at (exceptions expire)')),
+  cases: z
+    .array(
+      z.strictObject({
+        name: z.string().check(z.minLength(1)),
+        resource: z.string().check(z.minLength(1), z.describe('a fixture file, relative to the suite file')),
+        /** Which resource of the file, by name, when it holds several. */
+        select: z.optional(z.string()),
+        context: z.optional(z.strictObject({ account: z.optional(z.string()), region: z.optional(z.string()) })),
+        expect: z.record(z.string(), Expectation),
+      }),
+    )
+    .check(z.minLength(1)),
+});
 
 export type Suite = z.infer<typeof SuiteSchema>;
 export type Expectation = z.infer<typeof Expectation>;

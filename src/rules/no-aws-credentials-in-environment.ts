@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { memoByOptions } from './_lib/memo.js';
 import { forEachEnvironmentVariable } from './_lib/environment.js';
@@ -11,12 +11,10 @@ const DEFAULT_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSIO
 const KEY_PREFIX = /A(?:KIA|SIA|BIA|CCA|IPA)/;
 const ACCESS_KEY_ID = /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIPA)[A-Z0-9]{16}(?![A-Z0-9])/;
 
-const options = z
-  .object({
-    /** Variable names that carry AWS credentials; compared exactly, as the AWS SDKs read them. */
-    names: z.array(z.string().min(1)).default(DEFAULT_NAMES),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Variable names that carry AWS credentials; compared exactly, as the AWS SDKs read them. */
+  names: z._default(z.array(z.string().check(z.minLength(1))), DEFAULT_NAMES),
+});
 type Options = z.infer<typeof options>;
 
 const nameSet = memoByOptions((o: Options) => new Set(o.names));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
@@ -11,12 +11,10 @@ const DEFAULT_DANGEROUS_CAPABILITIES = [
 /** `cap_sys_admin` → `SYS_ADMIN`: Docker accepts either spelling, in any case. */
 const normalize = (capability: string): string => capability.trim().toUpperCase().replace(/^CAP_/, '');
 
-const options = z
-  .object({
-    /** Capabilities that must not be added; compared without the `CAP_` prefix, in any case. */
-    capabilities: z.array(z.string()).default(DEFAULT_DANGEROUS_CAPABILITIES),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Capabilities that must not be added; compared without the `CAP_` prefix, in any case. */
+  capabilities: z._default(z.array(z.string()), DEFAULT_DANGEROUS_CAPABILITIES),
+});
 
 const denied = memoByOptions((o: z.infer<typeof options>) => new Set(o.capabilities.map(normalize)));
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { kindTitle } from '../core/types.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     { title: 'Amazon ECS Developer Guide: monitor Amazon ECS containers with ECS Exec' },
   ],
   appliesTo: ['service', 'task'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(workload, { report }, resource) {
     if (workload.enableExecuteCommand === true) {
       report({ path: 'enableExecuteCommand', message: `${kindTitle(resource.kind)} enables ECS Exec into its containers.` });

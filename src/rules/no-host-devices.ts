@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
@@ -17,7 +17,7 @@ export default defineRule({
     { title: 'Amazon ECS task definition parameters (linuxParameters.devices)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
       const devices = container.linuxParameters?.devices;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -15,7 +15,7 @@ export default defineRule({
     { title: 'Amazon ECS task definition parameters (ipcMode)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     if (td.ipcMode === 'host') report({ path: 'ipcMode', message: 'Task definition uses IPC mode "host".' });
   },

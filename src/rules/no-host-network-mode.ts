@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -18,7 +18,7 @@ export default defineRule({
     },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     if (td.networkMode === 'host') report({ path: 'networkMode', message: 'Task definition uses network mode "host".' });
   },

@@ -1,15 +1,13 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { forEachVolume } from './_lib/task-definition.js';
 import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';
 import { memoByOptions } from './_lib/memo.js';
 
-const options = z
-  .object({
-    /** Host paths that volumes may mount, with everything under them (`/` allows only itself). */
-    allowedPaths: z.array(z.string().min(1)).default([]),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Host paths that volumes may mount, with everything under them (`/` allows only itself). */
+  allowedPaths: z._default(z.array(z.string().check(z.minLength(1))), []),
+});
 type Options = z.infer<typeof options>;
 
 const allowed = memoByOptions((o: Options) => o.allowedPaths.map(normalizeHostPath));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -15,7 +15,7 @@ export default defineRule({
     { title: 'AWS Config ecs-task-definition-pid-mode-check', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-pid-mode-check.html' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     if (td.pidMode === 'host') report({ path: 'pidMode', message: 'Task definition uses PID mode "host".' });
   },

@@ -1,15 +1,13 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
-const options = z
-  .object({
-    /** Tags that move (compared without regard to case); an image pinned by digest passes whatever its tag. */
-    tags: z.array(z.string().min(1)).default(() => ['latest']),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Tags that move (compared without regard to case); an image pinned by digest passes whatever its tag. */
+  tags: z._default(z.array(z.string().check(z.minLength(1))), () => ['latest']),
+});
 type Options = z.infer<typeof options>;
 
 const mutableTags = memoByOptions((o: Options) => new Set(o.tags.map((t) => t.toLowerCase())));

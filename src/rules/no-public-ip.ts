@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { kindTitle } from '../core/types.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     { title: 'Checkov CKV_AWS_333' },
   ],
   appliesTo: ['service', 'taskSet', 'task'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(workload, { report }, resource) {
     if (workload.networkConfiguration?.awsvpcConfiguration?.assignPublicIp === 'ENABLED') {
       report({

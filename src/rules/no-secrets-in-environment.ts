@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import type { KeyValuePair } from '../core/types.js';
 import { UnknownValueError } from '../core/unknown.js';
@@ -164,14 +164,12 @@ const isValidRegExp = (source: string): boolean => {
   }
 };
 
-const options = z
-  .object({
-    /** Extra regular expressions for names that hold secrets, matched anywhere in the name, any case (`^DSN$`). */
-    names: z.array(z.string().min(1).refine(isValidRegExp, 'not a valid regular expression')).default([]),
-    /** Variable names never flagged, compared exactly. */
-    allow: z.array(z.string()).default([]),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Extra regular expressions for names that hold secrets, matched anywhere in the name, any case (`^DSN$`). */
+  names: z._default(z.array(z.string().check(z.minLength(1), z.refine(isValidRegExp, 'not a valid regular expression'))), []),
+  /** Variable names never flagged, compared exactly. */
+  allow: z._default(z.array(z.string()), []),
+});
 type Options = z.infer<typeof options>;
 
 const compiled = memoByOptions((o: Options) => ({

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { forEachVolume } from './_lib/task-definition.js';
 import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.js';
@@ -9,12 +9,10 @@ const DEFAULT_PATHS = [
   '/etc', '/root', '/boot', '/var/lib/ecs', '/var/lib/docker',
 ];
 
-const options = z
-  .object({
-    /** Host paths that no volume may mount, nor anything under them (`/` matches only itself). */
-    paths: z.array(z.string().min(1)).default(DEFAULT_PATHS),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Host paths that no volume may mount, nor anything under them (`/` matches only itself). */
+  paths: z._default(z.array(z.string().check(z.minLength(1))), DEFAULT_PATHS),
+});
 type Options = z.infer<typeof options>;
 
 const sensitivePaths = memoByOptions((o: Options) => o.paths.map(normalizeHostPath));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import type { TaskDefinition } from '../core/types.js';
 import { UnknownValueError } from '../core/unknown.js';
@@ -83,7 +83,7 @@ export default defineRule({
     { title: 'Amazon ECS Developer Guide: Amazon ECS task execution IAM role' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     const task = read(td, 'taskRoleArn');
     const execution = read(td, 'executionRoleArn');

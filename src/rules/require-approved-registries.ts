@@ -1,5 +1,5 @@
 import picomatch from 'picomatch/posix.js';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { memoByOptions } from './_lib/memo.js';
@@ -7,12 +7,10 @@ import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 const DEFAULT_REGISTRIES = ['*.dkr.ecr.*.amazonaws.com/**', 'public.ecr.aws/**'];
 
-const options = z
-  .object({
-    /** Glob patterns (picomatch: `*` never crosses `/`) matched against each image, as written and in canonical form. */
-    registries: z.array(z.string().min(1)).default(() => [...DEFAULT_REGISTRIES]),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Glob patterns (picomatch: `*` never crosses `/`) matched against each image, as written and in canonical form. */
+  registries: z._default(z.array(z.string().check(z.minLength(1))), () => [...DEFAULT_REGISTRIES]),
+});
 type Options = z.infer<typeof options>;
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isWindows } from './_lib/task-definition.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     { title: 'Amazon ECS task networking options for the EC2 launch type', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     const mode = td.networkMode;
     if (mode === 'awsvpc') return;

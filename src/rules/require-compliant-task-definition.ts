@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { kindTitle, worstSeverity } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
@@ -16,7 +16,7 @@ export default defineRule({
   recommended: 'deny',
   references: [{ title: 'Cloud Custodian ecs-service task-definition filter' }],
   appliesTo: ['service', 'taskSet', 'task'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable(workload, resource) {
     // Reading `taskDefinition` throws for an unknown CloudFormation value: the evaluator then skips, naming it.
     if (!resource.taskDefinitionRef && workload.taskDefinition === undefined) return 'names no task definition';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 
 /** The circuit breaker exists only for the rolling updates of the ECS deployment controller. */
@@ -17,7 +17,7 @@ export default defineRule({
   recommended: 'off',
   references: [{ title: 'Amazon ECS Developer Guide: how the Amazon ECS deployment circuit breaker detects failures' }],
   appliesTo: ['service'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable(service) {
     const type = service.deploymentController?.type;
     return type !== undefined && OTHER_CONTROLLERS.has(type) ? `deployment controller is ${type}` : undefined;

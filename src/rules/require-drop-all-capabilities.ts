@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
 
@@ -21,7 +21,7 @@ export default defineRule({
     { title: 'Amazon ECS task definition parameters (linuxParameters.capabilities)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   // linuxParameters is not supported for Windows containers.
   notApplicable: (td) => (isWindows(td) ? 'not a Linux task definition' : undefined),
   check(td, { report }) {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { noEfsVolumes, requireEnabledOnEveryEfsVolume } from './_lib/efs.js';
 
@@ -22,7 +22,7 @@ export default defineRule({
     { title: 'Amazon EFS User Guide: Using IAM to control file system data access' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable: noEfsVolumes,
   check(td, { report }) {
     requireEnabledOnEveryEfsVolume(td, report, 'authorizationConfig.iam', (efs) => efs.authorizationConfig?.iam);

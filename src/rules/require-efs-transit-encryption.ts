@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { noEfsVolumes, requireEnabledOnEveryEfsVolume } from './_lib/efs.js';
 
@@ -20,7 +20,7 @@ export default defineRule({
     { title: 'KICS EFS Volume With Disabled Transit Encryption' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable: noEfsVolumes,
   check(td, { report }) {
     requireEnabledOnEveryEfsVolume(td, report, 'transitEncryption', (efs) => efs.transitEncryption);

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     { title: 'Amazon ECS Developer Guide: determine Amazon ECS task health using container health checks' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
       if (container.essential === false) return;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
@@ -21,7 +21,7 @@ export default defineRule({
     { title: 'Amazon ECS Developer Guide: container image resolution' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
       const image = container.image;

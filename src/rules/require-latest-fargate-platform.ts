@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule, type RuleContext } from '../core/rule.js';
 import { kindTitle, type TaskDefinition, type Workload } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
@@ -7,17 +7,15 @@ const FAMILY_LABEL = { linux: 'Linux', windows: 'Windows' } as const;
 type Family = keyof typeof FAMILY_LABEL;
 
 const VERSION = /^\d+(\.\d+)*$/;
-const version = z.string().regex(VERSION, 'a platform version such as 1.4.0');
+const version = z.string().check(z.regex(VERSION, 'a platform version such as 1.4.0'));
 
-const options = z
-  .object({
-    /** Oldest acceptable pinned platform version, per operating system family. */
-    minimum: z
-      .object({ linux: version.default('1.4.0'), windows: version.default('1.0.0') })
-      .strict()
-      .default({ linux: '1.4.0', windows: '1.0.0' }),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Oldest acceptable pinned platform version, per operating system family. */
+  minimum: z._default(
+    z.strictObject({ linux: z._default(version, '1.4.0'), windows: z._default(version, '1.0.0') }),
+    { linux: '1.4.0', windows: '1.0.0' },
+  ),
+});
 type Options = z.infer<typeof options>;
 
 const parts = (v: string): number[] => v.split('.').map(Number);

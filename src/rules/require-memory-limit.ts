@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isEc2Compatible } from './_lib/task-definition.js';
 
@@ -20,7 +20,7 @@ export default defineRule({
     { title: 'AWS Config ecs-task-definition-memory-hard-limit', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-memory-hard-limit.html' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
     if (isSet(td.memory)) return;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
 
@@ -20,7 +20,7 @@ export default defineRule({
     },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable: (td) => (isWindows(td) ? undefined : 'not a Windows task definition'),
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 import { someMayHold } from './_lib/unknowns.js';
@@ -29,7 +29,7 @@ export default defineRule({
     { title: 'Amazon ECS Developer Guide: Amazon ECS account settings (default log driver mode)' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable(td) {
     return someMayHold(td.containerDefinitions, (c) => c.logConfiguration?.logDriver) ? undefined : 'no container configures a log driver';
   },

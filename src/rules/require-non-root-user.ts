@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isLinux } from './_lib/task-definition.js';
 
@@ -24,7 +24,7 @@ export default defineRule({
     },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable: (td) => (isLinux(td) ? undefined : 'not a Linux task definition'),
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
 
@@ -19,7 +19,7 @@ export default defineRule({
     { title: 'Checkov CKV_AWS_336' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   // Windows containers do not support readonlyRootFilesystem (ContainerDefinition API reference).
   notApplicable: (td) => (isWindows(td) ? 'not a Linux task definition' : undefined),
   check(td, { report }) {

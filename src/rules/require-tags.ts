@@ -1,13 +1,11 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { CannotDecideError } from '../core/unknown.js';
 
-const options = z
-  .object({
-    /** Tag keys every task definition must carry; compared exactly, as AWS tag keys are case-sensitive. */
-    keys: z.array(z.string().min(1)).default([]),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Tag keys every task definition must carry; compared exactly, as AWS tag keys are case-sensitive. */
+  keys: z._default(z.array(z.string().check(z.minLength(1))), []),
+});
 
 export default defineRule({
   id: 'require-tags',

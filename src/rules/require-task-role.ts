@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isEc2Compatible } from './_lib/task-definition.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     { title: 'Amazon ECS Developer Guide: Amazon ECS task IAM role' },
   ],
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
     const role = td.taskRoleArn;

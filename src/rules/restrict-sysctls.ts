@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
@@ -10,12 +10,10 @@ const DEFAULT_ALLOWED = ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_keepalive
 /** The kernel accepts `/` as the separator too (`net/ipv4/ip_forward`); compare in the dotted form. */
 const dotted = (namespace: string): string => namespace.trim().replaceAll('/', '.');
 
-const options = z
-  .object({
-    /** Allowed sysctl names, as glob patterns (`*` matches within and across dotted parts). */
-    allowed: z.array(z.string().min(1)).default(DEFAULT_ALLOWED),
-  })
-  .strict();
+const options = z.strictObject({
+  /** Allowed sysctl names, as glob patterns (`*` matches within and across dotted parts). */
+  allowed: z._default(z.array(z.string().check(z.minLength(1))), DEFAULT_ALLOWED),
+});
 type Options = z.infer<typeof options>;
 
 const allowedMatcher = memoByOptions((o: Options) => {

@@ -10,7 +10,7 @@
  *
  * Pure: no SDK, no clock; the Lambda publishes what this returns and stores the state.
  */
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { actionSummary, ALERT_SCHEMA_VERSION, CHATBOT_LIMITS, consoleUrl, MAX_MESSAGE_BYTES, MAX_SUBJECT_LENGTH, toAsciiLine, type AlertFormat, type ChatbotNotification } from '../admission/alert.js';
 import { KIND_NAMES, SEVERITIES, severityRank, worstSeverity, type ResourceKind, type Severity } from '../core/types.js';
 import type { SweepCounts, SweepFailure, SweepReport, SweptResource } from './types.js';
@@ -376,7 +376,7 @@ const StateSchema = z.object({
   finishedAt: z.string(),
   scope: z.array(z.string()),
   keys: z.array(z.string()),
-  truncatedAfter: z.string().optional(),
+  truncatedAfter: z.optional(z.string()),
 });
 
 /** A stored state, or undefined when it is not one this version understands (then the digest has no changes). */

@@ -12,7 +12,7 @@ import type { EcsReader, ServiceState, TaskDefinitionState, TaskState } from '..
 import { summarize } from '../app/check.js';
 import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, TaskSet } from '../core/types.js';
-import { resourceFromApi } from '../input/normalize.js';
+import { resourceFromApi } from '../input/api.js';
 import type { SweepCounts, SweepFailure, SweepReport, SweepTarget, SweptResource } from './types.js';
 
 export interface SweepOptions {

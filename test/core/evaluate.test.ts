@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from '../../src/zod.js';
 import { createEvaluator } from '../../src/core/evaluate.js';
 import { presetRuleSet } from '../../src/core/presets.js';
 import { buildRuleSet, RuleOptionsError } from '../../src/core/rule-set.js';
@@ -15,7 +15,7 @@ const privileged = defineRule({
   severity: 'critical',
   recommended: 'deny',
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check(td, { report }) {
     td.containerDefinitions?.forEach((c, i) => {
       if (c.privileged) report({ path: `containerDefinitions[${i}].privileged`, message: 'privileged', container: c.name });
@@ -28,7 +28,7 @@ const throwing = defineRule({
   severity: 'low',
   recommended: 'flag',
   appliesTo: ['taskDefinition'],
-  options: z.object({}).strict(),
+  options: z.strictObject({}),
   check() {
     throw new Error('boom');
   },
@@ -39,7 +39,7 @@ const windowsOnly = defineRule({
   severity: 'medium',
   recommended: 'off',
   appliesTo: ['taskDefinition'],
-  options: z.object({ limit: z.number().default(3) }).strict(),
+  options: z.strictObject({ limit: z._default(z.number(), 3) }),
   notApplicable: () => 'not a Windows task definition',
   check() {},
 });

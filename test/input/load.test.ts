@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../../src/core/types.js';
 import { InputError } from '../../src/input/errors.js';
-import { HANDLED_EVENTS } from '../../src/input/normalize.js';
+import { HANDLED_EVENTS } from '../../src/input/api.js';
 import { loadResources } from '../../src/input/load.js';
 import { cloudTrailRecord } from '../helpers/cloudtrail.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseAdmissionEvent } from '../../src/admission/event.js';
-import { HANDLED_EVENTS } from '../../src/input/normalize.js';
+import { HANDLED_EVENTS } from '../../src/input/api.js';
 import { root } from '../helpers/cli.js';
 import { describeWithMoto, motoEndpoint } from '../helpers/moto.js';
 

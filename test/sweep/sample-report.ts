@@ -9,7 +9,7 @@ import type { ServiceState, TaskDefinitionState, TaskState } from '../../src/adm
 import { summarize } from '../../src/app/check.js';
 import { indexTaskDefinitions } from '../../src/core/task-definition-index.js';
 import type { ContainerDefinition, Resource, ResourceKind, TaskSet } from '../../src/core/types.js';
-import { resourceFromApi } from '../../src/input/normalize.js';
+import { resourceFromApi } from '../../src/input/api.js';
 import { compilePolicies, createPolicyEngine } from '../../src/policy/engine.js';
 import { parsePolicyFile } from '../../src/policy/load.js';
 import { builtinRules } from '../../src/rules/index.js';

@@ -28,14 +28,14 @@ Options:
 
 Exit status: 0 nothing reached --fail-on, 1 something did, 2 bad usage or unreadable input.`;
 
-export function runCheck(args: CommandArgs, io: Io): number {
+export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const { positionals, values } = args;
   if (positionals.length === 0) throw new UsageError('check needs at least one file, directory or - (standard input)');
   const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
 
   const now = new Date();
-  const selected = selectPolicies(values, now);
+  const selected = await selectPolicies(values, now);
   if ('errors' in selected) {
     for (const e of selected.errors) io.stderr(`ecs-admission: ${e}\n`);
     return 2;

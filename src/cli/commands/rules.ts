@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import type { Rule } from '../../core/rule.js';
 import { KIND_NAMES } from '../../core/types.js';
 import { builtinRules, ruleById } from '../../rules/index.js';

@@ -56,7 +56,7 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   if (values.organization && values.accounts) throw new UsageError('--organization and --accounts exclude each other');
 
   const now = new Date();
-  const selected = selectPolicies(values, now);
+  const selected = await selectPolicies(values, now);
   if ('errors' in selected) {
     for (const e of selected.errors) io.stderr(`ecs-admission: ${e}\n`);
     return 2;

@@ -39,7 +39,7 @@ function suiteFiles(paths: readonly string[]): string[] {
   return files;
 }
 
-export function runTest(args: CommandArgs, io: Io): number {
+export async function runTest(args: CommandArgs, io: Io): Promise<number> {
   const files = suiteFiles(args.positionals.length > 0 ? args.positionals : ['policies']);
   if (files.length === 0) {
     io.stderr(`no test suite (*.test.yaml) found in ${args.positionals.join(', ') || 'policies'}\n`);
@@ -49,7 +49,7 @@ export function runTest(args: CommandArgs, io: Io): number {
   let failed = 0;
   let passed = 0;
   for (const file of files) {
-    const outcome = runSuite(file, io);
+    const outcome = await runSuite(file, io);
     if (outcome === 'broken') broken++;
     else {
       failed += outcome.failed;
@@ -60,7 +60,7 @@ export function runTest(args: CommandArgs, io: Io): number {
   return broken > 0 ? 2 : failed > 0 ? 1 : 0;
 }
 
-function runSuite(file: string, io: Io): { passed: number; failed: number } | 'broken' {
+async function runSuite(file: string, io: Io): Promise<{ passed: number; failed: number } | 'broken'> {
   const problem = (message: string): 'broken' => {
     io.stderr(`${file}: ${message}\n`);
     return 'broken';
@@ -84,7 +84,7 @@ function runSuite(file: string, io: Io): { passed: number; failed: number } | 'b
   const paths = suite.policies.filter((p) => !(PRESETS as readonly string[]).includes(p)).map((p) => resolve(dir, p));
   for (const preset of suite.policies.filter((p): p is PresetName => (PRESETS as readonly string[]).includes(p))) policies.push(presetPolicy(preset, builtinRules));
   if (paths.length > 0) {
-    const loaded = loadPolicies(paths, builtinRules, now);
+    const loaded = await loadPolicies(paths, builtinRules, now);
     if (loaded.errors.length > 0) return problem(loaded.errors.map((e) => e.message).join('\n'));
     policies.push(...loaded.policies);
   }

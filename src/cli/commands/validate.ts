@@ -10,9 +10,9 @@ exception lifetimes. Every problem is printed with file, line and column.
 
 Exit status: 0 all valid, 2 a problem was found.`;
 
-export function runValidate(args: CommandArgs, io: Io): number {
+export async function runValidate(args: CommandArgs, io: Io): Promise<number> {
   const paths = args.positionals.length > 0 ? args.positionals : ['policies'];
-  const { policies, errors } = loadPolicies(paths, builtinRules, new Date());
+  const { policies, errors } = await loadPolicies(paths, builtinRules, new Date());
   for (const error of errors) io.stderr(`${error.message}\n`);
   if (errors.length > 0) {
     io.stderr(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${paths.join(', ')}\n`);
