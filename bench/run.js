@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { builtinRules, createEvaluator, createPolicyEngine, compilePolicies, parsePolicyFile, presetRuleSet } from '../dist/index.mjs';
+import { builtinRules, compileCustomRule, createEvaluator, createPolicyEngine, compilePolicies, parsePolicyFile, presetRuleSet } from '../dist/index.mjs';
 
 const bin = new URL('../bin/ecs-admission.js', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -130,7 +130,7 @@ spec:
       severity: low
 `;
   const parsed = parsePolicyFile(text, 'bench.yaml');
-  const { policies, errors } = compilePolicies(parsed.policies, { builtinRules, now: new Date(), readExtended: () => [] });
+  const { policies, errors } = compilePolicies(parsed.policies, { builtinRules, now: new Date(), readExtended: () => [], compileCustomRule });
   if (parsed.errors.length || errors.length) throw new Error([...parsed.errors, ...errors].map((e) => e.message).join('\n'));
   const { evaluate } = createPolicyEngine(policies, { now: new Date() });
   return measure(evaluate, containers);

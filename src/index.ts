@@ -11,4 +11,6 @@ export { builtinRules, ruleById } from './rules/index.js';
 export { withRulesTable, renderRulesTable } from './docs/rules-table.js';
 export { policyJsonSchema } from './policy/schema.js';
 export { compilePolicies, createPolicyEngine, presetPolicy } from './policy/engine.js';
+export { compileCustomRule } from './policy/custom-rule.js';
+export { loadPolicies } from './adapters/policy-files.js';
 export { parsePolicyFile } from './policy/load.js';
