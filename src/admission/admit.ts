@@ -76,10 +76,26 @@ async function resume(entry: LedgerEntry, deps: AdmitDependencies, duplicate: bo
     entry.stage = 'acted';
     await deps.ledger.update(entry);
   }
-  for (const decision of entry.decisions) await deps.alerts.publish(decision);
+  await alertAll(entry, deps);
   entry.stage = 'alerted';
   await deps.ledger.update(entry);
   return duplicate ? { ...done, status: 'duplicate', reason: 'resumed an unfinished decision' } : { ...done, status: 'decided' };
+}
+
+/**
+ * One message per decision and channel. Each is recorded in the ledger once published, when more
+ * follow: a failure halfway (the second topic, the third task of a RunTask) is retried without
+ * sending again what already went out. The last one is recorded with the `alerted` stage.
+ */
+async function alertAll(entry: LedgerEntry, deps: AdmitDependencies): Promise<void> {
+  const sent = new Set(entry.sent);
+  const pending = entry.decisions.flatMap((decision, i) => deps.alerts.channels.map((channel) => ({ decision, channel, key: `${i}:${channel}` }))).filter((a) => !sent.has(a.key));
+  for (const [n, { decision, channel, key }] of pending.entries()) {
+    await deps.alerts.publish(decision, channel);
+    sent.add(key);
+    entry.sent = [...sent];
+    if (n < pending.length - 1) await deps.ledger.update(entry);
+  }
 }
 
 async function carryOut(outcome: ActionOutcome, ecs: EcsGateway): Promise<void> {

@@ -58,6 +58,11 @@ export interface LedgerEntry {
   eventId: string;
   stage: LedgerStage;
   decisions: Decision[];
+  /**
+   * The alerts already published while the stage is `acted`, as `<decision index>:<channel>`: a
+   * retry after a failed alert sends only those that are missing.
+   */
+  sent?: string[];
 }
 
 export interface DecisionLedger {
@@ -67,7 +72,10 @@ export interface DecisionLedger {
   update(entry: LedgerEntry): Promise<void>;
 }
 
+/** Where alerts go: one or more channels (an SNS topic in JSON, another in the Chatbot format…). */
 export interface AlertSink {
-  publish(decision: Decision): Promise<void>;
+  /** Stable names of the channels, in the order they are published to. */
+  readonly channels: readonly string[];
+  publish(decision: Decision, channel: string): Promise<void>;
 }
 

@@ -129,6 +129,34 @@ describe('admit: re-delivery and failures', () => {
     expect(alerts.published[0]!.outcomes.map((o) => o.status)).toEqual(['done', 'done']);
   });
 
+  it('on retry sends only the alerts that failed: the second channel, not the first again', async () => {
+    alerts = new FakeAlerts(['topic', 'chatbot']);
+    const arn = ecs.register('web', [PRIVILEGED]);
+    alerts.failOn = 'chatbot';
+    await expect(admit(registered(arn), deps('enforce'))).rejects.toThrow('SNS unavailable (chatbot)');
+    expect(ledger.entries.get('evt-1')).toMatchObject({ stage: 'acted', sent: ['0:topic'] });
+    alerts.failOn = undefined;
+    const retry = await admit(registered(arn), deps('enforce'));
+    expect(retry.status).toBe('duplicate');
+    expect(alerts.byChannel.get('topic')).toHaveLength(1);
+    expect(alerts.byChannel.get('chatbot')).toHaveLength(1);
+    expect(ecs.writes).toHaveLength(2);
+    expect(ledger.entries.get('evt-1')!.stage).toBe('alerted');
+  });
+
+  it('on retry sends only the alerts that failed: the later decisions of a RunTask', async () => {
+    const bad = ecs.register('job', [PRIVILEGED]);
+    const tasks = ['t1', 't2', 't3'].map((id) => ecs.addTask(id, bad));
+    let publishes = 0;
+    const publish = alerts.publish.bind(alerts);
+    alerts.publish = (decision, channel) => (++publishes === 2 ? Promise.reject(new Error('SNS throttled')) : publish(decision, channel));
+    await expect(admit(ran(tasks), deps('enforce'))).rejects.toThrow('SNS throttled');
+    expect(alerts.published.map((d) => d.resource.name)).toEqual(['t1']);
+    await admit(ran(tasks), deps('enforce'));
+    expect(alerts.published.map((d) => d.resource.name)).toEqual(['t1', 't2', 't3']);
+    expect(ecs.writes.filter((w) => w.startsWith('stopTask'))).toHaveLength(3);
+  });
+
   it('finishes the planned actions on retry when AWS failed midway', async () => {
     const arn = ecs.register('web', [PRIVILEGED]);
     ecs.failNext = { type: 'tagResource' };

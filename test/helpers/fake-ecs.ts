@@ -98,13 +98,21 @@ export class FakeEcs implements EcsGateway {
   }
 }
 
-/** Records what would be published; `fail` makes publishing throw (SNS down). */
+/**
+ * Records what would be published, per channel (`published`: the first channel's); `fail` makes
+ * publishing throw (SNS down), `failOn` only on that channel.
+ */
 export class FakeAlerts implements AlertSink {
-  published: Decision[] = [];
+  readonly byChannel = new Map<string, Decision[]>();
   fail = false;
-  publish(decision: Decision) {
-    if (this.fail) return Promise.reject(new Error('SNS unavailable'));
-    this.published.push(structuredClone(decision));
+  failOn: string | undefined;
+  constructor(readonly channels: readonly string[] = ['topic']) {}
+  get published(): Decision[] {
+    return this.byChannel.get(this.channels[0]!) ?? [];
+  }
+  publish(decision: Decision, channel: string) {
+    if (this.fail || this.failOn === channel) return Promise.reject(new Error(`SNS unavailable (${channel})`));
+    this.byChannel.set(channel, [...(this.byChannel.get(channel) ?? []), structuredClone(decision)]);
     return Promise.resolve();
   }
 }

@@ -119,10 +119,10 @@ export interface SnsDelivery {
 }
 
 /** A new SNS topic with an SQS queue subscribed; `received()` returns what arrived since its last call. */
-export async function subscribedTopic(prefix: string, region = 'us-east-1'): Promise<{ topicArn: string; received: () => Promise<SnsDelivery[]> }> {
+export async function subscribedTopic(prefix: string, region = 'us-east-1', name = uniqueName(prefix)): Promise<{ topicArn: string; received: () => Promise<SnsDelivery[]> }> {
   const sns = new SNSClient({ ...awsClientConfig(), region });
   const sqs = new SQSClient({ ...awsClientConfig(), region });
-  const topicArn = (await sns.send(new CreateTopicCommand({ Name: uniqueName(prefix) }))).TopicArn!;
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
   const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(`${prefix}-inbox`) }))).QueueUrl!;
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));

@@ -108,6 +108,23 @@ describeWithMoto('the admission Lambda against moto server', () => {
     });
   });
 
+  it('alerting on two topics: when the second fails, the retry sends to it alone (the ledger records each sent alert)', async () => {
+    const chatbotName = uniqueName('chatbot');
+    const chatbotTopicArn = topicArn.replace(/[^:]+$/, chatbotName);
+    const { input, out } = await register(uniqueName('web'), [PRIVILEGED]);
+    const e = event('RegisterTaskDefinition', input, out);
+    // The Chatbot topic does not exist yet: its publish fails after the JSON topic's succeeded.
+    await expect(handlerFor('enforce', { ECS_ADMISSION_CHATBOT_TOPIC_ARN: chatbotTopicArn })(e)).rejects.toThrow();
+    const chatbot = await subscribedTopic('chatbot', REGION, chatbotName);
+    // The retry, in another container: only the ledger table knows what was sent.
+    expect(await handlerFor('enforce', { ECS_ADMISSION_CHATBOT_TOPIC_ARN: chatbotTopicArn })(e)).toMatchObject({ status: 'duplicate', reason: 'resumed an unfinished decision' });
+    expect(await alerts()).toHaveLength(1);
+    const slack = await chatbot.received();
+    expect(slack).toHaveLength(1);
+    expect(JSON.parse(slack[0]!.message)).toMatchObject({ version: '1.0', source: 'custom' });
+    expect((await describeTd(out.taskDefinition!.taskDefinitionArn!)).taskDefinition!.status).toBe('INACTIVE');
+  });
+
   describe('services', () => {
     it('CreateService on a denied revision: rolled back to the newest compliant revision', async () => {
       const family = uniqueName('api');

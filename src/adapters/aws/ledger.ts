@@ -10,13 +10,16 @@ export function dynamoLedger(client: DynamoDBClient, table: string, now: () => D
     eventId: { S: entry.eventId },
     stage: { S: entry.stage },
     decisions: { S: JSON.stringify(entry.decisions) },
+    ...(entry.sent?.length ? { sent: { SS: entry.sent } } : {}),
     expiresAt: { N: String(Math.floor(now().getTime() / 1000) + WEEK_SECONDS) },
   });
   return {
     async get(eventId) {
       const out = await client.send(new GetItemCommand({ TableName: table, Key: { eventId: { S: eventId } }, ConsistentRead: true }));
       if (!out.Item) return undefined;
-      return { eventId, stage: out.Item.stage?.S as LedgerStage, decisions: JSON.parse(out.Item.decisions?.S ?? '[]') as LedgerEntry['decisions'] };
+      const entry: LedgerEntry = { eventId, stage: out.Item.stage?.S as LedgerStage, decisions: JSON.parse(out.Item.decisions?.S ?? '[]') as LedgerEntry['decisions'] };
+      if (out.Item.sent?.SS) entry.sent = out.Item.sent.SS;
+      return entry;
     },
     async create(entry) {
       try {

@@ -10,12 +10,17 @@ export interface SnsTargets {
   chatbotTopicArn?: string;
 }
 
+/** Channels `topic` (the main topic, in `format`) and `chatbot`, each only when its topic is set. */
 export function snsAlerts(client: SNSClient, targets: SnsTargets): AlertSink {
-  const send = (topicArn: string, format: AlertFormat, decision: Parameters<AlertSink['publish']>[0]): Promise<void> => publishMessage(client, topicArn, buildAlert(decision, format));
+  const topics: Record<string, { topicArn: string; format: AlertFormat }> = {};
+  if (targets.topicArn) topics.topic = { topicArn: targets.topicArn, format: targets.format };
+  if (targets.chatbotTopicArn) topics.chatbot = { topicArn: targets.chatbotTopicArn, format: 'chatbot' };
   return {
-    async publish(decision) {
-      if (targets.topicArn) await send(targets.topicArn, targets.format, decision);
-      if (targets.chatbotTopicArn) await send(targets.chatbotTopicArn, 'chatbot', decision);
+    channels: Object.keys(topics),
+    async publish(decision, channel) {
+      const topic = topics[channel];
+      if (!topic) throw new Error(`no alert channel "${channel}" (channels: ${Object.keys(topics).join(', ') || 'none'})`);
+      await publishMessage(client, topic.topicArn, buildAlert(decision, topic.format));
     },
   };
 }
