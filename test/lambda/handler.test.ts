@@ -1,4 +1,7 @@
 /** The handler's own contract, with in-memory AWS: what it logs, what metrics it emits, what it returns. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -87,6 +90,20 @@ describe('the Lambda handler', () => {
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx' }]);
     const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
     await expect(invoke(event)).rejects.toThrow('policies in test/fixtures/policies/missing.yaml do not load: test/fixtures/policies/missing.yaml: no such file or directory');
+  });
+  it('reads the policies again on the next invocation after they failed to load (a container is not stuck on one bad read)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-late-policy-'));
+    const file = join(dir, 'policy.yaml');
+    try {
+      const { ecs, invoke } = setup({ ECS_ADMISSION_POLICIES: file });
+      const arn = ecs.register('web', [{ name: 'app', image: 'nginx', privileged: true }]);
+      const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+      await expect(invoke(event)).rejects.toThrow('no such file or directory');
+      copyFileSync('test/fixtures/policies/enforce-recommended.yaml', file);
+      await expect(invoke(event)).resolves.toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny' }] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
