@@ -1,9 +1,8 @@
 // Reads policy files from disk: the one loader the CLI, the Lambda and the sweep share.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PRESETS } from '../core/presets.js';
 import type { Rule } from '../core/rule.js';
-import { compilePolicies, type CompiledPolicy } from '../policy/engine.js';
+import { compilePolicies, usesCustomRules, type CompiledPolicy } from '../policy/engine.js';
 import { PolicyError } from '../policy/errors.js';
 import type { ParsedPolicy } from '../policy/load.js';
 
@@ -62,23 +61,7 @@ export async function loadPolicies(paths: readonly string[], builtinRules: reado
     parsed.push(...result.policies);
     errors.push(...result.errors);
   }
-  // Whether any policy, or any file one extends, has custom rules. A file that cannot be read
-  // is left for the compiler, which reports it at the `extends` entry.
-  const seen = new Set<ParsedPolicy>();
-  const hasCustomRules = (p: ParsedPolicy): boolean => {
-    if (seen.has(p)) return false;
-    seen.add(p);
-    if (p.policy.spec.customRules.length > 0) return true;
-    return p.policy.spec.extends.some((base) => {
-      if ((PRESETS as readonly string[]).includes(base)) return false;
-      try {
-        return readExtended(base, p.file).some(hasCustomRules);
-      } catch {
-        return false;
-      }
-    });
-  };
-  const compileCustomRule = parsed.some(hasCustomRules) ? (await import('../policy/custom-rule.js')).compileCustomRule : undefined;
+  const compileCustomRule = usesCustomRules(parsed, readExtended) ? (await import('../policy/custom-rule.js')).compileCustomRule : undefined;
 
   const compiled = compilePolicies(parsed, { builtinRules, readExtended, now, ...(compileCustomRule ? { compileCustomRule } : {}) });
   return { policies: compiled.policies, errors: [...errors, ...compiled.errors] };

@@ -4,6 +4,8 @@ import type { Rule } from './rule.js';
 export const PRESETS = ['recommended', 'strict'] as const;
 export type PresetName = (typeof PRESETS)[number];
 
+export const isPreset = (name: string): name is PresetName => (PRESETS as readonly string[]).includes(name);
+
 /**
  * Presets are computed from the rules' metadata, never listed by hand:
  * - `recommended`: each rule's own default action (the catalog's "recommended" column);

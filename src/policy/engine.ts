@@ -1,5 +1,5 @@
 import { createEvaluator, type Evaluate } from '../core/evaluate.js';
-import { presetRuleSet, PRESETS, type PresetName } from '../core/presets.js';
+import { isPreset, presetRuleSet, type PresetName } from '../core/presets.js';
 import { buildRuleSet, parseRuleOptions, RuleOptionsError, type RuleChoice, type RuleSet } from '../core/rule-set.js';
 import type { Rule } from '../core/rule.js';
 import type { Action, Mode, Resource } from '../core/types.js';
@@ -41,6 +41,28 @@ export interface CompileOptions {
 const ACTION_RANK: Record<Action, number> = { off: 0, flag: 1, deny: 2 };
 
 /**
+ * Whether a policy, or a policy file it extends, has custom rules: the caller then loads the CEL
+ * compiler for `compileCustomRule`. A file that cannot be read counts as none; compiling reports it.
+ */
+export function usesCustomRules(parsed: readonly ParsedPolicy[], readExtended: CompileOptions['readExtended']): boolean {
+  const seen = new Set<ParsedPolicy>();
+  const uses = (p: ParsedPolicy): boolean => {
+    if (seen.has(p)) return false;
+    seen.add(p);
+    if (p.policy.spec.customRules.length > 0) return true;
+    return p.policy.spec.extends.some((base) => {
+      if (isPreset(base)) return false;
+      try {
+        return readExtended(base, p.file).some(uses);
+      } catch {
+        return false;
+      }
+    });
+  };
+  return parsed.some(uses);
+}
+
+/**
  * Resolves `extends`, checks rule ids, options, custom rules and exception lifetimes. Returns the
  * policies that compiled and every error, each with file, line and column.
  */
@@ -66,8 +88,8 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
     const customRules: Rule[] = [];
 
     policy.spec.extends.forEach((base, i) => {
-      if ((PRESETS as readonly string[]).includes(base)) {
-        for (const s of presetRuleSet(base as PresetName, options.builtinRules).settings) choices.set(s.rule.id, { action: s.action });
+      if (isPreset(base)) {
+        for (const s of presetRuleSet(base, options.builtinRules).settings) choices.set(s.rule.id, { action: s.action });
         for (const rule of options.builtinRules) if (!choices.has(rule.id)) choices.set(rule.id, { action: 'off' });
         return;
       }

@@ -1,6 +1,8 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
-import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
+import { isWindows, reportPrivilegedUsers } from './_lib/task-definition.js';
+
+const USERS = { isPrivileged: (user: string) => user.toLowerCase() === 'containeradministrator', defaultUser: 'often ContainerAdministrator', privilegedAs: 'the container administrator' };
 
 export default defineRule({
   id: 'require-non-admin-windows-user',
@@ -23,15 +25,6 @@ export default defineRule({
   options: z.strictObject({}),
   notApplicable: (td) => (isWindows(td) ? undefined : 'not a Windows task definition'),
   check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
-      const user = container.user;
-      const trimmed = typeof user === 'string' ? user.trim() : '';
-      if (trimmed === '') {
-        const how = user === undefined ? 'sets no user' : 'sets an empty user';
-        report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} ${how}, so it runs as the image's default user, often ContainerAdministrator.` });
-      } else if (trimmed.toLowerCase() === 'containeradministrator') {
-        report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} runs as user "${user}", the container administrator.` });
-      }
-    });
+    reportPrivilegedUsers(td, report, USERS);
   },
 });

@@ -1,9 +1,10 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
-import { containerLabel, forEachContainer, isLinux } from './_lib/task-definition.js';
+import { isLinux, reportPrivilegedUsers } from './_lib/task-definition.js';
 
 /** `root`, `0` (or `00`...), alone or with any group: `root:root`, `0:1000`. */
 const ROOT_USER = /^(?:root|0+)(?::.*)?$/;
+const USERS = { isPrivileged: (user: string) => ROOT_USER.test(user), defaultUser: 'root unless the image says otherwise', privilegedAs: 'which is root' };
 
 export default defineRule({
   id: 'require-non-root-user',
@@ -27,15 +28,6 @@ export default defineRule({
   options: z.strictObject({}),
   notApplicable: (td) => (isLinux(td) ? undefined : 'not a Linux task definition'),
   check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
-      const user = container.user;
-      const trimmed = typeof user === 'string' ? user.trim() : '';
-      if (trimmed === '') {
-        const how = user === undefined ? 'sets no user' : 'sets an empty user';
-        report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} ${how}, so it runs as the image's default user, root unless the image says otherwise.` });
-      } else if (ROOT_USER.test(trimmed)) {
-        report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} runs as user "${user}", which is root.` });
-      }
-    });
+    reportPrivilegedUsers(td, report, USERS);
   },
 });

@@ -5,27 +5,18 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryLedger } from '../../src/adapters/memory-ledger.js';
 import { ConfigError, readConfig } from '../../src/lambda/config.js';
 import { createHandler } from '../../src/lambda/handler.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
+import { captureLambdaOutput } from '../helpers/lambda-output.js';
 import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:ecs-admission', memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
 
-let output: string[];
-beforeEach(() => {
-  output = [];
-  // Powertools writes INFO logs and metrics to stdout, errors to stderr.
-  for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, 'write').mockImplementation((chunk) => (output.push(String(chunk)), true));
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
+const { lines, text } = captureLambdaOutput();
 
 function setup(env: Record<string, string> = {}) {
   const ecs = new FakeEcs();
@@ -34,8 +25,6 @@ function setup(env: Record<string, string> = {}) {
   const handler = createHandler(config, { ecs, alerts, ledger: memoryLedger(), logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }), now: () => new Date('2026-11-23T12:00:00Z') });
   return { ecs, alerts, invoke: (event: unknown) => handler(event, CONTEXT) };
 }
-
-const lines = () => output.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('the Lambda handler', () => {
   it('logs each decision as JSON and emits metrics by rule, severity and action, with no secret value anywhere', async () => {
@@ -57,7 +46,7 @@ describe('the Lambda handler', () => {
         expect.objectContaining({ Evaluations: 1 }),
       ]),
     );
-    expect(output.join('')).not.toContain(SECRET);
+    expect(text()).not.toContain(SECRET);
     expect(JSON.stringify(alerts.published)).not.toContain(SECRET);
     expect(ecs.writes.join('\n')).not.toContain(SECRET);
   });

@@ -2,13 +2,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memoryDigestState } from '../../src/adapters/aws/digest-state.js';
 import { ConfigError } from '../../src/lambda/config.js';
 import { createSweepHandler, readSweepConfig, type SweepDependencies } from '../../src/lambda/sweep-handler.js';
 import type { DigestChatbotNotification, DigestMessage, SweepDigest } from '../../src/sweep/digest.js';
 import type { EcsInventory, SweepTarget } from '../../src/sweep/types.js';
 import { ACCOUNT, FakeEcs, REGION } from '../helpers/fake-ecs.js';
+import { captureLambdaOutput } from '../helpers/lambda-output.js';
 
 const CONTEXT = { functionName: 'ecs-admission-sweep', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission-sweep`, memoryLimitInMB: '512', functionVersion: '$LATEST' } as Context;
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
@@ -16,18 +17,7 @@ const CHAT = `arn:aws:sns:${REGION}:${ACCOUNT}:chatbot`;
 const SCHEDULED = { id: 'sched-1', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
 const GOOD = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' }, memory: 256 };
 
-let output: string[];
-beforeEach(() => {
-  output = [];
-  for (const stream of [process.stdout, process.stderr]) vi.spyOn(stream, 'write').mockImplementation((chunk) => (output.push(String(chunk)), true));
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  vi.unstubAllEnvs();
-});
-const lines = () => output.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-
+const { lines } = captureLambdaOutput();
 /** The fake ECS as the sweep reads it: one cluster, its services and tasks. */
 function inventory(ecs: FakeEcs): EcsInventory {
   return {

@@ -35,11 +35,8 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
 
   const now = new Date();
-  const selected = await selectPolicies(values, now);
-  if ('errors' in selected) {
-    for (const e of selected.errors) io.stderr(`ecs-admission: ${e}\n`);
-    return 2;
-  }
+  const selected = await selectPolicies(values, now, io);
+  if (!selected) return 2;
   const { policies, name } = selected;
   const forceAudit = values.audit === true || io.env.ECS_ADMISSION_MODE === 'audit';
   const { inputs, problems } = readInputs(positionals, () => readFileSync(0, 'utf8'));

@@ -56,11 +56,8 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   if (values.organization && values.accounts) throw new UsageError('--organization and --accounts exclude each other');
 
   const now = new Date();
-  const selected = await selectPolicies(values, now);
-  if ('errors' in selected) {
-    for (const e of selected.errors) io.stderr(`ecs-admission: ${e}\n`);
-    return 2;
-  }
+  const selected = await selectPolicies(values, now, io);
+  if (!selected) return 2;
   const { policies, name } = selected;
 
   let targets;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PRESETS, type PresetName } from '../../core/presets.js';
+import { isPreset } from '../../core/presets.js';
 import { indexTaskDefinitions } from '../../core/task-definition-index.js';
 import type { Resource } from '../../core/types.js';
 import { InputError } from '../../input/errors.js';
@@ -81,8 +81,8 @@ async function runSuite(file: string, io: Io): Promise<{ passed: number; failed:
   const dir = dirname(file);
   const now = suite.now ? new Date(`${suite.now}T12:00:00Z`) : new Date();
   const policies: CompiledPolicy[] = [];
-  const paths = suite.policies.filter((p) => !(PRESETS as readonly string[]).includes(p)).map((p) => resolve(dir, p));
-  for (const preset of suite.policies.filter((p): p is PresetName => (PRESETS as readonly string[]).includes(p))) policies.push(presetPolicy(preset, builtinRules));
+  const paths = suite.policies.filter((p) => !isPreset(p)).map((p) => resolve(dir, p));
+  for (const preset of suite.policies.filter(isPreset)) policies.push(presetPolicy(preset, builtinRules));
   if (paths.length > 0) {
     const loaded = await loadPolicies(paths, builtinRules, now);
     if (loaded.errors.length > 0) return problem(loaded.errors.map((e) => e.message).join('\n'));

@@ -1,4 +1,5 @@
 import type { ContainerDefinition, TaskDefinition, Volume } from '../../core/types.js';
+import type { Report } from '../../core/rule.js';
 import { CannotDecideError } from '../../core/unknown.js';
 
 // Every rule visits every container: build each path string once, not once per rule and evaluation.
@@ -63,3 +64,25 @@ export const isEc2Compatible = (td: TaskDefinition): boolean => {
   const list = td.requiresCompatibilities;
   return list === undefined || list.length === 0 || list.includes('EC2') || list.includes('EXTERNAL');
 };
+
+/**
+ * The user check shared by the Linux and Windows rules: reports each container that sets no user
+ * (it runs as the image's default, `defaultUser`) or sets one `isPrivileged` accepts (`privilegedAs`
+ * names it in the message).
+ */
+export function reportPrivilegedUsers(
+  td: TaskDefinition,
+  report: (finding: Report) => void,
+  users: { isPrivileged: (user: string) => boolean; defaultUser: string; privilegedAs: string },
+): void {
+  forEachContainer(td, (container, path, name) => {
+    const user = container.user;
+    const trimmed = typeof user === 'string' ? user.trim() : '';
+    if (trimmed === '') {
+      const how = user === undefined ? 'sets no user' : 'sets an empty user';
+      report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} ${how}, so it runs as the image's default user, ${users.defaultUser}.` });
+    } else if (users.isPrivileged(trimmed)) {
+      report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} runs as user "${user}", ${users.privilegedAs}.` });
+    }
+  });
+}
