@@ -5,13 +5,12 @@
  */
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { expect, inject, it } from 'vitest';
 import { root } from '../helpers/cli.js';
 import { awsClientConfig, describeWithMoto, ledgerTable, motoEndpoint, uniqueName } from '../helpers/moto.js';
+import { copyService, runServerless } from '../helpers/serverless-package.js';
 
 // A region no other test file uses, so the sample's payments-api:1 is this test's own.
 const REGION = 'eu-north-1';
@@ -26,37 +25,22 @@ describeWithMoto('serverless invoke local', () => {
     const table = await ledgerTable(REGION);
 
     const work = mkdtempSync(join(inject('runDir'), 'invoke-local-'));
-    for (const name of ['serverless.yml', 'package.json', 'tsconfig.json', 'src', 'policies']) cpSync(join(root, name), join(work, name), { recursive: true });
+    copyService(work);
     // Policies are read from the package, so the enforcing one goes where the package takes it from.
     cpSync(join(root, 'test/fixtures/policies/enforce-recommended.yaml'), join(work, 'policies/local-enforce.yaml'));
-    symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
     writeFileSync(join(work, 'event.json'), event);
 
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(root, 'node_modules/osls/bin/serverless.js'), 'invoke', 'local', '-f', 'admission', '-p', 'event.json', '--region', REGION, '--param=mode=enforce', '--param=policies=policies/local-enforce.yaml'],
-      {
-        cwd: work,
-        timeout: 120_000,
-        killSignal: 'SIGKILL',
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work,
-          SLS_TELEMETRY_DISABLED: '1',
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          AWS_ENDPOINT_URL: motoEndpoint()!,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          POWERTOOLS_LOG_LEVEL: 'WARN',
-          POWERTOOLS_METRICS_DISABLED: 'true',
-          LOCAL_TOPIC_ARN: topic,
-          LOCAL_CHATBOT_TOPIC_ARN: topic,
-          LOCAL_LEDGER_TABLE: table,
-          LOCAL_ROLE_ARN: `arn:aws:iam::123456789012:role/ecs-admission-dev-${REGION}-lambdaRole`,
-        },
+    const { stdout } = await runServerless(work, ['invoke', 'local', '-f', 'admission', '-p', 'event.json', '--region', REGION, '--param=mode=enforce', '--param=policies=policies/local-enforce.yaml'], {
+      timeoutMs: 120_000,
+      env: {
+        AWS_ENDPOINT_URL: motoEndpoint()!,
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        LOCAL_TOPIC_ARN: topic,
+        LOCAL_CHATBOT_TOPIC_ARN: topic,
+        LOCAL_LEDGER_TABLE: table,
+        LOCAL_ROLE_ARN: `arn:aws:iam::123456789012:role/ecs-admission-dev-${REGION}-lambdaRole`,
       },
-    ).catch((error: { message: string; stdout?: string; stderr?: string }) => {
-      throw new Error(`${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
     });
     const result = JSON.parse(stdout.slice(stdout.indexOf('{\n'))) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', mode: 'enforce', actions: ['done deregisterTaskDefinition payments-api:1', 'done tagResource payments-api:1'] }] });

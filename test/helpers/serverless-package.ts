@@ -70,17 +70,22 @@ export async function packageService(): Promise<PackagedService> {
   return { outDir, templatePath, template, zipPath: join(outDir, 'ecs-admission.zip'), seconds };
 }
 
-/** Copies the service to `work` and packages it into `outDir`; returns the seconds it took. */
-async function build(work: string, outDir: string): Promise<number> {
+/** A copy of the service in `work`, as `serverless` sees it in a checkout (node_modules linked). */
+export function copyService(work: string): void {
   for (const name of SERVICE_FILES) cpSync(join(root, name), join(work, name), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
-  const started = Date.now();
+}
+
+/**
+ * Runs the `serverless` command (osls) in `work`, in a clean environment: no LOCAL_* values
+ * unless given (they would replace the CloudFormation references in the function's environment,
+ * see serverless.yml), no real credentials or AWS config (HOME is the scratch folder), no
+ * telemetry. Its output is in the error when it fails.
+ */
+export async function runServerless(work: string, args: string[], options: { env?: Record<string, string>; timeoutMs: number }): Promise<{ stdout: string }> {
   try {
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules/osls/bin/serverless.js'), 'package', '--package', outDir], {
+    return await promisify(execFile)(process.execPath, [join(root, 'node_modules/osls/bin/serverless.js'), ...args], {
       cwd: work,
-      // A clean environment: no LOCAL_* values (they would replace the CloudFormation references
-      // in the function's environment, see serverless.yml), no real credentials or AWS config
-      // (HOME is the scratch folder), no telemetry. osls makes no network call to package.
       env: {
         PATH: process.env.PATH ?? '',
         HOME: work,
@@ -88,15 +93,23 @@ async function build(work: string, outDir: string): Promise<number> {
         AWS_ACCESS_KEY_ID: 'testing',
         AWS_SECRET_ACCESS_KEY: 'testing',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...options.env,
       },
-      timeout: BUILD_TIMEOUT_MS,
+      timeout: options.timeoutMs,
       killSignal: 'SIGKILL',
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
     const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`serverless package failed: ${message}\n${stdout ?? ''}\n${stderr ?? ''}`);
+    throw new Error(`serverless ${args[0] ?? ''} failed: ${message}\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
+}
+
+/** Copies the service to `work` and packages it into `outDir` (osls makes no network call); returns the seconds it took. */
+async function build(work: string, outDir: string): Promise<number> {
+  copyService(work);
+  const started = Date.now();
+  await runServerless(work, ['package', '--package', outDir], { timeoutMs: BUILD_TIMEOUT_MS });
   return (Date.now() - started) / 1000;
 }
 
