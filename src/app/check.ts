@@ -1,8 +1,10 @@
 import type { Evaluate } from '../core/evaluate.js';
+import { redactResult } from '../core/secrets/redact.js';
+import { maskSecretsIn } from '../core/secrets/mask.js';
 import { indexTaskDefinitions } from '../core/task-definition-index.js';
 import { severityRank, SEVERITIES, type Resource, type ResourceResult, type Severity } from '../core/types.js';
 import { InputError } from '../input/errors.js';
-import { loadResources } from '../input/load.js';
+import { loadDocument } from '../input/load.js';
 
 export interface InputText {
   source: string;
@@ -20,6 +22,8 @@ export interface CheckSummary {
   passed: number;
   failed: number;
   errored: number;
+  /** Resources a rule could not decide on (a value unknown offline), or that could not be judged. */
+  undecided: number;
   skipped: number;
   findings: number;
   bySeverity: Record<Severity, number>;
@@ -28,6 +32,8 @@ export interface CheckSummary {
   /** Findings an exception suspends (counted apart from denied and flagged). */
   excepted: number;
   inputErrors: number;
+  /** Parts of templates that hold resources no one can judge offline. */
+  unjudged: number;
 }
 
 export interface CheckReport {
@@ -35,13 +41,17 @@ export interface CheckReport {
   ruleSet: string;
   results: ResourceResult[];
   errors: InputProblem[];
+  /** Parts of the inputs that hold resources no one can judge offline (`Fn::Transform` of resources). */
+  unjudged: InputProblem[];
   summary: CheckSummary;
 }
 
 /**
  * Checks documents offline: every input is loaded (a bad one is reported and the rest go on),
  * then every resource is evaluated. Task definitions are resolved across all inputs, so a service
- * file and its task definition file checked together are judged together.
+ * file and its task definition file checked together are judged together. Each input is
+ * isolated: whatever one file does to the reader or the evaluator, the others are still judged.
+ * Results come out redacted: no sensitive value or detected secret is in any text.
  */
 export function checkDocuments(
   inputs: readonly InputText[],
@@ -52,25 +62,58 @@ export function checkDocuments(
 ): CheckReport {
   const resources: Resource[] = [];
   const errors: InputProblem[] = [...unread];
+  const unjudged: InputProblem[] = [];
   for (const input of inputs) {
     try {
-      resources.push(...loadResources(input.text, input.source));
+      const loaded = loadDocument(input.text, input.source);
+      resources.push(...loaded.resources);
+      unjudged.push(...loaded.unjudged);
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      errors.push(error.line === undefined ? { source: error.source, message: error.detail } : { source: error.source, line: error.line, message: error.detail });
+      errors.push(problemOf(input.source, error));
     }
   }
-  const results = resources.map(makeEvaluate(indexTaskDefinitions(resources)));
-  return { ruleSet, results, errors, summary: summarize(results, errors.length) };
+  const evaluate = makeEvaluate(indexTaskDefinitions(resources));
+  const results = resources.map((resource) => {
+    try {
+      return redactResult(evaluate(resource));
+    } catch (error) {
+      // A defect of ours must not hide the other resources: this one is an error, named.
+      return { resource, status: 'error' as const, reason: `could not be evaluated: ${errorText(error)}`, findings: [], rules: [] };
+    }
+  });
+  return { ruleSet, results, errors, unjudged, summary: summarize(results, errors.length, unjudged.length) };
 }
 
-export function summarize(results: readonly ResourceResult[], inputErrors = 0): CheckSummary {
+function problemOf(source: string, error: unknown): InputProblem {
+  if (error instanceof InputError) return error.line === undefined ? { source: error.source, message: error.detail } : { source: error.source, line: error.line, message: error.detail };
+  // Not an input error we foresaw (a defect, or a stack overflow on a pathological file): still one error, for this file.
+  return { source, message: `could not be read: ${errorText(error)}` };
+}
+
+const errorText = (error: unknown): string => maskSecretsIn(error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error));
+
+export function summarize(results: readonly ResourceResult[], inputErrors = 0, unjudged = 0): CheckSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  const summary: CheckSummary = { resources: results.length, passed: 0, failed: 0, errored: 0, skipped: 0, findings: 0, bySeverity, denied: 0, flagged: 0, excepted: 0, inputErrors };
+  const summary: CheckSummary = {
+    resources: results.length,
+    passed: 0,
+    failed: 0,
+    errored: 0,
+    undecided: 0,
+    skipped: 0,
+    findings: 0,
+    bySeverity,
+    denied: 0,
+    flagged: 0,
+    excepted: 0,
+    inputErrors,
+    unjudged,
+  };
   for (const result of results) {
     if (result.status === 'pass') summary.passed++;
     else if (result.status === 'fail') summary.failed++;
     else if (result.status === 'error') summary.errored++;
+    else if (result.status === 'unknown') summary.undecided++;
     else summary.skipped++;
     for (const finding of result.findings) {
       summary.findings++;
@@ -83,12 +126,21 @@ export function summarize(results: readonly ResourceResult[], inputErrors = 0): 
   return summary;
 }
 
-/** `deny`: any finding whose action is deny; a severity: any finding at or above it; `none`: never. Excepted findings never count. */
-export type FailOn = 'deny' | 'none' | Severity;
+/**
+ * `deny`: any finding whose action is deny; `unknown`: that, or a deny rule that could not decide,
+ * or something not judged at all; a severity: any finding at or above it; `none`: never.
+ * Excepted findings never count.
+ */
+export type FailOn = 'deny' | 'unknown' | 'none' | Severity;
 
 export function reachesThreshold(report: CheckReport, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
-  return report.results.some((r) =>
-    r.findings.some((f) => !f.exception && (failOn === 'deny' ? f.action === 'deny' : severityRank(f.severity) >= severityRank(failOn))),
+  const counted = report.results.some((r) =>
+    r.findings.some((f) => !f.exception && (failOn === 'deny' || failOn === 'unknown' ? f.action === 'deny' : severityRank(f.severity) >= severityRank(failOn))),
   );
+  if (counted || failOn !== 'unknown') return counted;
+  return report.unjudged.length > 0 || report.results.some((r) => r.resource.notJudged !== undefined || r.rules.some((rule) => rule.status === 'unknown' && rule.action === 'deny'));
 }
+
+/** Whether a resource has an error that counts: a value the API rejects, or a rule error the policy does not ignore. */
+export const hasError = (result: ResourceResult): boolean => result.status === 'error' || (result.resource.problems?.length ?? 0) > 0 || result.rules.some((r) => r.status === 'error' && r.findings.length > 0);

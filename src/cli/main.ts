@@ -37,6 +37,8 @@ const OPTIONS = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   verbose: { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   regions: { type: 'string' },

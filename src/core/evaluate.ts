@@ -1,5 +1,6 @@
 import type { RelatedTaskDefinition, Report, RuleContext } from './rule.js';
 import { NO_FINDINGS, type RuleSet, type RuleSetting } from './rule-set.js';
+import { mergeScenarios } from './scenarios.js';
 import type { Finding, Resource, ResourceResult, RuleResult, RuleStatus } from './types.js';
 import { CannotDecideError } from './unknown.js';
 
@@ -8,7 +9,7 @@ export interface EvaluatorOptions {
   afterEvaluate?: (result: ResourceResult) => ResourceResult;
   /**
    * Finds the task definition a service, task set or task runs. Return a string to say why it
-   * cannot be found; `require-compliant-task-definition` then skips with that reason.
+   * cannot be found; `require-compliant-task-definition` then reports `unknown` with that reason.
    */
   resolveTaskDefinition?: (ref: string, from: Resource) => Resource<'taskDefinition'> | string;
 }
@@ -16,10 +17,13 @@ export interface EvaluatorOptions {
 export type Evaluate = (resource: Resource) => ResourceResult;
 
 /**
- * Evaluates resources against a rule set. Pure: no I/O, no clock. A rule that throws gives an
- * `error` result (never a crash, never a pass); a rule that reads a value unknown offline gives
- * `skip` naming the field. With `resolveTaskDefinition`, results are cached per resource, so a task
- * definition shared by many services is evaluated once.
+ * Evaluates resources against a rule set. Pure: no I/O, no clock. Never a silent pass:
+ * - a rule that throws gives `error`, and a finding with the action its `onError` chooses;
+ * - a rule that reads a value unknown offline gives `unknown`, naming the field;
+ * - a resource with a field of the wrong type is `error` whatever its rules say;
+ * - a CloudFormation resource with `Fn::If` is judged in each of its scenarios, and fails when any does.
+ * With `resolveTaskDefinition`, results are cached per resource, so a task definition shared by
+ * many services is evaluated once.
  */
 export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => RuleSet), options: EvaluatorOptions = {}): Evaluate {
   const ruleSetFor = typeof ruleSets === 'function' ? ruleSets : () => ruleSets;
@@ -35,22 +39,47 @@ export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => Rul
     return { ref, status: 'found', result: evaluate(found) };
   };
 
-  const evaluate: Evaluate = (resource) => {
-    const cached = cache?.get(resource);
-    if (cached) return cached;
-    const settings = ruleSetFor(resource).byKind[resource.kind];
-    const run = new RuleRun(resource, resource.kind === 'taskDefinition' ? undefined : related(resource));
+  const judge = (resource: Resource, settings: readonly RuleSetting[], taskDefinition: RelatedTaskDefinition | undefined): ResourceResult => {
+    const run = new RuleRun(resource, taskDefinition);
     const rules: RuleResult[] = [];
     const findings: Finding[] = [];
     let status: RuleStatus = 'skip';
     for (let i = 0; i < settings.length; i++) {
-      const result = run.run(settings[i]!);
+      const setting = settings[i]!;
+      const result = run.run(setting);
       rules.push(result);
       const found = result.findings;
       for (let j = 0; j < found.length; j++) findings.push(found[j]!);
-      if (statusRank[result.status] > statusRank[status]) status = result.status;
+      // An error the policy chose to ignore is shown, but does not make the resource `error`.
+      const counted = result.status === 'error' && setting.onError === 'ignore' ? 'skip' : result.status;
+      if (statusRank[counted] > statusRank[status]) status = counted;
     }
-    let result: ResourceResult = { resource, status, findings, rules };
+    return { resource, status, findings, rules };
+  };
+
+  const evaluate: Evaluate = (resource) => {
+    const cached = cache?.get(resource);
+    if (cached) return cached;
+    let result: ResourceResult;
+    if (resource.notJudged !== undefined) {
+      result = { resource, status: 'unknown', reason: resource.notJudged, findings: NO_FINDINGS, rules: [] };
+    } else {
+      const settings = ruleSetFor(resource).byKind[resource.kind];
+      const taskDefinition = resource.kind === 'taskDefinition' ? undefined : related(resource);
+      result = resource.scenarios
+        ? mergeScenarios(
+            resource,
+            resource.scenarios.map((s) => judge({ ...resource, object: s.object, origin: { ...resource.origin, locate: s.locate } }, settings, taskDefinition)),
+          )
+        : judge(resource, settings, taskDefinition);
+    }
+    // A value the API rejects: whatever the rules said, the resource has not passed.
+    if (resource.problems && resource.problems.length > 0 && result.status !== 'fail') result.status = 'error';
+    // What is judged may not be what is deployed: never a pass.
+    if (resource.caveat !== undefined && statusRank[result.status] < statusRank.unknown) {
+      result.status = 'unknown';
+      result.reason = resource.caveat;
+    }
     if (options.afterEvaluate) result = options.afterEvaluate(result);
     cache?.set(resource, result);
     return result;
@@ -58,8 +87,7 @@ export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => Rul
   return evaluate;
 }
 
-const statusRank: Record<RuleStatus, number> = { skip: 0, pass: 1, error: 2, fail: 3 };
-
+export const statusRank: Record<RuleStatus, number> = { skip: 0, pass: 1, unknown: 2, error: 3, fail: 4 };
 
 /**
  * Runs the rules of one evaluation. One context object serves every rule in turn (this is the
@@ -109,10 +137,34 @@ class RuleRun implements RuleContext<unknown> {
       if (error instanceof CannotDecideError) {
         // What was found before the unknown value is certain; otherwise the rule cannot decide.
         if (findings.length > 0) return { ruleId: rule.id, status: 'fail', findings, reason: error.message };
-        return { ruleId: rule.id, status: 'skip', reason: error.message, findings };
+        return { ruleId: rule.id, status: 'unknown', reason: error.message, action: setting.action, findings };
       }
-      const message = error instanceof Error ? error.message : String(error);
-      return { ruleId: rule.id, status: 'error', reason: `rule threw: ${message}`, findings: NO_FINDINGS };
+      return this.failed(setting, errorText(error));
     }
   }
+
+  /** A rule that could not be evaluated: `error`, with the finding its `onError` asks for. */
+  private failed(setting: RuleSetting, reason: string): RuleResult {
+    const { rule, onError } = setting;
+    if (onError === 'ignore') return { ruleId: rule.id, status: 'error', reason, action: setting.action, findings: NO_FINDINGS };
+    const finding: Finding = {
+      ruleId: rule.id,
+      severity: setting.severity === 'inherit' ? 'high' : setting.severity,
+      action: onError,
+      mode: setting.mode,
+      decidedBy: setting.decidedBy,
+      message: `The rule could not be evaluated: ${reason.replace(/\.$/, '')}.`,
+      path: '',
+      container: undefined,
+      remediation: rule.remediation,
+      error: true,
+    };
+    return { ruleId: rule.id, status: 'error', reason, action: setting.action, findings: [finding] };
+  }
+}
+
+/** A rule's exception as a reason: a value of the wrong type names its field; anything else is a throw. */
+function errorText(error: unknown): string {
+  if (error instanceof Error && error.name === 'InvalidValueError') return error.message;
+  return `rule threw: ${error instanceof Error ? error.message : String(error)}`;
 }

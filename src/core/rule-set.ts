@@ -1,5 +1,5 @@
 import type { Rule } from './rule.js';
-import { RESOURCE_KINDS, type Action, type Finding, type Mode, type ResourceKind, type RuleResult, type Severity } from './types.js';
+import { RESOURCE_KINDS, type Action, type Finding, type Mode, type OnError, type ResourceKind, type RuleResult, type Severity } from './types.js';
 
 /** The findings of a rule that found nothing: one frozen empty list. */
 export const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
@@ -15,6 +15,8 @@ export interface RuleSetting {
   decidedBy: string;
   /** `enforce`: a deny is carried out (by the Lambda); `audit`: only reported as what would be done. */
   mode: Mode;
+  /** What an error of the rule counts as (default `flag`): never a silent pass. */
+  onError: OnError;
   /** The result of a pass, the same every time: shared (frozen) rather than built per evaluation. */
   passed: RuleResult;
 }
@@ -33,6 +35,7 @@ export interface RuleChoice {
   /** Who made the choice, when not the rule set itself (combined policies). */
   decidedBy?: string;
   mode?: Mode;
+  onError?: OnError;
 }
 
 export class RuleOptionsError extends Error {
@@ -66,6 +69,7 @@ export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule
       options,
       decidedBy: choice.decidedBy ?? name,
       mode: choice.mode ?? 'audit',
+      onError: choice.onError ?? 'flag',
       passed: Object.freeze({ ruleId: rule.id, status: 'pass', findings: NO_FINDINGS }),
     });
   }

@@ -1,4 +1,5 @@
 import type { Resource } from './types.js';
+import { peek, peekString } from './unknown.js';
 
 /**
  * Resolves the task definition a service, task set or task names, among resources checked
@@ -11,12 +12,13 @@ export function indexTaskDefinitions(resources: readonly Resource[]): (ref: stri
   for (const resource of resources) {
     if (resource.kind !== 'taskDefinition') continue;
     const td = resource as Resource<'taskDefinition'>;
-    const raw = td.object as unknown as Record<string, unknown>;
     if (td.origin.logicalId) byKey.set(`${td.origin.source}#${td.origin.logicalId}`, td);
-    const arn = typeof raw.taskDefinitionArn === 'string' ? raw.taskDefinitionArn : undefined;
+    // Read without throwing: a family that is a CloudFormation `!Ref` only means no family to index by.
+    const arn = peekString(td.object, 'taskDefinitionArn');
     if (arn) byKey.set(arn, td);
-    const family = typeof raw.family === 'string' ? raw.family : undefined;
-    const revision = typeof raw.revision === 'number' ? raw.revision : undefined;
+    const family = peekString(td.object, 'family');
+    const rev = peek(td.object, 'revision');
+    const revision = typeof rev === 'number' ? rev : undefined;
     if (family && revision !== undefined) byKey.set(`${family}:${revision}`, td);
     if (family && (latest.get(family)?.revision ?? -1) < (revision ?? 0)) latest.set(family, { revision: revision ?? 0, resource: td });
   }

@@ -139,6 +139,27 @@ export interface Origin {
   locate?: (path: string) => { line: number; column: number } | undefined;
 }
 
+/** A field whose value is not what the ECS API accepts (wrong type, unknown enumeration value). */
+export interface FieldProblem {
+  /** JSON path in the normalized resource: `containerDefinitions[0].privileged`. */
+  path: string;
+  /** Says what was expected and what was found, never a secret value. */
+  message: string;
+}
+
+/**
+ * One way a CloudFormation resource can be deployed: the `Fn::If` branches taken under one
+ * assignment of its conditions. The evaluator judges every scenario and merges the verdicts.
+ */
+export interface Scenario {
+  /** The conditions this scenario assumes, by name: `{ IsProd: true }`. */
+  conditions: Readonly<Record<string, boolean>>;
+  /** The `Fn::If` decided in this scenario, by the path of the field they set. */
+  branches: readonly { path: string; condition: string; value: boolean }[];
+  object: object;
+  locate?: Origin['locate'];
+}
+
 export interface Resource<K extends ResourceKind = ResourceKind> {
   kind: K;
   /** A readable name: `family:revision`, the service name, or the CloudFormation logical id. */
@@ -148,9 +169,29 @@ export interface Resource<K extends ResourceKind = ResourceKind> {
   /** For services, task sets and tasks: the task definition they run (ARN, `family:revision`, family, or `#LogicalId`). */
   taskDefinitionRef?: string;
   request?: RequestInfo;
+  /** Fields whose values the API would not accept (in any scenario): the resource cannot pass. */
+  problems?: FieldProblem[];
+  /** CloudFormation: the resource's `Fn::If` scenarios, when it has any (`object` is the first). */
+  scenarios?: Scenario[];
+  /** Set when the resource cannot be judged at all (a loop over a parameter): the reason. */
+  notJudged?: string;
+  /**
+   * Set when what is judged may not be what is deployed (a macro can rewrite the template): the
+   * resource is then never `pass`, only `unknown` with this reason (its findings still count).
+   */
+  caveat?: string;
 }
 
-export type RuleStatus = 'pass' | 'fail' | 'skip' | 'error';
+/**
+ * `skip`: the rule does not apply (not a Windows task definition, no EFS volume); `unknown`: it
+ * applies but could not decide, because a value it needs is unknown offline (a CloudFormation
+ * `!Ref`); `error`: it could not be evaluated (the rule threw, a CEL error, a value of the wrong type).
+ */
+export type RuleStatus = 'pass' | 'fail' | 'skip' | 'unknown' | 'error';
+
+/** What a rule error counts as (Kubernetes' `failurePolicy`): a deny finding, a flag finding, or nothing. */
+export const ON_ERROR = ['deny', 'flag', 'ignore'] as const;
+export type OnError = (typeof ON_ERROR)[number];
 
 /** An exception of a policy that suspends a finding (it is reported, never enforced). */
 export interface AppliedException {
@@ -174,20 +215,37 @@ export interface Finding {
   container?: string;
   remediation: string;
   exception?: AppliedException;
+  /** Set on the finding that stands for a rule error (`onError: deny|flag`): the rule did not decide. */
+  error?: true;
+  /** CloudFormation: the conditions under which the finding holds, `IsProd and not UsePublicIp`. */
+  when?: string;
+  /** Where the finding is, when it was found in a scenario other than the resource's first. */
+  at?: { line: number; column: number };
 }
+
+/** Line and column of a finding in its file, where known. */
+export const locateFinding = (resource: Resource, finding: Finding): { line: number; column: number } | undefined =>
+  finding.at ?? resource.origin.locate?.(finding.path);
 
 export interface RuleResult {
   ruleId: string;
   status: RuleStatus;
-  /** Why a rule was skipped or errored. */
+  /** Why a rule was skipped, unknown or errored. */
   reason?: string;
+  /** The action the rule would have taken, on a rule that could not decide (`unknown`) or errored. */
+  action?: Exclude<Action, 'off'>;
   findings: Finding[];
 }
 
 export interface ResourceResult {
   resource: Resource;
-  /** `fail` when any rule failed, else `error` when any rule errored, else `pass` (or `skip` when nothing applied). */
+  /**
+   * `fail` when any rule failed; else `error` when a rule errored or a field has a value the API
+   * rejects; else `unknown` when a rule could not decide; else `pass` (or `skip` when no rule applied).
+   */
   status: RuleStatus;
+  /** Why the resource was not judged (`notJudged`), when it was not. */
+  reason?: string;
   findings: Finding[];
   rules: RuleResult[];
   /** The policies that applied to the resource (their scope matched), when evaluated with policies. */

@@ -21,18 +21,21 @@ export function resourceFromApi<K extends ResourceKind>(kind: K, object: Resourc
   return resource;
 }
 
-/** The name findings show: the logical id in CloudFormation, else family:revision, service name… */
-export function resourceName(kind: ResourceKind, value: Record<string, unknown>, logicalId: string | undefined): string {
+/**
+ * The name findings show: the logical id in CloudFormation, else family:revision, service name…;
+ * `fallback` when the resource names itself nowhere (an ecspresso service definition).
+ */
+export function resourceName(kind: ResourceKind, value: Record<string, unknown>, logicalId: string | undefined, fallback?: string): string {
   if (logicalId) return logicalId;
   switch (kind) {
     case 'taskDefinition': {
-      const family = str(value.family) ?? shortArn(str(value.taskDefinitionArn)) ?? '(no family)';
+      const family = str(value.family) ?? shortArn(str(value.taskDefinitionArn)) ?? fallback ?? '(no family)';
       return typeof value.revision === 'number' ? `${family}:${value.revision}` : family;
     }
     case 'service':
-      return str(value.serviceName) ?? shortArn(str(value.serviceArn)) ?? str(value.service) ?? '(unnamed service)';
+      return str(value.serviceName) ?? shortArn(str(value.serviceArn)) ?? str(value.service) ?? fallback ?? '(unnamed service)';
     case 'taskSet':
-      return str(value.id) ?? shortArn(str(value.taskSetArn)) ?? `task set of ${str(value.service) ?? '?'}`;
+      return str(value.id) ?? shortArn(str(value.taskSetArn)) ?? (str(value.service) ? `task set of ${str(value.service)}` : (fallback ?? 'task set of ?'));
     case 'task':
       return shortArn(str(value.taskArn)) ?? `task of ${shortTaskDefinition(str(value.taskDefinition)) ?? '?'}`;
   }

@@ -1,8 +1,12 @@
-import type { Origin, RequestInfo, Resource, ResourceKind } from '../core/types.js';
+import { basename } from 'node:path';
+import { SHAPES } from '../core/shape.js';
+import { KIND_NAMES, type Origin, type RequestInfo, type Resource, type ResourceKind } from '../core/types.js';
 import { containsUnknown, guardUnknowns } from '../core/unknown.js';
-import { CFN_KINDS, isObject, isTemplate, referencedLogicalId, toApiShape } from './cloudformation.js';
-import { InputError } from './errors.js';
 import { HANDLED_EVENTS, resourceName, shortArn } from './api.js';
+import { checkTypes } from './check-types.js';
+import { isObject } from './cloudformation/intrinsics.js';
+import { isTemplate, resourcesOfTemplate } from './cloudformation/template.js';
+import { InputError } from './errors.js';
 import { splitPath, type ParsedDocument } from './parse.js';
 
 interface Where {
@@ -13,52 +17,77 @@ interface Where {
   request?: RequestInfo;
   /** Fields absent from a partial request (UpdateService) are unknown, not defaults. */
   partial?: string;
-  /** Only CloudFormation input can hold unknown values (intrinsics); API shapes never do. */
-  mayHoldUnknowns?: boolean;
+}
+
+/** The resources of one document, and the parts of it that hold resources no one can judge offline. */
+export interface NormalizedDocument {
+  resources: Resource[];
+  unjudged: { source: string; line?: number; message: string }[];
 }
 
 /** Detects the shape of one parsed document and returns the ECS resources it holds. */
-export function normalizeDocument(doc: ParsedDocument, source: string): Resource[] {
-  return fromValue(doc.value, { source, doc, prefix: [] });
+export function normalizeDocument(doc: ParsedDocument, source: string): NormalizedDocument {
+  const out: NormalizedDocument = { resources: [], unjudged: [] };
+  fromValue(doc.value, { source, doc, prefix: [] }, out);
+  return out;
 }
 
-function fromValue(value: unknown, where: Where): Resource[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => fromValue(item, { ...where, prefix: [...where.prefix, i] }));
+/**
+ * Fields only a CreateService request (or a service) has: an ecspresso service definition, or a
+ * CreateService body kept without its `serviceName`, is a service.
+ */
+const SERVICE_ONLY = ['desiredCount', 'loadBalancers', 'serviceRegistries', 'deploymentConfiguration', 'deploymentController', 'schedulingStrategy', 'healthCheckGracePeriodSeconds', 'placementStrategy', 'serviceConnectConfiguration', 'propagateTags', 'enableECSManagedTags', 'volumeConfigurations', 'availabilityZoneRebalancing'];
+/** Fields of a CreateTaskSet request that a service does not have. */
+const TASK_SET_ONLY = ['externalId', 'scale'];
+
+function fromValue(value: unknown, where: Where, out: NormalizedDocument): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => fromValue(item, { ...where, prefix: [...where.prefix, i] }, out));
+    return;
+  }
   if (!isObject(value)) throw notEcs(where, `expected an object, found ${value === null ? 'null' : typeof value}`);
   const at = (...keys: (string | number)[]): Where => ({ ...where, prefix: [...where.prefix, ...keys] });
+  const add = (...resources: Resource[]): void => void out.resources.push(...resources);
 
   // ecs-admission's own files (policies, policy tests) sit beside the resources they judge.
-  if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('ecs-admission/')) return [];
-  if (isTemplate(value)) return fromTemplate(value, where);
-  if (Array.isArray(value.Records)) return value.Records.flatMap((r, i) => fromCloudTrail(r, at('Records', i)));
-  if (value['detail-type'] === 'AWS API Call via CloudTrail' && isObject(value.detail)) {
-    return fromCloudTrail(value.detail, at('detail'), { eventId: str(value.id), account: str(value.account), region: str(value.region) });
+  if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('ecs-admission/')) return;
+  if (isTemplate(value)) {
+    const template = resourcesOfTemplate(value, { source: where.source, doc: where.doc, prefix: where.prefix });
+    add(...template.resources);
+    for (const part of template.unjudged) out.unjudged.push({ source: where.source, ...(part.line !== undefined ? { line: part.line } : {}), message: part.message });
+    return;
   }
-  if (typeof value.eventSource === 'string' && typeof value.eventName === 'string') return fromCloudTrail(value, where);
+  if (Array.isArray(value.Records)) return value.Records.forEach((r, i) => add(...fromCloudTrail(r, at('Records', i))));
+  if (value['detail-type'] === 'AWS API Call via CloudTrail' && isObject(value.detail)) {
+    return add(...fromCloudTrail(value.detail, at('detail'), { eventId: str(value.id), account: str(value.account), region: str(value.region) }));
+  }
+  if (typeof value.eventSource === 'string' && typeof value.eventName === 'string') return add(...fromCloudTrail(value, where));
 
   // DescribeTaskDefinition / RegisterTaskDefinition output: { taskDefinition, tags }.
   if (isObject(value.taskDefinition) && Array.isArray(value.taskDefinition.containerDefinitions)) {
     const td = { ...value.taskDefinition } as Record<string, unknown>;
     if (Array.isArray(value.tags) && td.tags === undefined) td.tags = value.tags;
-    return [make('taskDefinition', td, at('taskDefinition'))];
+    return add(make('taskDefinition', td, at('taskDefinition')));
   }
   // A bare task definition, or a RegisterTaskDefinition request (`--cli-input-json`).
-  if (Array.isArray(value.containerDefinitions)) return [make('taskDefinition', value, where)];
+  if (value.containerDefinitions !== undefined && !isObject(value.service)) return add(make('taskDefinition', value, where));
 
-  if (Array.isArray(value.services)) return value.services.map((s, i) => make('service', s, at('services', i)));
-  if (Array.isArray(value.taskSets)) return value.taskSets.map((s, i) => make('taskSet', s, at('taskSets', i)));
-  if (Array.isArray(value.tasks)) return value.tasks.map((t, i) => make('task', t, at('tasks', i)));
-  if (isObject(value.service)) return [make('service', value.service, at('service'))];
-  if (isObject(value.taskSet)) return [make('taskSet', value.taskSet, at('taskSet'))];
-  if (isObject(value.task)) return [make('task', value.task, at('task'))];
+  if (Array.isArray(value.services)) return add(...value.services.map((s, i) => make('service', s, at('services', i))));
+  if (Array.isArray(value.taskSets)) return add(...value.taskSets.map((s, i) => make('taskSet', s, at('taskSets', i))));
+  if (Array.isArray(value.tasks)) return add(...value.tasks.map((t, i) => make('task', t, at('tasks', i))));
+  if (isObject(value.service)) return add(make('service', value.service, at('service')));
+  if (isObject(value.taskSet)) return add(make('taskSet', value.taskSet, at('taskSet')));
+  if (isObject(value.task)) return add(make('task', value.task, at('task')));
 
-  if (typeof value.serviceArn === 'string' && typeof value.taskSetArn === 'string') return [make('taskSet', value, where)];
-  if (typeof value.serviceName === 'string' || typeof value.serviceArn === 'string') return [make('service', value, where)];
-  // CreateTaskSet request: it names the service it belongs to.
-  if (typeof value.service === 'string' && typeof value.taskDefinition === 'string') return [make('taskSet', value, where)];
-  if (typeof value.taskArn === 'string') return [make('task', value, where)];
+  if (typeof value.serviceArn === 'string' && typeof value.taskSetArn === 'string') return add(make('taskSet', value, where));
+  // CreateTaskSet request: it names the service it belongs to, or carries what only task sets have.
+  if ((typeof value.service === 'string' && typeof value.taskDefinition === 'string') || TASK_SET_ONLY.some((k) => k in value)) {
+    return add(make('taskSet', value, where));
+  }
+  if (typeof value.serviceName === 'string' || typeof value.serviceArn === 'string' || SERVICE_ONLY.some((k) => k in value)) return add(make('service', value, where));
+  if (typeof value.taskArn === 'string') return add(make('task', value, where));
   // RunTask / StartTask request.
-  if (typeof value.taskDefinition === 'string') return [make('task', value, where)];
+  if (typeof value.taskDefinition === 'string') return add(make('task', value, where));
 
   const keys = Object.keys(value).slice(0, 8).join(', ');
   throw notEcs(where, `not an ECS document (found keys: ${keys || 'none'}); expected a task definition, a service, task set or task (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template`);
@@ -71,23 +100,6 @@ function notEcs(where: Where, detail: string): InputError {
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-function fromTemplate(template: Record<string, unknown>, where: Where): Resource[] {
-  const resources = template.Resources as Record<string, unknown>;
-  const out: Resource[] = [];
-  for (const [logicalId, declaration] of Object.entries(resources)) {
-    if (!isObject(declaration) || typeof declaration.Type !== 'string') continue;
-    const kind = CFN_KINDS[declaration.Type];
-    if (!kind) continue;
-    const properties = isObject(declaration.Properties) ? declaration.Properties : {};
-    const object = toApiShape(properties) as Record<string, unknown>;
-    const resource = make(kind, object, { ...where, prefix: [...where.prefix, 'Resources', logicalId, 'Properties'], mayHoldUnknowns: true }, logicalId);
-    const target = referencedLogicalId(properties.TaskDefinition, resources);
-    if (target) resource.taskDefinitionRef = `#${target}`;
-    out.push(resource);
-  }
-  return out;
-}
 
 function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {}): Resource[] {
   if (!isObject(record)) throw notEcs(where, 'a CloudTrail record must be an object');
@@ -145,27 +157,30 @@ function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {
       // RunTask / StartTask: the request is complete; the response only names the tasks started.
       const tasks = Array.isArray(response?.tasks) ? response.tasks.filter(isObject) : [];
       const name = tasks.map((t) => shortArn(str(t.taskArn))).filter(Boolean).join(', ');
-      return [make('task', params, at('requestParameters'), undefined, name || undefined)];
+      return [make('task', params, at('requestParameters'), name || undefined)];
     }
   }
 }
 
-function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, logicalId?: string, name?: string): Resource<K> {
+/** A resource in the API shape, read from a file: its types checked, its origin kept for lines. */
+function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, name?: string): Resource<K> {
   if (!isObject(value)) throw notEcs(where, `expected the ${kind} to be an object`);
   const origin: Origin = { source: where.source };
   if (where.doc.index > 0) origin.documentIndex = where.doc.index;
-  if (logicalId) origin.logicalId = logicalId;
   const { doc, prefix } = where;
   origin.locate = (path) => doc.locate([...prefix, ...splitPathCached(path)]);
 
+  const problems = checkTypes(value, SHAPES[kind], 'api');
   let object: object = value;
   if (where.partial) object = guardUnknowns(value, '', where.partial);
-  else if (where.mayHoldUnknowns && containsUnknown(value)) object = guardUnknowns(value);
+  else if (problems.length > 0 && containsUnknown(value)) object = guardUnknowns(value);
 
-  const resource: Resource<K> = { kind, name: name ?? resourceName(kind, value, logicalId), object: object, origin };
+  const label = name ?? resourceName(kind, value, undefined, `${KIND_NAMES[kind]} in ${basename(where.source)}`);
+  const resource: Resource<K> = { kind, name: label, object: object, origin };
   const ref = kind === 'taskDefinition' ? undefined : str(value.taskDefinition) ?? str(value.taskDefinitionArn);
   if (ref) resource.taskDefinitionRef = ref;
   if (where.request) resource.request = where.request;
+  if (problems.length > 0) resource.problems = problems;
   return resource;
 }
 
@@ -178,4 +193,3 @@ function splitPathCached(path: string): (string | number)[] {
   }
   return split;
 }
-

@@ -39,14 +39,14 @@ export default defineRule({
   options,
   check(td, { options, report }) {
     const names = nameSet(options);
-    forEachEnvironmentVariable(td, (entry, i, container, path) => {
+    forEachEnvironmentVariable(td, (entry, i, containerName, path) => {
       // Paths and labels are built only for a finding: this runs for every variable.
       const name = entry.name;
       if (name !== undefined && names.has(name)) {
         report({
           path: `${path}.environment[${i}].name`,
-          container: container.name,
-          message: `${containerLabel(container.name, path)} sets AWS credential variable "${name}" in its environment.`,
+          container: containerName,
+          message: `${containerLabel(containerName, path)} sets AWS credential variable "${name}" in its environment.`,
         });
         return;
       }
@@ -54,8 +54,8 @@ export default defineRule({
       if (typeof value === 'string' && value.length >= 20 && KEY_PREFIX.test(value) && ACCESS_KEY_ID.test(value)) {
         report({
           path: `${path}.environment[${i}].value`,
-          container: container.name,
-          message: `${containerLabel(container.name, path)} has environment variable ${name ? `"${name}"` : `${path}.environment[${i}]`} whose value looks like an AWS access key id.`,
+          container: containerName,
+          message: `${containerLabel(containerName, path)} has environment variable ${name ? `"${name}"` : `${path}.environment[${i}]`} whose value looks like an AWS access key id.`,
         });
       }
     });

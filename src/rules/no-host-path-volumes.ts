@@ -38,7 +38,7 @@ export default defineRule({
       if (allowedPaths.some((parent) => isInOrUnder(normalized, parent))) return;
       report({
         path: `${path}.host.sourcePath`,
-        message: `${volumeLabel(volume.name, path)} mounts host path "${sourcePath}", which is not an allowed path.`,
+        message: `${volumeLabel(volume, path)} mounts host path "${sourcePath}", which is not an allowed path.`,
       });
     });
   },

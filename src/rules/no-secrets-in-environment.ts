@@ -200,7 +200,7 @@ export default defineRule({
   check(td, { options, report }) {
     const { names, allow } = compiled(options);
     const secretName = (name: string): boolean => isBuiltinSecretName(name) || (names.length > 0 && names.some((pattern) => pattern.test(name)));
-    forEachEnvironmentVariable(td, (entry, i, container, path) => {
+    forEachEnvironmentVariable(td, (entry, i, containerName, path) => {
       const name = entry.name;
       if (name !== undefined && allow.has(name)) return;
       const why = secretReason(entry, name, secretName);
@@ -208,8 +208,8 @@ export default defineRule({
       const at = `${path}.environment[${i}]`;
       report({
         path: `${at}.value`,
-        container: container.name,
-        message: `${containerLabel(container.name, path)} has environment variable ${name ? `"${name}"` : at} whose ${why}.`,
+        container: containerName,
+        message: `${containerLabel(containerName, path)} has environment variable ${name ? `"${name}"` : at} whose ${why}.`,
       });
     });
   },

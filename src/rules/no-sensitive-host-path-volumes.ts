@@ -52,12 +52,12 @@ export default defineRule({
         if (contained !== undefined) {
           report({
             path: `${path}.host.sourcePath`,
-            message: `${volumeLabel(volume.name, path)} mounts host path "${sourcePath}", which contains sensitive path "${contained}".`,
+            message: `${volumeLabel(volume, path)} mounts host path "${sourcePath}", which contains sensitive path "${contained}".`,
           });
         }
         return;
       }
-      const label = volumeLabel(volume.name, path);
+      const label = volumeLabel(volume, path);
       let message: string;
       if (normalized !== match) message = `${label} mounts host path "${sourcePath}", which is under sensitive path "${match}".`;
       else if (sourcePath !== match) message = `${label} mounts host path "${sourcePath}", which is sensitive path "${match}".`;

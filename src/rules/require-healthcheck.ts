@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
+import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 export default defineRule({
@@ -22,12 +23,11 @@ export default defineRule({
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
       if (container.essential === false) return;
-      const healthCheck = container.healthCheck;
-      if (!healthCheck) {
+      if (!isSet(container, 'healthCheck', `${path}.healthCheck`)) {
         report({ path: `${path}.healthCheck`, container: name, message: `${containerLabel(name, path)} is essential but has no health check.` });
         return;
       }
-      const command = healthCheck.command;
+      const command = container.healthCheck!.command;
       if (!command || command.length === 0) {
         report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check has no command.` });
       } else if (command[0]?.toUpperCase() === 'NONE') {

@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
+import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 export default defineRule({
@@ -23,10 +24,10 @@ export default defineRule({
   options: z.strictObject({}),
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
-      const logConfiguration = container.logConfiguration;
-      if (!logConfiguration) {
+      // Presence is all this rule needs: a `!Ref LogDriver` is a log driver, whatever its value.
+      if (!isSet(container, 'logConfiguration', `${path}.logConfiguration`)) {
         report({ path: `${path}.logConfiguration`, container: name, message: `${containerLabel(name, path)} has no log configuration.` });
-      } else if (!logConfiguration.logDriver) {
+      } else if (!isSet(container.logConfiguration, 'logDriver', `${path}.logConfiguration.logDriver`)) {
         report({
           path: `${path}.logConfiguration.logDriver`,
           container: name,

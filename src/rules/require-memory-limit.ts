@@ -1,9 +1,8 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
+import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer, isEc2Compatible } from './_lib/task-definition.js';
 
-const isSet = (value: string | number | undefined): boolean =>
-  typeof value === 'number' || (typeof value === 'string' && value.trim() !== '');
 
 export default defineRule({
   id: 'require-memory-limit',
@@ -23,9 +22,9 @@ export default defineRule({
   options: z.strictObject({}),
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
-    if (isSet(td.memory)) return;
+    if (isSet(td, 'memory')) return;
     forEachContainer(td, (container, path, name) => {
-      if (isSet(container.memory)) return;
+      if (isSet(container, 'memory', `${path}.memory`)) return;
       report({
         path: `${path}.memory`,
         container: name,

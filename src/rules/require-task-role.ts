@@ -1,5 +1,6 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
+import { isSet } from '../core/unknown.js';
 import { isEc2Compatible } from './_lib/task-definition.js';
 
 export default defineRule({
@@ -21,8 +22,8 @@ export default defineRule({
   options: z.strictObject({}),
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
-    const role = td.taskRoleArn;
-    if (typeof role === 'string' && role.trim() !== '') return;
+    // `!GetAtt TaskRole.Arn` or `!Ref TaskRoleArn` is a role, whatever it resolves to.
+    if (isSet(td, 'taskRoleArn')) return;
     report({
       path: 'taskRoleArn',
       message: 'Task definition has no task role, so its containers fall back to the credentials of the container instance role.',

@@ -55,6 +55,8 @@ describe('createEvaluator', () => {
     expect(result.status).toBe('fail');
     expect(result.findings).toEqual([
       { ruleId: 'fake-privileged', severity: 'critical', action: 'deny', mode: 'audit', decidedBy: 'test', message: 'privileged', path: 'containerDefinitions[1].privileged', container: 'b', remediation: 'fix it' },
+      // The rule that throws is never silent: its error is a finding too (onError: flag, the default).
+      { ruleId: 'fake-throws', severity: 'low', action: 'flag', mode: 'audit', decidedBy: 'test', message: 'The rule could not be evaluated: rule threw: boom.', path: '', container: undefined, remediation: 'fix it', error: true },
     ]);
   });
 
@@ -62,13 +64,19 @@ describe('createEvaluator', () => {
     const result = evaluate(taskDefinition({ containerDefinitions: [] }));
     expect(result.rules).toEqual([
       { ruleId: 'fake-privileged', status: 'pass', findings: [] },
-      { ruleId: 'fake-throws', status: 'error', reason: 'rule threw: boom', findings: [] },
+      {
+        ruleId: 'fake-throws',
+        status: 'error',
+        reason: 'rule threw: boom',
+        action: 'flag',
+        findings: [expect.objectContaining({ ruleId: 'fake-throws', action: 'flag', error: true, message: 'The rule could not be evaluated: rule threw: boom.' })],
+      },
       { ruleId: 'fake-windows', status: 'skip', reason: 'not a Windows task definition', findings: [] },
     ]);
     expect(result.status).toBe('error');
   });
 
-  it('skips a rule that reads an unknown value, naming it, and keeps findings made before it', () => {
+  it('reports a rule that reads an unknown value as unknown, naming it, and keeps findings made before it', () => {
     const unknownSecond = guardUnknowns<object>({ containerDefinitions: [{ name: 'a', privileged: true }, { name: 'b', privileged: new UnknownValue('!Ref P') }] }) as TaskDefinition;
     const failFirst = evaluate(taskDefinition(unknownSecond, 'u1')).rules[0]!;
     expect(failFirst).toMatchObject({ status: 'fail', reason: 'containerDefinitions[1].privileged is unknown (!Ref P)' });
@@ -77,8 +85,9 @@ describe('createEvaluator', () => {
     const unknownFirst = guardUnknowns<object>({ containerDefinitions: [{ name: 'b', privileged: new UnknownValue('!Ref P') }] }) as TaskDefinition;
     expect(evaluate(taskDefinition(unknownFirst, 'u2')).rules[0]).toEqual({
       ruleId: 'fake-privileged',
-      status: 'skip',
+      status: 'unknown',
       reason: 'containerDefinitions[0].privileged is unknown (!Ref P)',
+      action: 'deny',
       findings: [],
     });
   });

@@ -2,7 +2,8 @@
  * Runs one rule over the fixtures beside its test, through the real loader and evaluator.
  *
  * The folder gives the verdict: every file in `pass/` must pass, every file in `skip/` must be
- * skipped with the reason given, and every file in `fail/` must give exactly the findings listed
+ * skipped (the rule does not apply) and every file in `unknown/` undecided (a value unknown
+ * offline), with the reason given, and every file in `fail/` must give exactly the findings listed
  * (rule id, path, message, container), in order. A fixture without an expectation fails the test,
  * so no fixture goes unchecked.
  */
@@ -22,6 +23,8 @@ export interface ExpectedFinding {
   container?: string;
   /** Only for rules with inherited severity. */
   severity?: Severity;
+  /** CloudFormation: the conditions under which the finding holds. */
+  when?: string;
 }
 
 export interface OptionsCase {
@@ -29,19 +32,20 @@ export interface OptionsCase {
   /** A fixture path relative to the rule's test folder. */
   file: string;
   options: unknown;
-  expect: 'pass' | { skip: string } | ExpectedFinding[];
+  expect: 'pass' | { skip: string } | { unknown: string } | ExpectedFinding[];
 }
 
 /** The findings a fail fixture gives; with `options` for rules that only fail once configured. */
 export type FailExpectation = ExpectedFinding[] | { options: unknown; findings: ExpectedFinding[] };
-/** The reason a skip fixture gives; with `options` where the skip depends on them. */
-export type SkipExpectation = string | { options: unknown; reason: string };
+/** The reason a skip or unknown fixture gives; with `options` where it depends on them. */
+export type ReasonExpectation = string | { options: unknown; reason: string };
 
 export interface RuleSpec {
   /** Test folder of the rule: `import.meta.dirname`. */
   dir: string;
   fail: Record<string, FailExpectation>;
-  skip?: Record<string, SkipExpectation>;
+  skip?: Record<string, ReasonExpectation>;
+  unknown?: Record<string, ReasonExpectation>;
   /** Other rules in the same rule set (for rules that depend on other rules' findings). */
   with?: Rule[];
   /** Cases that run with non-default options. */
@@ -67,16 +71,14 @@ function assertOutcome(rule: Rule, results: ResourceResult[], outcome: OptionsCa
     return;
   }
   if (!Array.isArray(outcome)) {
-    for (const r of ruleResults) {
-      expect(r.status).toBe('skip');
-      expect(r.reason).toBe(outcome.skip);
-    }
+    const [status, reason] = 'skip' in outcome ? ['skip', outcome.skip] : ['unknown', outcome.unknown];
+    for (const r of ruleResults) expect({ status: r.status, reason: r.reason }).toEqual({ status, reason });
     return;
   }
   const findings = ruleResults.flatMap((r) => r.findings);
   expect(ruleResults.some((r) => r.status === 'fail')).toBe(true);
   expect(
-    findings.map((f) => ({ ruleId: f.ruleId, path: f.path, message: f.message, container: f.container, severity: f.severity })),
+    findings.map((f) => ({ ruleId: f.ruleId, path: f.path, message: f.message, container: f.container, severity: f.severity, when: f.when })),
   ).toEqual(
     outcome.map((e) => ({
       ruleId: rule.id,
@@ -84,6 +86,7 @@ function assertOutcome(rule: Rule, results: ResourceResult[], outcome: OptionsCa
       message: e.message,
       container: e.container,
       severity: e.severity ?? rule.severity,
+      when: e.when,
     })),
   );
   for (const f of findings) expect(f.remediation).toBe(rule.remediation);
@@ -94,15 +97,17 @@ export function testRule(rule: Rule, spec: RuleSpec): void {
     const passFiles = fixturesIn(join(spec.dir, 'pass'));
     const failFiles = fixturesIn(join(spec.dir, 'fail'));
     const skipFiles = fixturesIn(join(spec.dir, 'skip'));
+    const unknownFiles = fixturesIn(join(spec.dir, 'unknown'));
 
     it('has at least one pass and one fail fixture', () => {
       expect(passFiles.length).toBeGreaterThan(0);
       expect(failFiles.length).toBeGreaterThan(0);
     });
 
-    it('lists an expectation for every fail and skip fixture, and a fixture for every expectation', () => {
+    it('lists an expectation for every fail, skip and unknown fixture, and a fixture for every expectation', () => {
       expect(Object.keys(spec.fail).sort()).toEqual(failFiles.map((f) => `fail/${f}`));
       expect(Object.keys(spec.skip ?? {}).sort()).toEqual(skipFiles.map((f) => `skip/${f}`));
+      expect(Object.keys(spec.unknown ?? {}).sort()).toEqual(unknownFiles.map((f) => `unknown/${f}`));
     });
 
     for (const file of passFiles) {
@@ -115,6 +120,10 @@ export function testRule(rule: Rule, spec: RuleSpec): void {
     for (const [file, expected] of Object.entries(spec.skip ?? {})) {
       const { options, reason } = typeof expected === 'string' ? { options: undefined, reason: expected } : expected;
       it(`skips ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), options, spec.with), { skip: reason }));
+    }
+    for (const [file, expected] of Object.entries(spec.unknown ?? {})) {
+      const { options, reason } = typeof expected === 'string' ? { options: undefined, reason: expected } : expected;
+      it(`cannot decide ${file}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, file), options, spec.with), { unknown: reason }));
     }
     for (const c of spec.options ?? []) {
       it(`with options: ${c.name}`, () => assertOutcome(rule, runRule(rule, join(spec.dir, c.file), c.options, spec.with), c.expect));

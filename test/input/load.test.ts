@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Resource } from '../../src/core/types.js';
+import type { Resource, TaskDefinition } from '../../src/core/types.js';
 import { InputError } from '../../src/input/errors.js';
 import { HANDLED_EVENTS } from '../../src/input/api.js';
 import { loadResources } from '../../src/input/load.js';
@@ -215,7 +215,11 @@ Resources:
     const container = (taskDefinition.object.containerDefinitions ?? [])[0]!;
     expect('user' in container).toBe(false);
     expect(() => container.image).toThrow("containerDefinitions[0].image is unknown (!Sub ${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:1.0)");
-    expect(() => container.environment?.[0]?.value).toThrow('containerDefinitions[0].environment[0].value is unknown (!If ["IsProd","prod","dev"])');
+    // An Fn::If is not unknown: each branch is a scenario of its own.
+    expect(taskDefinition.scenarios?.map((s) => [s.conditions, (s.object as TaskDefinition).containerDefinitions?.[0]?.environment?.[0]?.value])).toEqual([
+      [{ IsProd: true }, 'prod'],
+      [{ IsProd: false }, 'dev'],
+    ]);
   });
 
   it('links services and task sets to the task definition resource they reference', () => {
@@ -245,7 +249,7 @@ describe('loadResources: errors', () => {
   });
 
   it('names the file and line of a syntax error', () => {
-    expect(loadError('{\n  "family": "web",\n  "containerDefinitions": [\n}', 'broken.json').message).toMatch(/^broken\.json:4: not valid JSON or YAML: /);
+    expect(loadError('{\n  "family": "web",\n  "containerDefinitions": [\n}', 'broken.json').message).toMatch(/^broken\.json:4: not valid JSON: /);
   });
 
   it('rejects a scalar document', () => {

@@ -218,7 +218,9 @@ describe('compileCustomRule: never a pass by accident', () => {
       ruleId: 'custom-test',
       status: 'error',
       reason: 'rule threw: the expression must give a bool, but gave a string ("web")',
-      findings: [],
+      action: 'deny',
+      // Never a silent pass: the error is a finding, flagged by default (onError).
+      findings: [expect.objectContaining({ error: true, action: 'flag' })],
     });
     expect(onlyResult(custom({ expression: 'object.tags' }), td({ tags: [] })).reason).toBe('rule threw: the expression must give a bool, but gave a list');
   });
@@ -228,7 +230,8 @@ describe('compileCustomRule: never a pass by accident', () => {
       ruleId: 'custom-test',
       status: 'error',
       reason: 'rule threw: the expression failed at position 8: No such key: networkMode',
-      findings: [],
+      action: 'deny',
+      findings: [expect.objectContaining({ error: true, action: 'flag' })],
     });
     expect(onlyResult(custom({ expression: "object.containerDefinitions.all(c, c.image.matches('('))" }), td()).reason).toMatch(
       /^rule threw: the expression failed at position 36: Invalid regular expression: \($/,
@@ -255,12 +258,12 @@ Resources:
     const load = (privileged: boolean) => run(rule, template.replace('PRIVILEGED', String(privileged)), 'stack.yaml');
     const rule = custom({ expression: `object.containerDefinitions.all(c, c.image.startsWith('${ecr}/') && !(has(c.privileged) && c.privileged))` });
 
-    it('skip, naming the field, when the expression needs the unknown value', () => {
+    it('unknown, naming the field, when the expression needs the unknown value', () => {
       expect(load(false)).toEqual([
-        { ruleId: 'custom-test', status: 'skip', reason: 'containerDefinitions[0].image is unknown (!Ref ImageUri)', findings: [] },
+        { ruleId: 'custom-test', status: 'unknown', reason: 'containerDefinitions[0].image is unknown (!Ref ImageUri)', action: 'deny', findings: [] },
       ]);
       expect(run(custom({ expression: "object.containerDefinitions[0].image.startsWith('x')" }), template, 'stack.yaml')[0]).toMatchObject({
-        status: 'skip',
+        status: 'unknown',
         reason: 'containerDefinitions[0].image is unknown (!Ref ImageUri)',
       });
     });
@@ -271,18 +274,18 @@ Resources:
       expect(run(custom({ expression: "object.containerDefinitions.exists(c, c.image.endsWith('/side:1.27'))" }), template, 'stack.yaml')[0]!.status).toBe('pass');
     });
 
-    it('skip too when the unknown value is wrapped as the cause of another error', () => {
+    it('unknown too when the unknown value is wrapped as the cause of another error', () => {
       const object = {
         get family(): string {
           throw new Error('cannot read', { cause: new UnknownValueError('family', '!Ref Family') });
         },
       };
       const [result] = runOn(custom({ expression: "object.family == 'web'" }), [{ kind: 'taskDefinition', name: 'x', object, origin: { source: 'x' } }]);
-      expect(result).toEqual({ ruleId: 'custom-test', status: 'skip', reason: 'family is unknown (!Ref Family)', findings: [] });
+      expect(result).toEqual({ ruleId: 'custom-test', status: 'unknown', reason: 'family is unknown (!Ref Family)', action: 'deny', findings: [] });
     });
   });
 
-  it('skip when the expression asks about a field an UpdateService request leaves out', () => {
+  it('unknown when the expression asks about a field an UpdateService request leaves out', () => {
     const update = (params: object) => ({
       eventVersion: '1.08',
       eventID: 'e-1',
@@ -296,8 +299,8 @@ Resources:
     });
     const rule = custom({ appliesTo: ['service'], expression: '!has(object.enableExecuteCommand) || !object.enableExecuteCommand' });
     const reason = 'enableExecuteCommand is unknown (not in the UpdateService request, so unchanged and unknown here)';
-    expect(run(rule, update({ taskDefinition: 'web:5' }))).toEqual([{ ruleId: 'custom-test', status: 'skip', reason, findings: [] }]);
-    expect(run(custom({ appliesTo: ['service'], expression: 'object.enableExecuteCommand == false' }), update({}))[0]).toMatchObject({ status: 'skip', reason });
+    expect(run(rule, update({ taskDefinition: 'web:5' }))).toEqual([{ ruleId: 'custom-test', status: 'unknown', reason, action: 'deny', findings: [] }]);
+    expect(run(custom({ appliesTo: ['service'], expression: 'object.enableExecuteCommand == false' }), update({}))[0]).toMatchObject({ status: 'unknown', reason });
     expect(run(rule, update({ enableExecuteCommand: true }))[0]!.status).toBe('fail');
     expect(run(rule, update({ enableExecuteCommand: false }))[0]!.status).toBe('pass');
   });
@@ -314,7 +317,7 @@ Resources:
       const rule = custom({ expression: 'object.containerDefinitions.all(a, object.containerDefinitions.all(b, a.name == b.name || a.image != b.image))' });
       expect(onlyResult(rule, many(20)).status).toBe('pass');
       const start = performance.now();
-      expect(onlyResult(rule, many(2_000))).toEqual({ ruleId: 'custom-test', status: 'error', reason: exceeded, findings: [] });
+      expect(onlyResult(rule, many(2_000))).toEqual({ ruleId: 'custom-test', status: 'error', reason: exceeded, action: 'deny', findings: [expect.objectContaining({ error: true, action: 'flag' })] });
       expect(performance.now() - start).toBeLessThan(2_000);
     });
 

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { checkDocuments, reachesThreshold, type FailOn } from '../../app/check.js';
+import { checkDocuments, hasError, reachesThreshold, type CheckReport, type FailOn } from '../../app/check.js';
 import { SEVERITIES } from '../../core/types.js';
 import { activeRules, createPolicyEngine } from '../../policy/engine.js';
 import { toJsonReport } from '../format/json.js';
 import { toSarif } from '../format/sarif.js';
 import { toText } from '../format/text.js';
-import { readInputs } from '../read-inputs.js';
+import { DEFAULT_MAX_FILE_MIB, readInputs } from '../read-inputs.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
 import { selectPolicies } from '../policies.js';
 
@@ -21,25 +20,32 @@ Options:
   --preset <name>      recommended (default) | strict, when no --policy is given
   --audit              force audit mode over every policy (so does ECS_ADMISSION_MODE=audit)
   --format <format>    text (default) | json | sarif
-  --fail-on <level>    deny (default: any finding whose action is deny) | critical | high |
-                       medium | low (any finding at or above that severity) | none
+  --fail-on <level>    deny (default: any finding whose action is deny) | unknown (deny, or a
+                       deny rule that could not decide, or anything not judged) | critical |
+                       high | medium | low (any finding at or above that severity) | none
+  --allow-empty        exit 0 when the inputs hold no ECS resource (default: exit 2)
+  --max-file-size <MiB> refuse larger files (default ${DEFAULT_MAX_FILE_MIB})
   --verbose            text: also list passing resources and skipped rules with the reason
   --color / --no-color force colours on or off (default: on for a terminal, unless NO_COLOR)
 
-Exit status: 0 nothing reached --fail-on, 1 something did, 2 bad usage or unreadable input.`;
+Exit status: 0 nothing reached --fail-on; 1 something did; 2 bad usage, an input that could not
+be read or parsed, a value of the wrong type, a rule error (unless its policy says
+onError: ignore), or no ECS resource in the inputs (unless --allow-empty).`;
 
 export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const { positionals, values } = args;
   if (positionals.length === 0) throw new UsageError('check needs at least one file, directory or - (standard input)');
   const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
-  const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
+  const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'unknown', 'none', ...SEVERITIES] as const);
+  const maxMiB = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_MIB : Number(values['max-file-size']);
+  if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size must be a positive number of MiB (got ${String(values['max-file-size'])})`);
 
   const now = new Date();
   const selected = await selectPolicies(values, now, io);
   if (!selected) return 2;
   const { policies, name } = selected;
   const forceAudit = values.audit === true || io.env.ECS_ADMISSION_MODE === 'audit';
-  const { inputs, problems } = readInputs(positionals, () => readFileSync(0, 'utf8'));
+  const { inputs, problems } = readInputs(positionals, maxMiB * 1024 * 1024);
   let engine: ReturnType<typeof createPolicyEngine> | undefined;
   const report = checkDocuments(inputs, name, (resolveTaskDefinition) => {
     engine = createPolicyEngine(policies, { now, forceAudit, resolveTaskDefinition });
@@ -53,8 +59,20 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
     const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
     io.stdout(toText(report, { color, verbose: values.verbose === true }, exceptions));
   }
-  // Problems with the input go to stderr too, so they are seen whatever the format.
-  for (const e of report.errors) io.stderr(`ecs-admission: ${e.source}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}\n`);
-  if (report.errors.length > 0) return 2;
+  // The text report shows every error; JSON and SARIF hold them as data, so that a terminal sees
+  // each once, stderr says only how many there are and where to read them.
+  if (format !== 'text' && report.errors.length > 0) {
+    io.stderr(`ecs-admission check: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read or parsed: see "errors" in the report\n`);
+  }
+  return exitStatus(report, failOn, values['allow-empty'] === true, io);
+}
+
+/** 2 for anything that was not judged cleanly (an error), 1 when --fail-on is reached, else 0. */
+function exitStatus(report: CheckReport, failOn: FailOn, allowEmpty: boolean, io: Io): number {
+  if (report.errors.length > 0 || report.results.some(hasError)) return 2;
+  if (report.results.length === 0 && report.unjudged.length === 0 && !allowEmpty) {
+    io.stderr('ecs-admission check: no ECS resource found in the inputs (task definitions, services, task sets, tasks, CloudTrail records or CloudFormation templates); pass --allow-empty to accept that\n');
+    return 2;
+  }
   return reachesThreshold(report, failOn) ? 1 : 0;
 }

@@ -102,6 +102,7 @@ function toCheckReport(report: SweepReport, ruleSet: string): CheckReport {
     ruleSet,
     results: report.resources.map((r) => r.result),
     errors: report.failures.map((f) => ({ source: `${f.account}/${f.region}`, message: `${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}` })),
+    unjudged: [],
     summary: report.summary,
   };
 }

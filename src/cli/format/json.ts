@@ -1,5 +1,5 @@
 import type { CheckReport } from '../../app/check.js';
-import type { ResourceResult } from '../../core/types.js';
+import { locateFinding, type ResourceResult } from '../../core/types.js';
 import type { ExceptionReport } from '../../policy/engine.js';
 import { VERSION } from '../version.js';
 
@@ -13,6 +13,7 @@ export function toJsonReport(report: CheckReport, exceptions: readonly Exception
     ruleSet: report.ruleSet,
     results: report.results.map(resultToJson),
     errors: report.errors,
+    unjudged: report.unjudged,
     exceptions,
     summary: report.summary,
   };
@@ -33,11 +34,19 @@ export function resultToJson(result: ResourceResult): object {
     ...(resource.taskDefinitionRef ? { taskDefinition: resource.taskDefinitionRef } : {}),
     ...(resource.request ? { request: resource.request } : {}),
     status: result.status,
+    ...(result.reason !== undefined ? { reason: result.reason } : {}),
+    ...(resource.notJudged !== undefined ? { notJudged: true } : {}),
     ...(result.policies ? { policies: result.policies } : {}),
+    ...(resource.problems?.length
+      ? { problems: resource.problems.map((p) => { const at = origin.locate?.(p.path); return { ...p, ...(at ? { line: at.line, column: at.column } : {}) }; }) }
+      : {}),
     findings: result.findings.map((f) => {
-      const at = origin.locate?.(f.path);
-      return { ...f, ...(at ? { line: at.line, column: at.column } : {}) };
+      // `at` is internal (a scenario's location): published as line and column.
+      const at = locateFinding(resource, f);
+      const published: Record<string, unknown> = { ...f, ...(at ? { line: at.line, column: at.column } : {}) };
+      delete published.at;
+      return published;
     }),
-    rules: result.rules.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason ? { reason: r.reason } : {}) })),
+    rules: result.rules.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason ? { reason: r.reason } : {}), ...(r.action && r.status !== 'pass' ? { action: r.action } : {}) })),
   };
 }

@@ -3,7 +3,7 @@ import { relative, sep } from 'node:path';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { CheckReport } from '../../app/check.js';
 import type { Rule } from '../../core/rule.js';
-import type { Action, Severity } from '../../core/types.js';
+import { locateFinding, type Action, type Severity } from '../../core/types.js';
 import { VERSION } from '../version.js';
 
 // GitHub code scanning ranks security alerts by this score (CVSS-like, 0.1 to 10).
@@ -39,13 +39,13 @@ export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], 
 
   const results: Result[] = report.results.flatMap(({ resource, findings }) =>
     findings.map((f) => {
-      const at = resource.origin.locate?.(f.path);
+      const at = locateFinding(resource, f);
       const uri = uriOf(resource.origin.source, cwd);
       return {
         ruleId: f.ruleId,
         ruleIndex: ruleIndex.get(f.ruleId) ?? -1,
         level: f.action === 'deny' ? 'error' : 'warning',
-        message: { text: `${resource.name}: ${f.message}` },
+        message: { text: `${resource.name}: ${f.message}${f.when ? ` (when ${f.when})` : ''}` },
         locations: [
           {
             physicalLocation: {
@@ -58,7 +58,14 @@ export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], 
         partialFingerprints: {
           'ecsAdmissionFinding/v1': createHash('sha256').update(`${f.ruleId}|${uri}|${resource.name}|${f.path}`).digest('hex'),
         },
-        properties: { severity: f.severity, action: f.action, path: f.path, ...(f.container ? { container: f.container } : {}) },
+        properties: {
+          severity: f.severity,
+          action: f.action,
+          path: f.path,
+          ...(f.container ? { container: f.container } : {}),
+          ...(f.when ? { when: f.when } : {}),
+          ...(f.error ? { ruleError: true } : {}),
+        },
       } satisfies Result;
     }),
   );
@@ -72,15 +79,29 @@ export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], 
         results,
         invocations: [
           {
-            executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'error',
-              message: { text: e.message },
-              locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(e.source, cwd) }, ...(e.line ? { region: { startLine: e.line } } : {}) } }],
-            })),
+            executionSuccessful: report.errors.length === 0 && !report.results.some((r) => (r.resource.problems?.length ?? 0) > 0),
+            toolExecutionNotifications: [
+              ...report.errors.map((e) => notification('error', e.message, uriOf(e.source, cwd), e.line)),
+              // Values the API would reject, at their line: the resource was not judged cleanly.
+              ...report.results.flatMap(({ resource }) =>
+                (resource.problems ?? []).map((p) => notification('error', `${resource.name}: ${p.path}: ${p.message}`, uriOf(resource.origin.source, cwd), resource.origin.locate?.(p.path)?.line)),
+              ),
+              // What could not be decided or judged is said, never a silent pass.
+              ...report.unjudged.map((u) => notification('warning', `not judged: ${u.message}`, uriOf(u.source, cwd), u.line)),
+              ...report.results.flatMap(({ resource, rules, reason }) => [
+                ...(reason !== undefined ? [notification('warning', `${resource.name}: not judged: ${reason}`, uriOf(resource.origin.source, cwd))] : []),
+                ...rules
+                  .filter((r) => r.status === 'unknown')
+                  .map((r) => notification('warning', `${resource.name}: ${r.ruleId} could not decide: ${r.reason ?? ''}`, uriOf(resource.origin.source, cwd))),
+              ]),
+            ],
           },
         ],
       },
     ],
   };
+}
+
+function notification(level: 'error' | 'warning', text: string, uri: string, line?: number): NonNullable<NonNullable<Log['runs'][number]['invocations']>[number]['toolExecutionNotifications']>[number] {
+  return { level, message: { text }, locations: [{ physicalLocation: { artifactLocation: { uri }, ...(line ? { region: { startLine: line } } : {}) } }] };
 }

@@ -25,7 +25,7 @@ export function requireEnabledOnEveryEfsVolume(
     if (!efs) return;
     const value = read(efs);
     if (value === 'ENABLED') return;
-    const label = volumeLabel(volume.name, path);
+    const label = volumeLabel(volume, path);
     report({
       path: `${path}.efsVolumeConfiguration.${field}`,
       message:

@@ -1,5 +1,5 @@
-import type { ContainerDefinition, KeyValuePair, TaskDefinition } from '../../core/types.js';
-import { CannotDecideError } from '../../core/unknown.js';
+import type { KeyValuePair, TaskDefinition } from '../../core/types.js';
+import { CannotDecideError, peekString } from '../../core/unknown.js';
 import { containerPath } from './task-definition.js';
 
 /**
@@ -10,7 +10,7 @@ import { containerPath } from './task-definition.js';
  */
 export function forEachEnvironmentVariable(
   td: TaskDefinition,
-  visit: (variable: KeyValuePair, index: number, container: ContainerDefinition, path: string) => void,
+  visit: (variable: KeyValuePair, index: number, containerName: string | undefined, path: string) => void,
 ): void {
   let unknown: CannotDecideError | undefined;
   const keep = (error: unknown): void => {
@@ -24,10 +24,11 @@ export function forEachEnvironmentVariable(
       const environment = container?.environment;
       if (!container || !environment) continue;
       const path = containerPath(c);
+      const name = peekString(container, 'name');
       for (let i = 0; i < environment.length; i++) {
         try {
           const variable = environment[i];
-          if (variable) visit(variable, i, container, path);
+          if (variable) visit(variable, i, name, path);
         } catch (error) {
           keep(error);
         }

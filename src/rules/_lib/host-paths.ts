@@ -1,3 +1,4 @@
+import { peekString } from '../../core/unknown.js';
 /**
  * Host paths compared the way the host resolves them, so that `/etc/`, `/etc/.`, `//etc` and
  * `/srv/../etc` are all `/etc`. Windows paths (`C:\ProgramData\docker`) use `/` and lower case.
@@ -43,4 +44,8 @@ export function isInOrUnder(path: string, parent: string): boolean {
   return path.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
 }
 
-export const volumeLabel = (name: string | undefined, path: string): string => (name ? `Volume "${name}"` : `Volume ${path}`);
+/** `Volume "data"`, or `Volume volumes[1]` when its name is not a literal. */
+export const volumeLabel = (volume: object, path: string): string => {
+  const name = peekString(volume, 'name');
+  return name ? `Volume "${name}"` : `Volume ${path}`;
+};

@@ -1,6 +1,6 @@
 import type { ContainerDefinition, TaskDefinition, Volume } from '../../core/types.js';
 import type { Report } from '../../core/rule.js';
-import { CannotDecideError } from '../../core/unknown.js';
+import { CannotDecideError, peekString } from '../../core/unknown.js';
 
 // Every rule visits every container: build each path string once, not once per rule and evaluation.
 const PATHS: string[] = Array.from({ length: 64 }, (_, i) => `containerDefinitions[${i}]`);
@@ -20,7 +20,8 @@ export function forEachContainer(
   for (let i = 0; i < containers.length; i++) {
     try {
       const container = containers[i];
-      if (container) visit(container, containerPath(i), container.name);
+      // The name only labels findings: a `!Ref ServiceName` name hides nothing (the path labels it).
+      if (container) visit(container, containerPath(i), peekString(container, 'name'));
     } catch (error) {
       if (!(error instanceof CannotDecideError)) throw error;
       unknown ??= error;

@@ -37,8 +37,8 @@ testRule(rule, {
       },
     ],
   },
-  skip: {
-    'skip/cloudformation-value-from-parameter.yaml': 'containerDefinitions[0].environment[0].value is unknown (!Ref UpstreamEndpoint)',
+  unknown: {
+    'unknown/cloudformation-value-from-parameter.yaml': 'containerDefinitions[0].environment[0].value is unknown (!Ref UpstreamEndpoint)',
   },
   options: [
     {

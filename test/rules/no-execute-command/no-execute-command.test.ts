@@ -12,8 +12,8 @@ testRule(rule, {
     'fail/describe-services-second-service-exec.json': [service],
     'fail/eventbridge-run-task-exec.json': [task],
   },
-  skip: {
-    'skip/cloudtrail-update-service-image-only.json':
+  unknown: {
+    'unknown/cloudtrail-update-service-image-only.json':
       'enableExecuteCommand is unknown (not in the UpdateService request, so unchanged and unknown here)',
   },
 });

@@ -9,7 +9,7 @@ testRule(rule, {
     'fail/cloudformation-host-network.yaml': [hostMode],
     'fail/recorded-describe-output-host-mode.json': [hostMode],
   },
-  skip: {
-    'skip/cloudformation-network-mode-from-parameter.yaml': 'networkMode is unknown (!Ref NetworkMode)',
+  unknown: {
+    'unknown/cloudformation-network-mode-from-parameter.yaml': 'networkMode is unknown (!Ref NetworkMode)',
   },
 });

@@ -7,13 +7,15 @@ testRule(rule, {
     'fail/cloudformation-bind-mounts.yaml': [
       { path: 'volumes[1].host.sourcePath', message: 'Volume "media" mounts host path "/data/media/", which is not an allowed path.' },
     ],
+    // Both branches of the condition mount a host path; each is named with its condition.
+    'fail/cloudformation-source-path-from-condition.yaml': [
+      { path: 'volumes[0].host.sourcePath', message: 'Volume "workspace" mounts host path "/home/dev/workspace", which is not an allowed path.', when: 'IsDev' },
+      { path: 'volumes[0].host.sourcePath', message: 'Volume "workspace" mounts host path "/srv/workspace", which is not an allowed path.', when: 'not IsDev' },
+    ],
     'fail/eventbridge-register-log-dir-and-escape.json': [
       { path: 'volumes[1].host.sourcePath', message: 'Volume "app-logs" mounts host path "/var/log/apps", which is not an allowed path.' },
       { path: 'volumes[2].host.sourcePath', message: 'Volume "more-logs" mounts host path "/var/log/apps/../../../etc", which is not an allowed path.' },
     ],
-  },
-  skip: {
-    'skip/cloudformation-source-path-from-condition.yaml': 'volumes[0].host.sourcePath is unknown (!If ["IsDev","/home/dev/workspace","/srv/workspace"])',
   },
   options: [
     {

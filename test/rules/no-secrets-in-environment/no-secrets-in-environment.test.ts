@@ -68,8 +68,8 @@ testRule(rule, {
     ],
     'fail/register-request-secret-values.json': secretValues,
   },
-  skip: {
-    'skip/cloudformation-value-from-import.yaml': 'containerDefinitions[0].environment[1].value is unknown (!ImportValue shared-upstream-url)',
+  unknown: {
+    'unknown/cloudformation-value-from-import.yaml': 'containerDefinitions[0].environment[1].value is unknown (!ImportValue shared-upstream-url)',
   },
   options: [
     {

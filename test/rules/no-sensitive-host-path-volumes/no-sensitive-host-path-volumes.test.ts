@@ -19,8 +19,8 @@ testRule(rule, {
       { path: 'volumes[3].host.sourcePath', message: 'Volume "cgroup" mounts host path "/sys/fs/cgroup/", which is under sensitive path "/sys".' },
     ],
   },
-  skip: {
-    'skip/cloudformation-source-path-from-parameter.yaml': 'volumes[0].host.sourcePath is unknown (!Sub ${CachePath}/redis)',
+  unknown: {
+    'unknown/cloudformation-source-path-from-parameter.yaml': 'volumes[0].host.sourcePath is unknown (!Sub ${CachePath}/redis)',
   },
   options: [
     {

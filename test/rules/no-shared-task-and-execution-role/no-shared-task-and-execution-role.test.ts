@@ -19,8 +19,8 @@ testRule(rule, {
       { path: 'taskRoleArn', message: 'Task definition uses role "IngestExecutionRole" as both its task role and its execution role.' },
     ],
   },
-  skip: {
+  unknown: {
     // The parameter may hold the ARN of ExecutionRole.
-    'skip/cloudformation-task-role-from-parameter.yaml': 'taskRoleArn is unknown (!Ref TaskRoleArn)',
+    'unknown/cloudformation-task-role-from-parameter.yaml': 'taskRoleArn is unknown (!Ref TaskRoleArn)',
   },
 });

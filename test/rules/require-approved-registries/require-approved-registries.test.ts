@@ -26,8 +26,8 @@ testRule(rule, {
       notApproved(4, 'docker-hub-named-like-registry', 'public.ecr.aws', 'docker.io'),
     ],
   },
-  skip: {
-    'skip/cloudformation-ecr-image-from-sub.yaml':
+  unknown: {
+    'unknown/cloudformation-ecr-image-from-sub.yaml':
       'containerDefinitions[0].image is unknown (!Sub ${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/web:1.4.2)',
   },
   options: [
@@ -53,7 +53,7 @@ testRule(rule, {
       name: 'a namespace pattern approves the images written in it',
       file: 'fail/cloudformation-docker-hub-sidecar.yaml',
       options: { registries: ['datadog/**'] },
-      expect: { skip: 'containerDefinitions[0].image is unknown (!Ref ImageUri)' },
+      expect: { unknown: 'containerDefinitions[0].image is unknown (!Ref ImageUri)' },
     },
     {
       name: 'replacing the defaults drops Amazon ECR',

@@ -21,7 +21,7 @@ testRule(rule, {
       },
     ],
   },
-  skip: {
-    'skip/cloudformation-image-from-parameter.yaml': 'containerDefinitions[0].image is unknown (!Ref ImageUri)',
+  unknown: {
+    'unknown/cloudformation-image-from-parameter.yaml': 'containerDefinitions[0].image is unknown (!Ref ImageUri)',
   },
 });

@@ -16,12 +16,14 @@ testRule(rule, {
     'fail/run-task-fargate-spot-with-task-definition-1.2.0.json': [pinned('Task', '1.2.0', '1.4.0', 'Linux')],
   },
   skip: {
-    'skip/cloudtrail-update-service-platform-version-only.json':
+    'skip/describe-services-ec2-launch-type.json': 'not a FARGATE workload',
+  },
+  unknown: {
+    'unknown/cloudtrail-update-service-platform-version-only.json':
       'capacityProviderStrategy is unknown (not in the UpdateService request, so unchanged and unknown here)',
     // 1.0.0 is fine on Windows, too old on Linux, and nothing says which this is.
-    'skip/create-service-1.0.0-platform-family-unknown.json':
+    'unknown/create-service-1.0.0-platform-family-unknown.json':
       'platformVersion "1.0.0" is below the Linux minimum "1.4.0" but not the Windows minimum "1.0.0", and the platform family is unknown (task definition reports:3 is not among the inputs: pass its file too to check it)',
-    'skip/describe-services-ec2-launch-type.json': 'not a FARGATE workload',
   },
   options: [
     {
@@ -38,13 +40,13 @@ testRule(rule, {
     },
     {
       name: 'an unknown platform family is no obstacle when the version meets both minimums',
-      file: 'skip/create-service-1.0.0-platform-family-unknown.json',
+      file: 'unknown/create-service-1.0.0-platform-family-unknown.json',
       options: { minimum: { linux: '1.0.0' } },
       expect: 'pass',
     },
     {
       name: 'nor when it is below both',
-      file: 'skip/create-service-1.0.0-platform-family-unknown.json',
+      file: 'unknown/create-service-1.0.0-platform-family-unknown.json',
       options: { minimum: { linux: '1.1', windows: '1.1.0' } },
       expect: [{ path: 'platformVersion', message: 'Service pins Fargate platform version "1.0.0", below the minimum "1.1" for Linux and "1.1.0" for Windows.' }],
     },

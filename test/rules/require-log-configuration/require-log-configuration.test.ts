@@ -16,12 +16,12 @@ testRule(rule, {
       // An unnamed container is named by its path.
       { path: 'containerDefinitions[1].logConfiguration', message: 'Container containerDefinitions[1] has no log configuration.' },
     ],
+    // Logs only when a parameter turns them on: the other branch has none.
+    'fail/cloudformation-log-configuration-from-condition.yaml': [
+      { path: 'containerDefinitions[0].logConfiguration', container: 'job', message: 'Container "job" has no log configuration.', when: 'not LogsEnabled' },
+    ],
     'fail/register-request-sidecar-without-log-configuration.json': [
       { path: 'containerDefinitions[1].logConfiguration', container: 'envoy', message: 'Container "envoy" has no log configuration.' },
     ],
-  },
-  skip: {
-    'skip/cloudformation-log-configuration-from-condition.yaml':
-      'containerDefinitions[0].logConfiguration is unknown (!If ["LogsEnabled",{"LogDriver":"awslogs"},{"Ref":"AWS::NoValue"}])',
   },
 });

@@ -16,7 +16,6 @@ testRule(rule, {
     'fail/sidecar-memory-reservation-only.json': [noLimit(1, 'exporter')],
   },
   skip: {
-    'skip/cloudformation-task-memory-from-parameter.yaml': 'memory is unknown (!Ref TaskMemory)',
     'skip/cloudtrail-register-fargate-only.json': 'not an EC2-compatible task definition',
   },
 });

@@ -23,7 +23,9 @@ testRule(rule, {
     ],
   },
   skip: {
-    'skip/cloudformation-user-from-parameter.yaml': 'containerDefinitions[0].user is unknown (!Ref RunAsUser)',
     'skip/windows-task-definition.json': 'not a Linux task definition',
+  },
+  unknown: {
+    'unknown/cloudformation-user-from-parameter.yaml': 'containerDefinitions[0].user is unknown (!Ref RunAsUser)',
   },
 });

@@ -27,7 +27,9 @@ testRule(rule, {
     ],
   },
   skip: {
-    'skip/cloudformation-readonly-from-parameter.yaml': 'containerDefinitions[0].readonlyRootFilesystem is unknown (!Ref ReadOnly)',
     'skip/windows-task-definition.json': 'not a Linux task definition',
+  },
+  unknown: {
+    'unknown/cloudformation-readonly-from-parameter.yaml': 'containerDefinitions[0].readonlyRootFilesystem is unknown (!Ref ReadOnly)',
   },
 });

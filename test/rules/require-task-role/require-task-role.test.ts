@@ -14,9 +14,10 @@ testRule(rule, {
     'fail/cloudtrail-register-ec2-and-fargate.json': [noTaskRole],
     // ECS Anywhere, with an empty task role.
     'fail/external-empty-task-role.json': [noTaskRole],
+    // The role is there only when the condition holds: without it, the task has none.
+    'fail/cloudformation-conditional-task-role.yaml': [{ ...noTaskRole, when: 'not HasTaskRole' }],
   },
   skip: {
-    'skip/cloudformation-conditional-task-role.yaml': 'taskRoleArn is unknown (!If ["HasTaskRole",{"Ref":"TaskRoleArn"},{"Ref":"AWS::NoValue"}])',
     'skip/cloudtrail-register-fargate-only.json': 'not an EC2-compatible task definition',
     'skip/describe-output-fargate-only.json': 'not an EC2-compatible task definition',
   },

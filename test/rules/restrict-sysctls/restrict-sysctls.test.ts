@@ -29,8 +29,8 @@ testRule(rule, {
       },
     ],
   },
-  skip: {
-    'skip/cloudformation-network-mode-from-parameter.yaml': 'networkMode is unknown (!Ref NetworkMode)',
+  unknown: {
+    'unknown/cloudformation-network-mode-from-parameter.yaml': 'networkMode is unknown (!Ref NetworkMode)',
   },
   options: [
     {

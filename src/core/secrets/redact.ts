@@ -1,0 +1,62 @@
+/**
+ * The last line of defence before anything is shown: a result's texts (finding messages, reasons,
+ * `when`) with the values of the resource's sensitive fields (environment values, commands,
+ * docker labels, log options; core/shape.ts) and every detected secret masked. Rules and readers
+ * already avoid printing values; this catches what they cannot foresee, such as a custom rule's
+ * `messageExpression` or a CEL error that quotes the value it failed on.
+ *
+ * Applied once per result where a use case hands results to output (check, the sweep, the
+ * Lambda's decisions), not on the evaluation hot path.
+ */
+import { SHAPES, type Shape } from '../shape.js';
+import type { Finding, Resource, ResourceResult, RuleResult } from '../types.js';
+import { unguarded, UnknownValue } from '../unknown.js';
+import { maskValuesIn } from './mask.js';
+
+export function redactResult(result: ResourceResult): ResourceResult {
+  const values = sensitiveValues(result.resource);
+  const mask = (text: string): string => maskValuesIn(text, values);
+  const maskFinding = (f: Finding): Finding => {
+    const message = mask(f.message);
+    const when = f.when === undefined ? undefined : mask(f.when);
+    return message === f.message && when === f.when ? f : { ...f, message, ...(when !== undefined ? { when } : {}) };
+  };
+  const maskRule = (r: RuleResult): RuleResult => {
+    const reason = r.reason === undefined ? undefined : mask(r.reason);
+    const findings = r.findings.length === 0 ? r.findings : r.findings.map(maskFinding);
+    return reason === r.reason && findings.every((f, i) => f === r.findings[i]) ? r : { ...r, ...(reason !== undefined ? { reason } : {}), findings };
+  };
+  const rules = result.rules.map(maskRule);
+  const findings = rules.flatMap((r) => r.findings);
+  const out: ResourceResult = { ...result, rules, findings: findings.length === result.findings.length ? findings : result.findings.map(maskFinding) };
+  if (result.reason !== undefined) out.reason = mask(result.reason);
+  return out;
+}
+
+/** The string values of a resource's sensitive fields, in every scenario. */
+export function sensitiveValues(resource: Resource): Set<string> {
+  const values = new Set<string>();
+  const objects = resource.scenarios ? resource.scenarios.map((s) => s.object) : [resource.object];
+  for (const object of objects) collect(unguarded(object), SHAPES[resource.kind], false, values, 0);
+  return values;
+}
+
+function collect(value: unknown, shape: Shape | undefined, sensitive: boolean, into: Set<string>, depth: number): void {
+  if (depth > 32 || value === null || value === undefined || value instanceof UnknownValue) return;
+  const inside = sensitive || shape?.sensitive === true;
+  if (typeof value === 'string') {
+    if (inside) into.add(value);
+    return;
+  }
+  if (typeof value !== 'object') return;
+  const node = unguarded(value);
+  if (Array.isArray(node)) {
+    for (const item of node) collect(item, shape?.type === 'list' ? shape.of : undefined, inside, into, depth + 1);
+    return;
+  }
+  for (const [key, child] of Object.entries(node)) {
+    const childShape = shape?.type === 'object' ? shape.fields[key] : shape?.type === 'map' ? shape.of : undefined;
+    // Outside the known shape only sensitive subtrees matter.
+    if (childShape || inside) collect(child, childShape, inside, into, depth + 1);
+  }
+}
