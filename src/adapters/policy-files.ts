@@ -1,6 +1,6 @@
 // Reads policy files from disk: the one loader the CLI, the Lambda and the sweep share.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Rule } from '../core/rule.js';
 import { compilePolicies, usesCustomRules, type CompiledPolicy } from '../policy/engine.js';
 import { PolicyError } from '../policy/errors.js';
@@ -34,13 +34,44 @@ export function policyFiles(paths: readonly string[]): { files: string[]; errors
   return { files, errors };
 }
 
+/** Whether `file` is `dir` or under it, after symbolic links are resolved. */
+export function isWithin(file: string, dir: string): boolean {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  const rel = relative(real(dir), real(file));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The file a policy names (`extends`, a suite's `resource`), resolved against the naming file's
+ * directory and confined to it, or to `root` when one is given: a policy cannot read
+ * `/etc/shadow` and print its lines back as errors.
+ */
+export function confinedPath(path: string, from: string, root: string | undefined): string {
+  const target = resolve(dirname(from), path);
+  const allowed = root ?? dirname(from);
+  if (!isWithin(target, allowed)) throw new Error(`${path} is outside ${allowed}: name a file in that directory or below${root ? '' : ' (or choose a wider root with --policy-root)'}`);
+  return target;
+}
+
 /**
  * Reads and compiles the policies of the given files and directories, with the files they extend.
- * The readers load here, on first use, not when the module is imported: the YAML reader with the
- * first policy read, and cel-js only when some policy has custom rules (the Lambda's cold start
- * pays for neither at import).
+ * Each file is read and compiled once, however often it is extended. `extends` is confined to the
+ * directory of the file that names it, or to `root`. The readers load here, on first use, not
+ * when the module is imported: the YAML reader with the first policy read, and cel-js only when
+ * some policy has custom rules (the Lambda's cold start pays for neither at import).
  */
-export async function loadPolicies(paths: readonly string[], builtinRules: readonly Rule[], now: Date): Promise<{ policies: CompiledPolicy[]; errors: PolicyError[] }> {
+export async function loadPolicies(
+  paths: readonly string[],
+  builtinRules: readonly Rule[],
+  now: Date,
+  options: { root?: string } = {},
+): Promise<{ policies: CompiledPolicy[]; errors: PolicyError[] }> {
   const { files, errors } = policyFiles(paths);
   const { parsePolicyFile } = await import('../policy/load.js');
   const read = new Map<string, ReturnType<typeof parsePolicyFile>>();
@@ -50,19 +81,33 @@ export async function loadPolicies(paths: readonly string[], builtinRules: reado
     return result;
   };
   const readExtended = (path: string, from: string): ParsedPolicy[] => {
-    const result = readFile(resolve(dirname(from), path));
-    if (result.errors.length > 0) throw new Error(result.errors.map((e) => e.message).join('; '));
+    const file = confinedPath(path, from, options.root);
+    let result: ReturnType<typeof parsePolicyFile>;
+    try {
+      result = readFile(file);
+    } catch (error) {
+      throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'unreadable')}`);
+    }
+    // Never the other file's content: its problems are for `validate` to show, on that file.
+    if (result.errors.length > 0) throw new Error(`${path} is not a valid policy file (${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}: run ecs-admission validate on it)`);
     return result.policies;
   };
 
   const parsed: ParsedPolicy[] = [];
+  const partial: ParsedPolicy[] = [];
   for (const file of files) {
     const result = readFile(file);
     parsed.push(...result.policies);
+    partial.push(...result.partial);
     errors.push(...result.errors);
   }
-  const compileCustomRule = usesCustomRules(parsed, readExtended) ? (await import('../policy/custom-rule.js')).compileCustomRule : undefined;
+  const compileCustomRule = usesCustomRules([...parsed, ...partial], readExtended) ? (await import('../policy/custom-rule.js')).compileCustomRule : undefined;
+  const compileOptions = { builtinRules, readExtended, now, ...(compileCustomRule ? { compileCustomRule } : {}) };
 
-  const compiled = compilePolicies(parsed, { builtinRules, readExtended, now, ...(compileCustomRule ? { compileCustomRule } : {}) });
-  return { policies: compiled.policies, errors: [...errors, ...compiled.errors] };
+  const compiled = compilePolicies(parsed, compileOptions);
+  // What is left of a document with schema errors, compiled only for its other problems: every
+  // problem of a policy shows in one run.
+  const more = partial.length > 0 ? compilePolicies(partial, compileOptions).errors : [];
+  const byPlace = (a: PolicyError, b: PolicyError): number => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+  return { policies: compiled.policies, errors: [...errors, ...more, ...compiled.errors].sort(byPlace) };
 }

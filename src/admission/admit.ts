@@ -8,6 +8,7 @@
  * delivery stopped: it never acts twice, and an alert that failed after a successful action is
  * sent by the retry.
  */
+import { redactResult } from '../core/secrets/redact.js';
 import type { Evaluate } from '../core/evaluate.js';
 import type { Resource } from '../core/types.js';
 import { resourceFromApi } from '../input/api.js';
@@ -50,7 +51,8 @@ export async function admit(request: AdmissionRequest, deps: AdmitDependencies):
   const decisions: Decision[] = [];
   const context = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, account: request.account, region: request.region, ecs: deps.ecs, evaluate, taskDefinitions: read.taskDefinitions, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
   for (const resource of read.resources) {
-    const result = evaluate(resource);
+    // Redacted before it is planned, stored in the ledger, alerted or logged: no sensitive value leaves.
+    const result = redactResult(evaluate(resource));
     const planned = await decide(result, context);
     if (planned) decisions.push({ request, findings: result.findings, policies: result.policies ?? [], ...planned });
   }

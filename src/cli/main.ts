@@ -38,6 +38,7 @@ const OPTIONS = {
   'fail-on': { type: 'string' },
   verbose: { type: 'boolean' },
   'allow-empty': { type: 'boolean' },
+  'policy-root': { type: 'string' },
   'max-file-size': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },

@@ -14,7 +14,8 @@ export async function selectPolicies(values: OptionValues, now: Date, io: Io): P
   const paths = values.policy as string[] | undefined;
   if (!paths?.length) return { policies: [presetPolicy(preset, builtinRules)], name: preset };
   if (values.preset !== undefined) throw new UsageError('--preset and --policy exclude each other: a policy file chooses its preset with `extends`');
-  const loaded = await loadPolicies(paths, builtinRules, now);
+  const root = typeof values['policy-root'] === 'string' ? values['policy-root'] : undefined;
+  const loaded = await loadPolicies(paths, builtinRules, now, root ? { root } : {});
   if (loaded.errors.length > 0) {
     for (const e of loaded.errors) io.stderr(`ecs-admission: ${e.message}\n`);
     return undefined;

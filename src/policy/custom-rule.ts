@@ -25,9 +25,10 @@
  */
 import * as z from '../zod.js';
 import { defineRule, type Rule } from '../core/rule.js';
-import { ACTIONS, KIND_NAMES, RESOURCE_KINDS, SEVERITIES, type Action, type ResourceKind, type Severity } from '../core/types.js';
+import { ACTIONS, KIND_NAMES, RESOURCE_KINDS, SEVERITIES, type Action, type OnError, type ResourceKind, type Severity } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
-import { celEnvironment, CostLimitError, runProgram, type CelProgram } from './cel-runtime.js';
+import { celEnvironment, CostLimitError, RegexSyntaxError, runProgram, useRe2, type CelProgram } from './cel-runtime.js';
+import { isShapeError, typedEnvironment } from './cel-types.js';
 import { CustomRuleError, type SpecLocation } from './errors.js';
 
 export { CEL_COST_LIMIT, CEL_PARSE_LIMITS } from './cel-runtime.js';
@@ -43,6 +44,8 @@ export interface CustomRuleSpec {
   messageExpression?: string;
   severity: Severity;
   action: Action;
+  /** What an error of the rule counts as (the policy's default, else `flag`). */
+  onError?: OnError;
   title?: string;
   description?: string;
   remediation?: string;
@@ -97,6 +100,20 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
     const checked = program.check();
     if (!checked.valid) return fail(describeCelError(field, checked.error));
     if (checked.type !== type && checked.type !== 'dyn') fail(`${field} gives ${checked.type}, but must give ${type}`);
+    // Against the ECS shape of the one kind the rule applies to: a field that does not exist or
+    // a comparison of the wrong types is found now (a rule for several kinds stays on dyn).
+    if (appliesTo.length === 1) {
+      const typed = typedEnvironment(appliesTo[0]!).parse(source).check();
+      if (!typed.valid && isShapeError(celErrorParts(typed.error).text)) {
+        return fail(`${describeCelError(field, typed.error)} (checked against the ECS shape of a ${KIND_NAMES[appliesTo[0]!]})`);
+      }
+    }
+    try {
+      useRe2(program);
+    } catch (error) {
+      if (error instanceof RegexSyntaxError) return fail(`${field}, position ${error.position}: ${error.message}`);
+      throw error;
+    }
     return program;
   };
 

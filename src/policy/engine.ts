@@ -2,7 +2,7 @@ import { createEvaluator, type Evaluate } from '../core/evaluate.js';
 import { isPreset, presetRuleSet, type PresetName } from '../core/presets.js';
 import { buildRuleSet, parseRuleOptions, RuleOptionsError, type RuleChoice, type RuleSet } from '../core/rule-set.js';
 import type { Rule } from '../core/rule.js';
-import type { Action, Mode, Resource } from '../core/types.js';
+import type { Action, Mode, OnError, Resource } from '../core/types.js';
 import { closest, distance } from 'fastest-levenshtein';
 import type { compileCustomRule } from './custom-rule.js';
 import { CustomRuleError, pathText, PolicyError } from './errors.js';
@@ -16,6 +16,8 @@ export interface CompiledPolicy {
   name: string;
   file: string;
   mode: Mode;
+  /** What a rule error counts as, for the rules that do not say (default `flag`). */
+  onError?: OnError;
   match?: Match;
   exclude?: Match;
   /** The action, severity and options of every rule the policy turns on or off. */
@@ -72,7 +74,24 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
   const policies: CompiledPolicy[] = [];
   const names = new Map<string, string>();
 
-  const compile = (p: ParsedPolicy, chain: readonly string[]): Omit<CompiledPolicy, 'exceptions' | 'rules'> & { ok: boolean } => {
+  type Compiled = Omit<CompiledPolicy, 'exceptions' | 'rules'> & { ok: boolean };
+  // Each policy is compiled once, however many files extend it: a diamond of extends stays
+  // linear, and the errors of a shared base are reported once.
+  // Keyed by file and name, not by object: a reader may parse a file anew for each reference.
+  const keyOf = (p: ParsedPolicy): string => `${p.file}\u0000${p.policy.metadata.name}`;
+  const compiled = new Map<string, Compiled>();
+  const inProgress = new Set<string>();
+  const compile = (p: ParsedPolicy): Compiled => {
+    const key = keyOf(p);
+    const done = compiled.get(key);
+    if (done) return done;
+    inProgress.add(key);
+    const result = compileOne(p);
+    inProgress.delete(key);
+    compiled.set(key, result);
+    return result;
+  };
+  const compileOne = (p: ParsedPolicy): Compiled => {
     const { policy, file } = p;
     /** An error at a field (or, with `key`, at the field's name). */
     const at = (path: (string | number)[], detail: string, key = false): PolicyError => {
@@ -93,7 +112,6 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
         for (const rule of options.builtinRules) if (!choices.has(rule.id)) choices.set(rule.id, { action: 'off' });
         return;
       }
-      if (chain.includes(`${file}>${base}`)) return fail(at(['spec', 'extends', i], `extends itself through ${base}`));
       let bases: ParsedPolicy[];
       try {
         bases = options.readExtended(base, file);
@@ -101,9 +119,10 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
         return fail(at(['spec', 'extends', i], `cannot extend "${base}": ${(error as Error).message}; use recommended, strict or a policy file path`));
       }
       for (const b of bases) {
-        const compiled = compile(b, [...chain, `${file}>${base}`]);
-        for (const [id, choice] of compiled.choices) choices.set(id, choice);
-        customRules.push(...compiled.customRules);
+        if (inProgress.has(keyOf(b))) return fail(at(['spec', 'extends', i], `extends itself through ${base}`));
+        const extended = compile(b);
+        for (const [id, choice] of extended.choices) choices.set(id, choice);
+        customRules.push(...extended.customRules);
       }
     });
 
@@ -115,7 +134,8 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       try {
         const rule = options.compileCustomRule(spec, { file, ...(where ? { line: where.line, column: where.column } : {}) }, builtinIds);
         customRules.push(rule);
-        choices.set(rule.id, { action: spec.action, severity: spec.severity });
+        const onError = spec.onError ?? policy.spec.onError;
+        choices.set(rule.id, { action: spec.action, severity: spec.severity, ...(onError ? { onError } : {}) });
       } catch (error) {
         if (!(error instanceof CustomRuleError)) throw error;
         fail(new PolicyError(file, `customRules[${error.ruleId}]: ${error.detail}`, where?.line, where?.column));
@@ -137,6 +157,8 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       if (severity) choice.severity = severity;
       const opts = o.options ?? base?.options;
       if (opts !== undefined) choice.options = opts;
+      const onError = ('onError' in o ? o.onError : undefined) ?? base?.onError;
+      if (onError) choice.onError = onError;
       try {
         parseRuleOptions(rule, choice.options);
       } catch (error) {
@@ -146,7 +168,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       }
       choices.set(id, choice);
     }
-    return { name: policy.metadata.name, file, mode: policy.spec.mode, ...(policy.spec.match ? { match: policy.spec.match } : {}), ...(policy.spec.exclude ? { exclude: policy.spec.exclude } : {}), choices, customRules, ok };
+    return { name: policy.metadata.name, file, mode: policy.spec.mode, ...(policy.spec.onError ? { onError: policy.spec.onError } : {}), ...(policy.spec.match ? { match: policy.spec.match } : {}), ...(policy.spec.exclude ? { exclude: policy.spec.exclude } : {}), choices, customRules, ok };
   };
 
   const today = dayOf(options.now);
@@ -159,7 +181,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       continue;
     }
     names.set(name, p.file);
-    const compiled = compile(p, []);
+    const compiled = compile(p);
     const exceptions: ExceptionEntry[] = [];
     p.policy.spec.exceptions.forEach((spec, index) => {
       const at = p.locate(['spec', 'exceptions', index]);
@@ -246,7 +268,8 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
       for (const policy of list) {
         const mode: Mode = options.forceAudit ? 'audit' : policy.mode;
         for (const [id, choice] of policy.choices) {
-          const candidate = { ...choice, decidedBy: policy.name, mode };
+          const onError = choice.onError ?? policy.onError;
+          const candidate = { ...choice, decidedBy: policy.name, mode, ...(onError ? { onError } : {}) };
           const current = chosen.get(id);
           if (!current || stricter(candidate, current.choice)) chosen.set(id, { rule: policy.rules.get(id)!, choice: candidate });
         }

@@ -13,31 +13,96 @@ export interface ParsedPolicy {
   locate: ParsedDocument['locate'];
 }
 
+/** Keys that would reach an object's prototype in some reader of the policy: never data. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Reads the policies of one file (YAML or JSON, one policy per document). Every problem is
  * reported with file, line and column; unknown fields are errors, with a suggestion when a known
- * field is close (`acton` → `action`). Returns the policies read and the errors found.
+ * field is close (`acton` → `action`). Returns the policies read and the errors found, and, for
+ * a document with schema errors, what is left of it once the faulty fields are dropped
+ * (`partial`): compiling that finds the next layer of problems (unknown rules, CEL errors) in
+ * the same run. Partial policies are for reporting only, never applied.
  */
-export function parsePolicyFile(text: string, file: string): { policies: ParsedPolicy[]; errors: PolicyError[] } {
+export function parsePolicyFile(text: string, file: string): { policies: ParsedPolicy[]; errors: PolicyError[]; partial: ParsedPolicy[] } {
   let documents: ParsedDocument[];
   try {
     documents = parseDocuments(text, file);
   } catch (error) {
-    if (error instanceof InputError) return { policies: [], errors: [new PolicyError(file, error.detail, error.line)] };
+    if (error instanceof InputError) return { policies: [], errors: [new PolicyError(file, error.detail, error.line)], partial: [] };
     throw error;
   }
   const policies: ParsedPolicy[] = [];
   const errors: PolicyError[] = [];
+  const partial: ParsedPolicy[] = [];
   for (const doc of documents) {
-    const parsed = PolicySchema.safeParse(doc.value);
+    const forbidden = forbiddenKeys(doc.value);
+    if (forbidden.length > 0) {
+      errors.push(...forbidden.map((path) => describe({ code: 'custom', path: path.slice(0, -1), message: `key "${String(path[path.length - 1])}" is not allowed` }, doc, file, path)));
+      continue;
+    }
+    let value = doc.value;
+    let parsed = PolicySchema.safeParse(value);
     if (parsed.success) {
       policies.push({ policy: parsed.data, file, locate: doc.locate });
       continue;
     }
     const found = flatten(parsed.error.issues, doc.value).map((issue) => describe(issue, doc, file));
     errors.push(...found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)));
+    // Drop what the schema rejects, a few rounds at most, and keep what then parses.
+    for (let round = 0; round < 4 && !parsed.success; round++) {
+      const pruned = prune(value, flatten(parsed.error.issues, value));
+      if (pruned === undefined) break;
+      value = pruned;
+      parsed = PolicySchema.safeParse(value);
+    }
+    if (parsed.success) partial.push({ policy: parsed.data, file, locate: doc.locate });
   }
-  return { policies, errors };
+  return { policies, errors, partial };
+}
+
+/** The paths of keys named `__proto__`, `constructor` or `prototype`, anywhere in a document. */
+function forbiddenKeys(root: unknown): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  const stack: [unknown, (string | number)[]][] = [[root, []]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) value.forEach((item, i) => stack.push([item, [...path, i]]));
+    else {
+      // Own keys, as written: `Object.keys` sees a JSON `"__proto__"` as the data it is.
+      for (const key of Object.keys(value)) {
+        if (FORBIDDEN_KEYS.has(key)) found.push([...path, key]);
+        else stack.push([(value as Record<string, unknown>)[key], [...path, key]]);
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) found.push([...path, '__proto__']);
+    }
+  }
+  return found;
+}
+
+/** A copy of `value` without the fields the issues point at; undefined when nothing can be dropped. */
+function prune(value: unknown, issues: readonly Issue[]): unknown {
+  const copy = structuredClone(value) as Record<string, unknown>;
+  let dropped = 0;
+  const paths = issues.flatMap((issue) => {
+    const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+    return issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...path, key]) : [path];
+  });
+  // Deepest and last first, so that dropping a list item does not move the next one to drop.
+  for (const path of paths.sort((a, b) => b.length - a.length || String(b[b.length - 1]).localeCompare(String(a[a.length - 1]), undefined, { numeric: true }))) {
+    if (path.length === 0) continue;
+    const parent = valueAt(copy, path.slice(0, -1));
+    const last = path[path.length - 1]!;
+    if (Array.isArray(parent) && typeof last === 'number' && last < parent.length) {
+      parent.splice(last, 1);
+      dropped++;
+    } else if (parent && typeof parent === 'object' && Object.hasOwn(parent, last)) {
+      delete (parent as Record<string | number, unknown>)[last];
+      dropped++;
+    }
+  }
+  return dropped > 0 ? copy : undefined;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -60,7 +125,11 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function describe(issue: Issue, doc: ParsedDocument, file: string): PolicyError {
+function describe(issue: Issue, doc: ParsedDocument, file: string, keyPath?: readonly (string | number)[]): PolicyError {
+  if (keyPath) {
+    const at = doc.locate(keyPath, true);
+    return new PolicyError(file, `${pathText(keyPath)}: ${issue.message}`, at?.line, at?.column);
+  }
   const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;

@@ -1,5 +1,5 @@
 import * as z from '../zod.js';
-import { ACTIONS, RESOURCE_KINDS, SEVERITIES } from '../core/types.js';
+import { ACTIONS, ON_ERROR, RESOURCE_KINDS, SEVERITIES } from '../core/types.js';
 
 /**
  * The policy file format: one zod schema gives the TypeScript types, the validation (unknown
@@ -20,12 +20,15 @@ export const MatchSchema = z
   })
   .check(z.describe('every listed condition must hold; a field that is absent matches everything'));
 
+const onError = z.enum(ON_ERROR).check(z.describe('what an error of the rule counts as: a deny finding, a flag finding, or nothing (default flag)'));
+
 export const RuleOverrideSchema = z.union([
   z.enum(ACTIONS).check(z.describe('shorthand for { action }')),
   z.strictObject({
     action: z.optional(z.enum(ACTIONS)),
     severity: z.optional(z.enum(SEVERITIES)),
     options: z.optional(z.record(z.string(), z.unknown())).check(z.describe("validated against the rule's own options schema")),
+    onError: z.optional(onError),
   }),
 ]);
 
@@ -37,6 +40,7 @@ export const CustomRuleSchema = z.strictObject({
   messageExpression: z.optional(z.string().check(z.minLength(1))).check(z.describe('CEL giving the message string')),
   severity: z.enum(SEVERITIES),
   action: z._default(z.enum(ACTIONS), 'flag'),
+  onError: z.optional(onError),
   title: z.optional(z.string()),
   description: z.optional(z.string()),
   remediation: z.optional(z.string()),
@@ -65,6 +69,7 @@ export const PolicySchema = z.strictObject({
   }),
   spec: z.strictObject({
     mode: z._default(z.enum(['audit', 'enforce']), 'audit'),
+    onError: z.optional(onError).check(z.describe("the policy's default for its rules: what a rule error counts as (default flag)")),
     extends: z._default(z.array(z.string().check(z.minLength(1))), []).check(z.describe('recommended | strict | a path to another policy file')),
     match: z.optional(MatchSchema),
     exclude: z.optional(MatchSchema),

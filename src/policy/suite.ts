@@ -6,9 +6,11 @@ import { ACTIONS, type ResourceResult, type RuleStatus } from '../core/types.js'
  * and the result each rule must give on them.
  */
 const Expectation = z.union([
-  z.enum(['pass', 'fail', 'skip', 'error', 'off']).check(z.describe('`off`: the rule must not run on this resource')),
+  z.enum(['pass', 'fail', 'skip', 'unknown', 'error', 'off']).check(
+    z.describe('`skip`: the rule does not apply; `unknown`: it could not decide (a value unknown offline); `off`: it must not run on this resource'),
+  ),
   z.strictObject({
-    result: z.enum(['pass', 'fail', 'skip', 'error']),
+    result: z.enum(['pass', 'fail', 'skip', 'unknown', 'error']),
     count: z.optional(z.int().check(z.nonnegative())).check(z.describe('number of findings')),
     message: z.optional(z.string()).check(z.describe('a substring of some finding message')),
     action: z.optional(z.enum(ACTIONS)).check(z.describe('the action of the findings')),

@@ -1,7 +1,8 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import type { KeyValuePair } from '../core/types.js';
-import { UnknownValueError } from '../core/unknown.js';
+import { detectSecret } from '../core/secrets/detect.js';
+import { InvalidValue, InvalidValueError, peek, UnknownValue, UnknownValueError } from '../core/unknown.js';
 import { memoByOptions } from './_lib/memo.js';
 import { forEachEnvironmentVariable } from './_lib/environment.js';
 import { containerLabel } from './_lib/task-definition.js';
@@ -19,25 +20,27 @@ import { containerLabel } from './_lib/task-definition.js';
  *    - the value is a reference, not a secret: an ARN, a URL without a password in it, an
  *      absolute path (`/run/secrets/db`, an SSM parameter name), or a boolean-like word.
  *    Patterns from the `names` option are the user's word and skip the first exemption.
- * 2. The value has a known secret format, whatever the name: PEM private key, GitHub, Slack,
- *    Stripe live, Google API key, JSON Web Token, or a long high-entropy token (>= 32 characters
- *    of a base64/base64url alphabet, letters and digits, Shannon entropy >= 4.5 bits per
- *    character: hex digests, UUIDs, words, paths and URLs stay below or outside it).
+ * 2. The value has a known secret format, whatever the name (core/secrets: private keys, AWS
+ *    access key ids, GitHub, GitLab, Slack, Stripe, Google, npm, OpenAI, Anthropic, SendGrid,
+ *    Vault, Hugging Face, Shopify, Databricks and Twilio tokens, JSON Web Tokens, URLs with a
+ *    password, `base64:` keys, long high-entropy tokens), or is a CloudFormation dynamic
+ *    reference to a secret (`{{resolve:secretsmanager:…}}`), which lands in plain text.
  *
- * AWS access keys are no-aws-credentials-in-environment's; a value from a CloudFormation
- * intrinsic (`!Ref DbPassword`, `{{resolve:...}}` inside `!Sub`) is resolved to plain text at
- * deploy time, so a secret-like name with such a value fails; otherwise the value is unknown
- * and the rule cannot decide.
+ * A value from a CloudFormation intrinsic is resolved to plain text at deploy time: a `NoEcho`
+ * parameter in it fails, so does a secret in the literal text of `!Sub`/`!Join`; a reference to
+ * a resource or a pseudo parameter never does; otherwise a secret-like name fails and any other
+ * name leaves the rule unable to decide.
  */
 
-const SECRET_WORD = /^(?:password|passwd|pwd|secret|token|credential|auth|apikey|privatekey)s?\d*$/;
+const SECRET_WORD = /^(?:password|passwd|pass|pwd|pw|secret|token|credential|auth|apikey|privatekey)s?\d*$/;
 const SECRET_COMPOUND = /^[a-z0-9]+(?:password|passwd|secret|token|credential|apikey|privatekey)s?\d*$/;
 const DESCRIPTOR_WORDS = new Set([
   'name', 'names', 'id', 'ids', 'arn', 'url', 'urls', 'uri', 'uris', 'endpoint', 'endpoints', 'host', 'hostname',
   'domain', 'server', 'port', 'realm', 'file', 'path', 'dir', 'location', 'enabled', 'disabled', 'enable', 'disable',
   'required', 'type', 'mode', 'method', 'provider', 'issuer', 'audience', 'region', 'ttl', 'timeout', 'expiry',
   'expiration', 'expires', 'lifetime', 'duration', 'interval', 'length', 'size', 'algorithm', 'algo', 'version',
-  'format', 'scope', 'scopes', 'user', 'username',
+  'format', 'scope', 'scopes', 'user', 'username', 'seconds', 'secs', 'minutes', 'mins', 'hours', 'days', 'ms',
+  'count', 'rotation', 'policy', 'store',
 ]);
 
 const words = (name: string): string[] =>
@@ -77,83 +80,32 @@ const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
 const URL_WITHOUT_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/(?![^/@\s]*:[^/@\s]*@)\S*$/i;
 const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/])[\w.@~\-/\\]*$/;
 const BOOLEAN_LIKE = /^(?:true|false|yes|no|on|off|enabled|disabled|none|null)$/i;
+/** `{{resolve:secretsmanager:…}}` / `{{resolve:ssm-secure:…}}`: CloudFormation writes the secret itself into the task definition. */
+const DYNAMIC_SECRET = /\{\{resolve:(?:secretsmanager|ssm-secure):/;
+/** A value that is obviously a placeholder for the real one: `${DB_PASSWORD}`, `<password>`, `changeme`. */
+const PLACEHOLDER = /^(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\{\{(?!resolve:)[^}]*\}\}|<[^>]*>|%[a-z_]+%|x{3,}|\*{3,}|REPLACE_?ME|CHANGE_?ME|TODO|TBD)$/i;
+/** A number (a TTL, a count, a port) is configuration, whatever the name. */
+const NUMBER = /^\d{1,9}$/;
+/** An HTTP header name (`X-Api-Key`, `Authorization`): where a key goes, not the key. */
+const HEADER_NAME = /^(?:X-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)*$/;
+
+/** `{"username":"username","password":"password"}`: a map of field names (which keys to read), not values. */
+function isKeyMap(value: string): boolean {
+  if (!value.startsWith('{')) return false;
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.entries(parsed).every(([k, v]) => v === k);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * A value that points at or describes a secret rather than being one. Checked after the value
  * formats, so a high-entropy value that merely starts with `/` still fails.
  */
 const isReference = (value: string): boolean =>
-  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value);
-
-const FORMATS: readonly (readonly [RegExp, string])[] = [
-  [/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/, 'a PEM private key'],
-  [/(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/, 'a GitHub token'],
-  [/(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
-  [/(?<![A-Za-z0-9])[sr]k_live_[A-Za-z0-9]{16,}/, 'a Stripe live key'],
-  [/(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/, 'a Google API key'],
-  [/(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/, 'a JSON Web Token'],
-];
-
-const TOKEN_SEPARATORS = /[\s,;'"`]+/;
-const ENTROPY_CANDIDATE = /^[A-Za-z0-9+/=_-]{32,}$/;
-const HAS_DIGIT = /\d/;
-const HAS_LETTER = /[A-Za-z]/;
-
-function shannonEntropy(text: string): number {
-  const counts = new Map<string, number>();
-  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
-  let entropy = 0;
-  for (const count of counts.values()) {
-    const p = count / text.length;
-    entropy -= p * Math.log2(p);
-  }
-  return entropy;
-}
-
-// Characters a secret token is made of: base64, base64url and hex alphabets.
-const CANDIDATE_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') CANDIDATE_CHAR[c.charCodeAt(0)] = 1;
-
-/**
- * Whether `value` has 32 candidate characters in a row, which any candidate token needs; this
- * spares most values the split. It checks windows from their end and jumps past the separator it
- * meets, so a URL or a list is decided after reading a fraction of its characters.
- */
-function hasCandidateRun(value: string, length = 32): boolean {
-  let start = 0;
-  while (start + length <= value.length) {
-    let j = start + length - 1;
-    while (j >= start && CANDIDATE_CHAR[value.charCodeAt(j)] === 1) j--;
-    if (j < start) return true;
-    start = j + 1;
-  }
-  return false;
-}
-
-function highEntropyToken(value: string): boolean {
-  if (value.length < 32 || !hasCandidateRun(value)) return false;
-  for (const token of value.split(TOKEN_SEPARATORS)) {
-    if (
-      ENTROPY_CANDIDATE.test(token) &&
-      HAS_DIGIT.test(token) &&
-      HAS_LETTER.test(token) &&
-      shannonEntropy(token) >= 4.5
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** One scan for what every format starts with; most values have none, and skip the six patterns. */
-const FORMAT_PREFIX = /-----BEGIN |gh[pousr]_|github_pat_|xox[abposr]-|[sr]k_live_|AIza|eyJ/;
-
-/** What the value looks like, when it has a known secret format. */
-function secretFormat(value: string): string | undefined {
-  if (value.length < 15) return undefined; // shorter than the shortest format (a Slack token)
-  if (FORMAT_PREFIX.test(value)) for (const [pattern, label] of FORMATS) if (pattern.test(value)) return label;
-  return highEntropyToken(value) ? 'a high-entropy secret' : undefined;
-}
+  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || PLACEHOLDER.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
 
 const isValidRegExp = (source: string): boolean => {
   try {
@@ -203,9 +155,9 @@ export default defineRule({
     forEachEnvironmentVariable(td, (entry, i, containerName, path) => {
       const name = entry.name;
       if (name !== undefined && allow.has(name)) return;
-      const why = secretReason(entry, name, secretName);
-      if (why === undefined) return;
       const at = `${path}.environment[${i}]`;
+      const why = secretReason(entry, name, secretName, `${at}.value`);
+      if (why === undefined) return;
       report({
         path: `${at}.value`,
         container: containerName,
@@ -216,21 +168,36 @@ export default defineRule({
 });
 
 /** Why a variable holds a secret (the end of the finding's sentence), or undefined when it does not. */
-function secretReason(entry: KeyValuePair, name: string | undefined, secretName: (name: string) => boolean): string | undefined {
-  let value: unknown;
-  try {
-    value = entry.value;
-  } catch (error) {
-    // Set by a template expression: plain text once deployed, whatever it resolves to.
-    if (error instanceof UnknownValueError && name && secretName(name)) return 'name looks like a secret';
-    throw error;
-  }
+function secretReason(entry: KeyValuePair, name: string | undefined, secretName: (name: string) => boolean, path: string): string | undefined {
+  const value = peek(entry, 'value');
+  if (value instanceof UnknownValue) return unknownSecretReason(value, name, secretName, path);
+  if (value instanceof InvalidValue) throw new InvalidValueError(path, value.problem);
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  const format = secretFormat(value);
-  if (format) return `value looks like ${format}`;
+  const format = detectSecret(value);
+  if (format) return `value looks like ${format.label}`;
+  if (DYNAMIC_SECRET.test(value)) return 'value is a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
   if (name && secretName(name) && !isReference(text)) return 'name looks like a secret';
   return undefined;
 }
 
+/**
+ * A value set by a CloudFormation expression, resolved to plain text at deploy time. What is
+ * known of it decides: a `NoEcho` parameter is a secret by its author's word; the literal parts
+ * of `!Sub` and `!Join` are deployed as written and scanned; a reference to a resource or a
+ * pseudo parameter (`!GetAtt Db.Endpoint.Address`, `!Ref AWS::Region`) is never a credential.
+ * Otherwise a secret-like name fails, and any other name cannot be decided.
+ */
+function unknownSecretReason(value: UnknownValue, name: string | undefined, secretName: (name: string) => boolean, path: string): string | undefined {
+  const { noEcho, literals, reference } = value.facts;
+  if (noEcho?.length) return `value comes from the NoEcho parameter ${noEcho.join(', ')}, written out in plain text`;
+  for (const literal of literals ?? []) {
+    const format = detectSecret(literal);
+    if (format) return `value contains ${format.label}`;
+    if (DYNAMIC_SECRET.test(literal)) return 'value holds a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
+  }
+  if (reference) return undefined;
+  if (name && secretName(name)) return 'name looks like a secret';
+  throw new UnknownValueError(path, value.expression);
+}

@@ -5,6 +5,7 @@
  * `allRevisions`). Describe calls are batched as the API allows (10 services, 100 tasks), run with
  * bounded concurrency, and each revision is read once however many services use it.
  */
+import { redactResult } from '../core/secrets/redact.js';
 import pLimit from 'p-limit';
 import { judgeWithOverrides } from '../admission/overrides.js';
 import { decide } from '../admission/decide.js';
@@ -180,7 +181,8 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
   const context = { eventId, ownerTags: options.ownerTags, account: target.account, region: target.region, ecs: reader, evaluate, taskDefinitions };
   return Promise.all(
     [...revisions, ...workloads].map(async (resource): Promise<SweptResource> => {
-      const result = evaluate(resource);
+      // Redacted before anything is reported: no sensitive value in the report, the HTML page or the digest.
+      const result = redactResult(evaluate(resource));
       const planned = await decide(result, context);
       if (!planned) return { account: target.account, region: target.region, result };
       // The sweep changes nothing: every action is what enforcement would do.

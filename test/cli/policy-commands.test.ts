@@ -31,12 +31,29 @@ describe('ecs-admission test', () => {
 
   it('exits 2 for a suite it cannot read, naming the file and line', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'broken.test.yaml'), 'apiVersion: ecs-admission/v1\nkind: PolicyTest\npolicies: [recommended]\ncases:\n  - name: x\n    resource: missing.json\n    expect: { no-privileged-containers: pass }\n');
     writeFileSync(join(dir, 'typo.test.yaml'), 'apiVersion: ecs-admission/v1\nkind: PolicyTest\npolicies: [recommended]\ncase: []\n');
     const { status, stderr } = await run(['test', dir]);
     expect(status).toBe(2);
-    expect(stderr).toContain('broken.test.yaml: case "x": cannot read missing.json');
     expect(stderr).toMatch(/typo\.test\.yaml: .*case/);
+  });
+
+  it('counts every case whose fixture cannot be used, and still runs the others (exit 2)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'ok.json'), JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] }));
+    const cases = [
+      '  - name: missing\n    resource: missing.json\n    expect: { no-privileged-containers: pass }',
+      '  - name: outside\n    resource: ../../../etc/passwd\n    expect: { no-privileged-containers: pass }',
+      '  - name: fine\n    resource: ok.json\n    expect: { no-privileged-containers: pass }',
+    ];
+    writeFileSync(join(dir, 'broken.test.yaml'), `apiVersion: ecs-admission/v1\nkind: PolicyTest\npolicies: [recommended]\ncases:\n${cases.join('\n')}\n`);
+    const { status, stdout } = await run(['test', dir]);
+    expect(status).toBe(2);
+    expect(stdout).toContain('✗ missing: cannot use missing.json: no such file');
+    // A fixture outside the suite's directory is never read, and what it holds is never printed.
+    expect(stdout).toMatch(/✗ outside: cannot use \.\.\/\.\.\/\.\.\/etc\/passwd: \.\.\/\.\.\/\.\.\/etc\/passwd is outside /);
+    expect(stdout).not.toContain('root:');
+    expect(stdout).toContain('✓ fine');
+    expect(stdout).toContain('1 passed, 0 failed, 2 cases with an unreadable fixture (1 suite)');
   });
 });
 

@@ -147,11 +147,15 @@ describe('compileCustomRule: the rule', () => {
     const base = { message: undefined, expression: 'object.containerDefinitions.all(c, c.image.startsWith("x/"))' };
     const good = custom({ ...base, messageExpression: "'family ' + object.family + ' pulls ' + object.containerDefinitions.map(c, c.image).join(', ')" });
     expect(onlyResult(good, td({ containerDefinitions: [container('app')] })).findings[0]!.message).toBe(`family web pulls ${ecr}/app:1.0`);
-    for (const messageExpression of ["'family ' + object.nope", 'dyn(object.revision)']) {
+    for (const messageExpression of ["'family ' + object.containerDefinitions[5].name", 'dyn(object.revision)']) {
       const result = onlyResult(custom({ ...base, messageExpression }), td());
       expect(result.status).toBe('fail');
-      expect(result.findings[0]!.message).toMatch(/^The task definition does not satisfy `object\.containerDefinitions.*` \(the messageExpression (failed at position \d+: No such key: nope|gave a double \(3\), not a non-empty string)\)\.$/);
+      expect(result.findings[0]!.message).toMatch(/^The task definition does not satisfy `object\.containerDefinitions.*` \(the messageExpression (failed at position \d+: .+|gave a double \(3\), not a non-empty string)\)\.$/);
     }
+    // A field the ECS shape does not have is found when the rule is compiled, not when it runs.
+    expect(compileError({ ...base, messageExpression: "'family ' + object.nope" }).detail).toBe(
+      'messageExpression, position 20: No such key: nope (checked against the ECS shape of a task definition)',
+    );
   });
 
   it('gives request the API call where it is known, and an empty map offline', () => {
@@ -233,8 +237,9 @@ describe('compileCustomRule: never a pass by accident', () => {
       action: 'deny',
       findings: [expect.objectContaining({ error: true, action: 'flag' })],
     });
-    expect(onlyResult(custom({ expression: "object.containerDefinitions.all(c, c.image.matches('('))" }), td()).reason).toMatch(
-      /^rule threw: the expression failed at position 36: Invalid regular expression: \($/,
+    // A pattern only known at run time fails there; a literal one fails to compile (see RE2 below).
+    expect(onlyResult(custom({ expression: 'object.containerDefinitions.all(c, c.image.matches(object.family))' }), td({ family: '(' })).reason).toMatch(
+      /^rule threw: the expression failed at position 36: Invalid regular expression \(RE2 syntax\): .*missing closing \)/,
     );
     expect(onlyResult(custom({ expression: 'object.revision + 1 == 4' }), td()).reason).toMatch(/^rule threw: the expression failed at position 1: no such overload: dyn<double> \+ int$/);
   });

@@ -35,12 +35,12 @@ function write(files: Record<string, string>): string {
 const untagged = loadResources(JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] }), 'td.json')[0]!;
 
 describe('loadPolicies', () => {
-  it('compiles the custom rules of a file that a policy extends', async () => {
+  it('compiles the custom rules of a file that a policy extends (under the policy root)', async () => {
     const base = write({
       'prod.yaml': policy('prod', 'extends: [recommended, ../shared/owner.yaml]'),
       '../shared/owner.yaml': policy('owner', OWNER_RULE),
     });
-    const { policies, errors } = await loadPolicies([join(base, 'prod.yaml')], builtinRules, NOW);
+    const { policies, errors } = await loadPolicies([join(base, 'prod.yaml')], builtinRules, NOW, { root: join(base, '..') });
     expect(errors).toEqual([]);
     expect(policies.map((p) => p.name)).toEqual(['prod']);
     const result = createPolicyEngine(policies, { now: NOW }).evaluate(untagged);

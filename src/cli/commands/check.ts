@@ -17,6 +17,7 @@ Directories are read recursively (*.json, *.yaml, *.yml); - reads standard input
 Options:
   --policy <path>      evaluate with the policy files at <path> (file or directory; repeatable)
                        instead of a preset
+  --policy-root <dir>  the directory extends may name files in (default: each policy file's own)
   --preset <name>      recommended (default) | strict, when no --policy is given
   --audit              force audit mode over every policy (so does ECS_ADMISSION_MODE=audit)
   --format <format>    text (default) | json | sarif

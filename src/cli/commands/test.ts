@@ -10,16 +10,21 @@ import { createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../pol
 import { mismatches, SuiteSchema, type Suite } from '../../policy/suite.js';
 import { builtinRules } from '../../rules/index.js';
 import type { CommandArgs, Io } from '../io.js';
-import { loadPolicies } from '../../adapters/policy-files.js';
+import { confinedPath, loadPolicies } from '../../adapters/policy-files.js';
 
 export const TEST_USAGE = `Usage: ecs-admission test [dir|file]...
 
 Runs policy test suites (default: every *.test.yaml under policies/): each case evaluates a
 fixture with the suite's policies and compares the result of every rule it names (pass, fail,
-skip, error or off; optionally the finding count, a message, the action, the deciding policy,
-whether an exception applies). Every mismatch is reported.
+skip, unknown, error or off; optionally the finding count, a message, the action, the deciding
+policy, whether an exception applies). Every mismatch is reported. Fixtures are named relative to
+the suite and must sit in its directory or below (or under --policy-root).
 
-Exit status: 0 every expectation holds, 1 one does not, 2 a suite or fixture cannot be read.`;
+Options:
+  --policy-root <dir>  the directory suites and policies may name files in (default: each file's own)
+
+Exit status: 0 every expectation holds, 1 one does not, 2 a suite or a fixture cannot be read
+(every case of such a fixture is counted).`;
 
 const isSuite = (name: string): boolean => /\.test\.ya?ml$/i.test(name);
 
@@ -45,22 +50,29 @@ export async function runTest(args: CommandArgs, io: Io): Promise<number> {
     io.stderr(`no test suite (*.test.yaml) found in ${args.positionals.join(', ') || 'policies'}\n`);
     return 2;
   }
+  const root = typeof args.values['policy-root'] === 'string' ? args.values['policy-root'] : undefined;
   let broken = 0;
   let failed = 0;
   let passed = 0;
+  let unreadable = 0;
   for (const file of files) {
-    const outcome = await runSuite(file, io);
+    const outcome = await runSuite(file, io, root);
     if (outcome === 'broken') broken++;
     else {
       failed += outcome.failed;
       passed += outcome.passed;
+      unreadable += outcome.unreadable;
     }
   }
-  io.stdout(`\n${passed} passed, ${failed} failed${broken ? `, ${broken} suite${broken === 1 ? '' : 's'} unreadable` : ''} (${files.length} suite${files.length === 1 ? '' : 's'})\n`);
-  return broken > 0 ? 2 : failed > 0 ? 1 : 0;
+  const more = [
+    ...(unreadable ? [`${unreadable} case${unreadable === 1 ? '' : 's'} with an unreadable fixture`] : []),
+    ...(broken ? [`${broken} suite${broken === 1 ? '' : 's'} unreadable`] : []),
+  ];
+  io.stdout(`\n${passed} passed, ${failed} failed${more.map((m) => `, ${m}`).join('')} (${files.length} suite${files.length === 1 ? '' : 's'})\n`);
+  return broken > 0 || unreadable > 0 ? 2 : failed > 0 ? 1 : 0;
 }
 
-async function runSuite(file: string, io: Io): Promise<{ passed: number; failed: number } | 'broken'> {
+async function runSuite(file: string, io: Io, root: string | undefined): Promise<{ passed: number; failed: number; unreadable: number } | 'broken'> {
   const problem = (message: string): 'broken' => {
     io.stderr(`${file}: ${message}\n`);
     return 'broken';
@@ -84,7 +96,7 @@ async function runSuite(file: string, io: Io): Promise<{ passed: number; failed:
   const paths = suite.policies.filter((p) => !isPreset(p)).map((p) => resolve(dir, p));
   for (const preset of suite.policies.filter(isPreset)) policies.push(presetPolicy(preset, builtinRules));
   if (paths.length > 0) {
-    const loaded = await loadPolicies(paths, builtinRules, now);
+    const loaded = await loadPolicies(paths, builtinRules, now, root ? { root } : {});
     if (loaded.errors.length > 0) return problem(loaded.errors.map((e) => e.message).join('\n'));
     policies.push(...loaded.policies);
   }
@@ -92,13 +104,18 @@ async function runSuite(file: string, io: Io): Promise<{ passed: number; failed:
   io.stdout(`${suite.name ?? file}\n`);
   let passed = 0;
   let failed = 0;
+  let unreadable = 0;
   for (const testCase of suite.cases) {
-    const fixture = resolve(dir, testCase.resource);
     let resources: Resource[];
     try {
+      const fixture = confinedPath(testCase.resource, file, root);
       resources = loadResources(readFileSync(fixture, 'utf8'), fixture);
     } catch (error) {
-      return problem(`case "${testCase.name}": ${error instanceof InputError ? error.message : `cannot read ${testCase.resource}`}`);
+      // Counted, and the other cases still run.
+      unreadable++;
+      const why = error instanceof InputError ? error.detail : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      io.stdout(`  ✗ ${testCase.name}: cannot use ${testCase.resource}: ${why}\n`);
+      continue;
     }
     if (testCase.context) for (const r of resources) r.request = { ...r.request, ...testCase.context };
     const engine = createPolicyEngine(policies, { now, resolveTaskDefinition: indexTaskDefinitions(resources) });
@@ -114,5 +131,5 @@ async function runSuite(file: string, io: Io): Promise<{ passed: number; failed:
       io.stdout(`  ✗ ${testCase.name} (${testCase.resource} › ${target.name})\n${problems.map((p) => `      ${p}\n`).join('')}`);
     }
   }
-  return { passed, failed };
+  return { passed, failed, unreadable };
 }

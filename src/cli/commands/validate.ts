@@ -8,11 +8,15 @@ Checks policy files (default: policies/): the schema (unknown fields are errors,
 suggestion), rule ids, rule options, custom rules (CEL syntax and types), extends and
 exception lifetimes. Every problem is printed with file, line and column.
 
+Options:
+  --policy-root <dir>  the directory \`extends\` may name files in (default: each file's own)
+
 Exit status: 0 all valid, 2 a problem was found.`;
 
 export async function runValidate(args: CommandArgs, io: Io): Promise<number> {
   const paths = args.positionals.length > 0 ? args.positionals : ['policies'];
-  const { policies, errors } = await loadPolicies(paths, builtinRules, new Date());
+  const root = typeof args.values['policy-root'] === 'string' ? args.values['policy-root'] : undefined;
+  const { policies, errors } = await loadPolicies(paths, builtinRules, new Date(), root ? { root } : {});
   for (const error of errors) io.stderr(`${error.message}\n`);
   if (errors.length > 0) {
     io.stderr(`${errors.length} problem${errors.length === 1 ? '' : 's'} in ${paths.join(', ')}\n`);

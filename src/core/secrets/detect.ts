@@ -17,14 +17,18 @@ export interface SecretMatch {
 }
 
 /**
- * One scan for what every format starts with (the formats' `prefix`); most values have none of
+ * One scan, in any case, for what every format starts with (the formats' `prefix`); most values have none of
  * them and skip the format patterns.
  */
-const ANY_PREFIX = new RegExp(SECRET_FORMATS.map((f) => f.prefix.source).join('|'));
+const ANY_PREFIX = new RegExp(SECRET_FORMATS.map((f) => f.prefix.source).join('|'), 'i');
 
 /** The first secret in `value`, or undefined. */
 export function detectSecret(value: string): SecretMatch | undefined {
-  if (value.length < 12) return undefined; // shorter than the shortest format (`:pw@` URLs aside, see below)
+  return detectFormatOrToken(value) ?? passwordLike(value);
+}
+
+function detectFormatOrToken(value: string): SecretMatch | undefined {
+  if (value.length < 12) return undefined; // shorter than the shortest format
   if (ANY_PREFIX.test(value)) {
     for (const format of SECRET_FORMATS) {
       format.pattern.lastIndex = 0;
@@ -45,12 +49,23 @@ export function findSecrets(text: string): SecretMatch[] {
   let offset = 0;
   // Each pass finds the first secret of what is left; texts are short (messages, reasons).
   for (let guard = 0; guard < 100 && offset < text.length; guard++) {
-    const match = detectSecret(text.slice(offset));
+    const match = detectFormatOrToken(text.slice(offset));
     if (!match) break;
     found.push({ label: match.label, start: offset + match.start, end: offset + match.end });
     offset += Math.max(match.end, match.start + 1);
   }
-  return found;
+  // A generated password is recognized as a whole value: in a sentence, as a word of it (quotes,
+  // a trailing full stop and `image:tag` or `k=v` around it taken off).
+  for (const word of text.matchAll(/[^\s"'`]+/g)) {
+    const candidates = [word[0], word[0].replace(/[.,;:)]+$/, ''), ...word[0].split(/[/:=@]/)];
+    for (const candidate of candidates) {
+      if (candidate.length < 12 || !passwordLike(candidate)) continue;
+      const start = word.index + word[0].indexOf(candidate);
+      if (!found.some((f) => start < f.end && start + candidate.length > f.start)) found.push({ label: 'a generated password', start, end: start + candidate.length });
+      break;
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
 }
 
 // --- High-entropy tokens ---------------------------------------------------------------------
@@ -97,29 +112,74 @@ const HAS_LOWER = /[a-z]/;
 const HAS_UPPER = /[A-Z]/;
 
 /**
- * Generated names look random but are not secrets: what CloudFormation and the CDK append to a
- * physical name (`Stack-UsersTable-T3EEQ2JWVSKP`, `Bucket83908E77`), and names joined of words
- * with `-`, `_` or `.`. A token is such a name when it splits into two or more parts, every part
- * being a word (letters, possibly followed by digits) or an upper-case/digit id of at most 13.
+ * Generated names look random but are not secrets: what CloudFormation and the CDK make of a
+ * logical id (`Stack-UsersTable-T3EEQ2JWVSKP`, `prod-api-QueueA6D35851-STfQWbGRzuke`,
+ * `DataPi-Publi-NO84SKSZ4IWC-7486973235`). Such a token splits at `-`, `_`, `.` or `/` into words
+ * (letters, possibly followed by the CDK's 8-hex hash and digits) and upper-case ids, and ends
+ * with a random suffix of at most 13 letters and digits.
  */
-const NAME_PART = /^(?:[A-Za-z][a-z]*[0-9]*|[A-Z0-9]{1,13}|[a-z0-9]{1,8}|[A-Z][a-z]+[A-Z0-9]{8})$/;
+const WORD = /^[A-Za-z]{2,}(?:[0-9A-F]{8})?[0-9]*$/;
+const UPPER_ID = /^[A-Z0-9]{1,13}$/;
+const SUFFIX = /^[A-Za-z0-9]{1,13}$/;
 function isGeneratedName(token: string): boolean {
-  const parts = token.split(/[-_.]/);
-  if (parts.length < 2) return false;
-  return parts.every((part) => part === '' || NAME_PART.test(part));
+  const parts = token.split(/[-_./]/).filter((part) => part !== '');
+  if (parts.length < 2 || !SUFFIX.test(parts[parts.length - 1]!)) return false;
+  const words = parts.slice(0, -1);
+  return words.some((part) => WORD.test(part) && /[a-z]{3}/.test(part)) && words.every((part) => WORD.test(part) || UPPER_ID.test(part));
 }
 
 /** Hex digests (sha1, sha256 and git commit ids) and UUIDs are identifiers, not keys. */
 const HEX = /^[0-9a-fA-F]+$/;
 
+/**
+ * Base64 of text (a JSON document, a YAML or nginx configuration) is configuration, not a key:
+ * a key is random bytes. Decodes the token and looks at what comes out.
+ */
+function isEncodedText(token: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$|^[A-Za-z0-9_-]+={0,2}$/.test(token) || token.length % 4 === 1) return false;
+  const bytes = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (bytes.length < 16) return false;
+  let printable = 0;
+  for (const byte of bytes) if ((byte >= 0x20 && byte < 0x7f) || byte === 0x0a || byte === 0x0d || byte === 0x09) printable++;
+  return printable / bytes.length >= 0.97;
+}
+
+/**
+ * Text that holds keys or tokens that are public by design: certificates, public keys
+ * (PEM and OpenSSH), Stripe publishable keys. Their bodies are high-entropy, and not secrets.
+ */
+const PUBLIC_MATERIAL = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST|PGP PUBLIC KEY BLOCK)-----|(?:^|\s)(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA|(?:^|[^A-Za-z0-9])pk_(?:live|test)_/;
+/** An ARN names a resource; its random-looking parts are generated names. */
+const ARN = /^arn:aws[a-z-]*:/;
+
 function highEntropyToken(value: string): SecretMatch | undefined {
   if (value.length < MIN_TOKEN || !hasCandidateRun(value, MIN_TOKEN)) return undefined;
+  if (ARN.test(value) || PUBLIC_MATERIAL.test(value)) return undefined;
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(value); match; match = TOKEN.exec(value)) {
     const token = match[0];
     if (!HAS_DIGIT.test(token) || !HAS_LOWER.test(token) || !HAS_UPPER.test(token)) continue;
-    if (HEX.test(token) || isGeneratedName(token)) continue;
+    if (HEX.test(token) || isGeneratedName(token) || isEncodedText(token)) continue;
     if (shannonEntropy(token) >= 4.5) return { label: 'a high-entropy secret', start: match.index, end: match.index + token.length };
   }
   return undefined;
+}
+
+// --- Generated passwords --------------------------------------------------------------------
+
+/** Symbols that names, paths, hosts and versions do not use, but password generators do. */
+const STRONG_SYMBOL = /[!#$%&()*+;<=>?@[\]^{|}~]/;
+
+/**
+ * A generated password, whatever its name: 12 to 64 characters without spaces, mixing upper and
+ * lower case, digits and a symbol that names, URLs and paths do not use, with high entropy
+ * (`Zr8#kq2!Vx0@pL`). Structured values (URLs, paths, JSON, e-mail addresses, `k=v` lists) are not.
+ */
+function passwordLike(value: string): SecretMatch | undefined {
+  const length = value.length;
+  if (length < 12 || length > 64 || /\s/.test(value) || !STRONG_SYMBOL.test(value)) return undefined;
+  if (!HAS_LOWER.test(value) || !HAS_UPPER.test(value) || !HAS_DIGIT.test(value)) return undefined;
+  // Structured: JSON, a path, a command-line option, a URL, an e-mail address, `k=v` pairs, base64, a template.
+  if (/^[{[/"'<-]|:\/\/|^[\w.+-]+@[\w-]+\.[\w.]+$|^[\w.-]+=[^,;&]*(?:[,;&][\w.-]+=[^,;&]*)*$|^[A-Za-z0-9+/]+=*$|^\$\{/.test(value)) return undefined;
+  return shannonEntropy(value) >= 3.7 ? { label: 'a generated password', start: 0, end: length } : undefined;
 }

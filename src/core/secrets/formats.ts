@@ -27,7 +27,7 @@ const PLACEHOLDER = /^(?:\$\{[^}]*\}|\$\([^)]*\)|\{\{[^}]*\}\}|<[^>]*>|%[sd]|\*+
 
 export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
-    label: 'a private key',
+    label: 'a PEM private key',
     prefix: /-----BEGIN /,
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/,
   },
@@ -116,6 +116,21 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     label: 'a base64-encoded key',
     prefix: /base64:/,
     pattern: /(?<![A-Za-z0-9])base64:[A-Za-z0-9+/]{32,}={0,2}/,
+  },
+  {
+    // An Authorization header value: `Basic dXNlcjpwdw==`, `Bearer eyJ…`.
+    label: 'an HTTP authorization credential',
+    prefix: /\b(?:Basic|Bearer) /,
+    pattern: /(?:^|[\s"'])(?:Basic|Bearer) ([A-Za-z0-9+/=._~-]{8,})/,
+    group: 1,
+  },
+  {
+    // ADO.NET, ODBC and JDBC property strings: `Server=db;User Id=app;Password=…;`.
+    label: 'a connection string with a password',
+    prefix: /(?:password|pwd)\s*=/i,
+    pattern: /(?:^|[;?&\s])(?:password|pwd)\s*=\s*([^;&\s]+)/i,
+    group: 1,
+    accept: (match) => !PLACEHOLDER.test(match[1]!),
   },
   {
     // scheme://user:password@host; the user may be empty (`redis://:pw@host`).

@@ -19,7 +19,9 @@ export function redactResult(result: ResourceResult): ResourceResult {
   const maskFinding = (f: Finding): Finding => {
     const message = mask(f.message);
     const when = f.when === undefined ? undefined : mask(f.when);
-    return message === f.message && when === f.when ? f : { ...f, message, ...(when !== undefined ? { when } : {}) };
+    const container = f.container === undefined ? undefined : mask(f.container);
+    if (message === f.message && when === f.when && container === f.container) return f;
+    return { ...f, message, container, ...(when !== undefined ? { when } : {}) };
   };
   const maskRule = (r: RuleResult): RuleResult => {
     const reason = r.reason === undefined ? undefined : mask(r.reason);
@@ -28,9 +30,24 @@ export function redactResult(result: ResourceResult): ResourceResult {
   };
   const rules = result.rules.map(maskRule);
   const findings = rules.flatMap((r) => r.findings);
-  const out: ResourceResult = { ...result, rules, findings: findings.length === result.findings.length ? findings : result.findings.map(maskFinding) };
+  const out: ResourceResult = { ...result, resource: redactResource(result.resource, mask), rules, findings: findings.length === result.findings.length ? findings : result.findings.map(maskFinding) };
   if (result.reason !== undefined) out.reason = mask(result.reason);
   return out;
+}
+
+/** The resource as reports show it: its name and the texts about it masked (a copy, when anything changes). */
+function redactResource(resource: Resource, mask: (text: string) => string): Resource {
+  const name = mask(resource.name);
+  const problems = resource.problems?.map((p) => ({ path: p.path, message: mask(p.message) }));
+  const notJudged = resource.notJudged === undefined ? undefined : mask(resource.notJudged);
+  const caveat = resource.caveat === undefined ? undefined : mask(resource.caveat);
+  const same =
+    name === resource.name &&
+    notJudged === resource.notJudged &&
+    caveat === resource.caveat &&
+    (problems ?? []).every((p, i) => p.message === resource.problems![i]!.message);
+  if (same) return resource;
+  return { ...resource, name, ...(problems ? { problems } : {}), ...(notJudged !== undefined ? { notJudged } : {}), ...(caveat !== undefined ? { caveat } : {}) };
 }
 
 /** The string values of a resource's sensitive fields, in every scenario. */

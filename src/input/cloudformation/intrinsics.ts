@@ -38,16 +38,45 @@ const SUB_VARIABLE = /\$\{(?!!)([^}]*)\}/g;
 /** The unknown value an intrinsic stands for, with what is known of it. */
 export function unknownOf(intrinsic: Record<string, unknown>, names: TemplateNames, sensitive: boolean): UnknownValue {
   const facts: { reference?: boolean; noEcho?: string[]; literals?: string[] } = {};
-  const key = Object.keys(intrinsic)[0]!;
-  const argument = intrinsic[key];
-  if (key === 'Fn::GetAtt') facts.reference = true;
-  if (key === 'Ref' && typeof argument === 'string' && (PSEUDO_PARAMETER.test(argument) || names.resources.has(argument))) facts.reference = true;
+  if (onlyReferences(intrinsic, names, 0)) facts.reference = true;
   const noEcho = new Set<string>();
   const literals: string[] = [];
   collect(intrinsic, names, noEcho, literals);
   if (noEcho.size > 0) facts.noEcho = [...noEcho];
   if (literals.length > 0) facts.literals = literals;
   return new UnknownValue(describeIntrinsic(intrinsic, sensitive), facts);
+}
+
+/**
+ * Whether an intrinsic is built only of references to resources and pseudo parameters, and
+ * literal text: `!GetAtt Db.Endpoint.Address`, `!Ref AWS::Region`,
+ * `!Sub "arn:aws:s3:::${Bucket}/*"`. Such a value is a name, an ARN or an address.
+ */
+function onlyReferences(value: unknown, names: TemplateNames, depth: number): boolean {
+  if (depth > 16) return false;
+  if (typeof value === 'string' || typeof value === 'number') return true;
+  if (Array.isArray(value)) return value.every((v) => onlyReferences(v, names, depth + 1));
+  const key = intrinsicName(value);
+  const argument = key ? (value as Record<string, unknown>)[key] : undefined;
+  const isReferenceName = (name: string): boolean => PSEUDO_PARAMETER.test(name) || names.resources.has(name.split('.')[0]!);
+  switch (key) {
+    case 'Fn::GetAtt':
+      return true;
+    case 'Ref':
+      return typeof argument === 'string' && isReferenceName(argument);
+    case 'Fn::Sub': {
+      const [template, variables] = (Array.isArray(argument) ? argument : [argument, undefined]) as unknown[];
+      if (typeof template !== 'string') return false;
+      return [...template.matchAll(SUB_VARIABLE)].every((m) => {
+        const name = m[1]!.trim();
+        return isObject(variables) && name in variables ? onlyReferences(variables[name], names, depth + 1) : isReferenceName(name);
+      });
+    }
+    case 'Fn::Join':
+      return Array.isArray(argument) && onlyReferences(argument[1], names, depth + 1);
+    default:
+      return false;
+  }
 }
 
 /** The `NoEcho` parameters an intrinsic reads, and the literal text it deploys as written. */

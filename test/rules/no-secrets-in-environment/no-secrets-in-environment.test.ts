@@ -21,7 +21,8 @@ const secretNames = [
   worker(4, 'GITHUB_TOKEN'),
   worker(5, 'private_key'),
   worker(6, 'CREDENTIALS'),
-  worker(7, 'AUTH_HEADER'),
+  // `Basic …` is an Authorization header value: found by its value.
+  { ...worker(7, 'AUTH_HEADER'), message: 'Container "worker" has environment variable "AUTH_HEADER" whose value looks like an HTTP authorization credential.' },
   // QUEUE_URL is not a secret name; AMQP_PASSWORD holds a path to the secret, not the secret.
   worker(10, 'ADMIN_PWD'),
 ];
@@ -31,7 +32,7 @@ const secretValues = [
   integrations(1, 'CI_CLONE', 'a GitHub token'),
   integrations(2, 'GH_FINE_GRAINED', 'a GitHub token'),
   integrations(3, 'SLACK_BOT', 'a Slack token'),
-  integrations(4, 'STRIPE', 'a Stripe live key'),
+  integrations(4, 'STRIPE', 'a Stripe key'),
   integrations(5, 'MAPS', 'a Google API key'),
   integrations(6, 'SERVICE_BEARER', 'a JSON Web Token'),
   integrations(7, 'WEBHOOK_SIGNING', 'a high-entropy secret'),
@@ -45,12 +46,13 @@ testRule(rule, {
       {
         path: 'containerDefinitions[0].environment[1].value',
         container: 'api',
-        message: 'Container "api" has environment variable "DB_PASSWORD" whose name looks like a secret.',
+        message: 'Container "api" has environment variable "DB_PASSWORD" whose value comes from the NoEcho parameter DbPassword, written out in plain text.',
       },
       {
         path: 'containerDefinitions[0].environment[2].value',
         container: 'api',
-        message: 'Container "api" has environment variable "MYSQL_ROOT_PASSWORD" whose name looks like a secret.',
+        message:
+          'Container "api" has environment variable "MYSQL_ROOT_PASSWORD" whose value holds a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text.',
       },
     ],
     'fail/describe-output-sidecar-secret-names.json': secretNames,
@@ -92,20 +94,37 @@ testRule(rule, {
         {
           path: 'containerDefinitions[0].environment[0].value',
           container: 'reporting',
-          message: 'Container "reporting" has environment variable "SQLSERVER_CONNECTION_STRING" whose name looks like a secret.',
+          message: 'Container "reporting" has environment variable "SQLSERVER_CONNECTION_STRING" whose value looks like a connection string with a password.',
         },
         {
           path: 'containerDefinitions[0].environment[1].value',
           container: 'reporting',
-          message: 'Container "reporting" has environment variable "DSN" whose name looks like a secret.',
+          message: 'Container "reporting" has environment variable "DSN" whose value looks like a URL with a password.',
+        },
+        // No password in it, but the name now says it is a secret.
+        {
+          path: 'containerDefinitions[0].environment[3].value',
+          container: 'reporting',
+          message: 'Container "reporting" has environment variable "LEGACY_CONNECTION_STRING" whose name looks like a secret.',
         },
       ],
     },
     {
-      name: 'without extra name patterns, the connection strings are not recognized',
+      name: 'without extra name patterns, the connection strings are still recognized by the password in them',
       file: 'options/register-request-connection-string.json',
       options: {},
-      expect: 'pass',
+      expect: [
+        {
+          path: 'containerDefinitions[0].environment[0].value',
+          container: 'reporting',
+          message: 'Container "reporting" has environment variable "SQLSERVER_CONNECTION_STRING" whose value looks like a connection string with a password.',
+        },
+        {
+          path: 'containerDefinitions[0].environment[1].value',
+          container: 'reporting',
+          message: 'Container "reporting" has environment variable "DSN" whose value looks like a URL with a password.',
+        },
+      ],
     },
   ],
 });
