@@ -54,6 +54,8 @@ export class UnknownValueError extends CannotDecideError {
   constructor(
     readonly path: string,
     readonly expression: string,
+    /** The field is not in a partial request at all: not even its presence is known. */
+    readonly absent = false,
   ) {
     super(`${path} is unknown (${expression})`);
     this.name = 'UnknownValueError';
@@ -103,7 +105,7 @@ export function guardUnknowns<T extends object>(value: T, path = '', absentIsUnk
       const child: unknown = Reflect.get(target, key, receiver);
       if (typeof key === 'symbol') return child;
       if (absentIsUnknown && child === undefined && !(key in target) && !INTROSPECTION.has(key)) {
-        throw new UnknownValueError(childPath(path, key, false), absentIsUnknown);
+        throw new UnknownValueError(childPath(path, key, false), absentIsUnknown, true);
       }
       if (child instanceof UnknownValue) throw new UnknownValueError(childPath(path, key, Array.isArray(target)), child.expression);
       if (child instanceof InvalidValue) throw new InvalidValueError(childPath(path, key, Array.isArray(target)), child.problem);
@@ -131,36 +133,45 @@ export const unguarded = <T extends object>(value: T): T => ((value as Record<sy
  */
 export function peek(object: object | undefined, key: string): unknown {
   if (object === undefined || object === null) return undefined;
-  const raw = (object as Record<symbol, unknown>)[RAW] as Record<string, unknown> | undefined;
-  if (!raw) return (object as Record<string, unknown>)[key];
-  const value = raw[key];
-  if (value === undefined && !(key in raw)) {
-    const partial = (object as Record<symbol, unknown>)[PARTIAL] as string | undefined;
-    if (partial) return new UnknownValue(partial);
+  try {
+    // The common case, and the fast one: a plain object, or a known field of a guarded one.
+    return (object as Record<string, unknown>)[key];
+  } catch (error) {
+    if (!(error instanceof UnknownValueError) && !(error instanceof InvalidValueError)) throw error;
+    const raw = (object as Record<symbol, unknown>)[RAW] as Record<string, unknown>;
+    // Not in the request at all (a partial UpdateService): unknown, with the guard's reason.
+    return key in raw ? raw[key] : new UnknownValue((object as Record<symbol, unknown>)[PARTIAL] as string);
   }
-  return value;
 }
 
 /**
  * Whether a field is set, for rules that only need to know that (a task role, a log
- * configuration): an intrinsic counts as set (`!GetAtt TaskRole.Arn` is a role, whatever its
- * name), absent, null and blank strings do not. A field a partial request leaves out, or one of the wrong
- * type, still cannot be decided: that throws as a read would.
+ * configuration): `isSet(() => td.taskRoleArn)`. An intrinsic counts as set (`!GetAtt TaskRole.Arn`
+ * is a role, whatever its name); absent, null and blank strings do not. A field a partial request
+ * leaves out, or one of the wrong type, still cannot be decided: that throws as the read did.
+ * The read is a closure, not an object and a key, so that it stays a plain property load.
  */
-export function isSet(object: object | undefined, key: string, path = key): boolean {
-  const value = peek(object, key);
-  if (value instanceof UnknownValue) {
-    if (isPartialGap(object, key)) throw new UnknownValueError(path, value.expression);
-    return true;
+export function isSet(read: () => unknown): boolean {
+  let value: unknown;
+  try {
+    value = read();
+  } catch (error) {
+    if (error instanceof UnknownValueError && !error.absent) return true;
+    throw error;
   }
-  if (value instanceof InvalidValue) throw new InvalidValueError(path, value.problem);
   return typeof value === 'string' ? value.trim() !== '' : value !== undefined && value !== null;
 }
 
-const isPartialGap = (object: object | undefined, key: string): boolean => {
-  const raw = object && ((object as Record<symbol, unknown>)[RAW] as Record<string, unknown> | undefined);
-  return raw !== undefined && !(key in raw) && (object as Record<symbol, unknown>)[PARTIAL] !== undefined;
-};
+/** The `name` of a container or volume, for labels: undefined when it is not a literal string. */
+export function nameOf(object: { name?: unknown }): string | undefined {
+  try {
+    const name = object.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch (error) {
+    if (error instanceof UnknownValueError || error instanceof InvalidValueError) return undefined;
+    throw error;
+  }
+}
 
 /** The field as a string when it is one; undefined when absent, unknown or not a string (labels). */
 export function peekString(object: object | undefined, key: string): string | undefined {

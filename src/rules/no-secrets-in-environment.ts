@@ -2,7 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import type { KeyValuePair } from '../core/types.js';
 import { detectSecret } from '../core/secrets/detect.js';
-import { InvalidValue, InvalidValueError, peek, UnknownValue, UnknownValueError } from '../core/unknown.js';
+import { peek, type UnknownValue, UnknownValueError } from '../core/unknown.js';
 import { memoByOptions } from './_lib/memo.js';
 import { forEachEnvironmentVariable } from './_lib/environment.js';
 import { containerLabel } from './_lib/task-definition.js';
@@ -84,6 +84,10 @@ const BOOLEAN_LIKE = /^(?:true|false|yes|no|on|off|enabled|disabled|none|null)$/
 const DYNAMIC_SECRET = /\{\{resolve:(?:secretsmanager|ssm-secure):/;
 /** A value that is obviously a placeholder for the real one: `${DB_PASSWORD}`, `<password>`, `changeme`. */
 const PLACEHOLDER = /^(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\{\{(?!resolve:)[^}]*\}\}|<[^>]*>|%[a-z_]+%|x{3,}|\*{3,}|REPLACE_?ME|CHANGE_?ME|TODO|TBD)$/i;
+/** `your_token`, `generate_a_new_key`, `change-me`: instructions, not values. */
+const INSTRUCTION = /^(?:your|my|insert|enter|put|paste|generate|set|replace|change)[_-][\w-]*$/i;
+/** A Java class (`airflow.providers.fab.auth_manager.FabAuthManager`): code, not a credential. */
+const CLASS_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\.[A-Z][A-Za-z0-9_$]*$/;
 /** A number (a TTL, a count, a port) is configuration, whatever the name. */
 const NUMBER = /^\d{1,9}$/;
 /** An HTTP header name (`X-Api-Key`, `Authorization`): where a key goes, not the key. */
@@ -105,7 +109,23 @@ function isKeyMap(value: string): boolean {
  * formats, so a high-entropy value that merely starts with `/` still fails.
  */
 const isReference = (value: string): boolean =>
-  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || PLACEHOLDER.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
+  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || PLACEHOLDER.test(value) || INSTRUCTION.test(value) || CLASS_NAME.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
+
+// Values repeat too (LOG_LEVEL=info in every container, the same URLs in every revision a sweep
+// reads): what the detector says of each is kept, for values of up to 1 KB and up to 10,000 of them.
+const valueCache = new Map<string, string | null>();
+function valueFormat(value: string): string | undefined {
+  if (value.length < 12) return undefined; // shorter than any format: not worth a lookup
+  let label = valueCache.get(value);
+  if (label === undefined) {
+    label = detectSecret(value)?.label ?? null;
+    if (value.length <= 1024) {
+      if (valueCache.size >= 10_000) valueCache.clear();
+      valueCache.set(value, label);
+    }
+  }
+  return label ?? undefined;
+}
 
 const isValidRegExp = (source: string): boolean => {
   try {
@@ -155,9 +175,10 @@ export default defineRule({
     forEachEnvironmentVariable(td, (entry, i, containerName, path) => {
       const name = entry.name;
       if (name !== undefined && allow.has(name)) return;
-      const at = `${path}.environment[${i}]`;
-      const why = secretReason(entry, name, secretName, `${at}.value`);
+      // Paths are built only for a finding (or an unknown value): this runs for every variable.
+      const why = secretReason(entry, name, secretName, () => `${path}.environment[${i}].value`);
       if (why === undefined) return;
+      const at = `${path}.environment[${i}]`;
       report({
         path: `${at}.value`,
         container: containerName,
@@ -168,16 +189,21 @@ export default defineRule({
 });
 
 /** Why a variable holds a secret (the end of the finding's sentence), or undefined when it does not. */
-function secretReason(entry: KeyValuePair, name: string | undefined, secretName: (name: string) => boolean, path: string): string | undefined {
-  const value = peek(entry, 'value');
-  if (value instanceof UnknownValue) return unknownSecretReason(value, name, secretName, path);
-  if (value instanceof InvalidValue) throw new InvalidValueError(path, value.problem);
+function secretReason(entry: KeyValuePair, name: string | undefined, secretName: (name: string) => boolean, path: () => string): string | undefined {
+  let value: unknown;
+  try {
+    value = entry.value;
+  } catch (error) {
+    // Set by a template expression: what is known of it decides.
+    if (error instanceof UnknownValueError) return unknownSecretReason(peek(entry, 'value') as UnknownValue, name, secretName, path);
+    throw error;
+  }
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  const format = detectSecret(value);
-  if (format) return `value looks like ${format.label}`;
-  if (DYNAMIC_SECRET.test(value)) return 'value is a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
+  const format = valueFormat(value);
+  if (format) return `value looks like ${format}`;
+  if (value.includes('{{resolve:') && DYNAMIC_SECRET.test(value)) return 'value is a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
   if (name && secretName(name) && !isReference(text)) return 'name looks like a secret';
   return undefined;
 }
@@ -189,7 +215,7 @@ function secretReason(entry: KeyValuePair, name: string | undefined, secretName:
  * pseudo parameter (`!GetAtt Db.Endpoint.Address`, `!Ref AWS::Region`) is never a credential.
  * Otherwise a secret-like name fails, and any other name cannot be decided.
  */
-function unknownSecretReason(value: UnknownValue, name: string | undefined, secretName: (name: string) => boolean, path: string): string | undefined {
+function unknownSecretReason(value: UnknownValue, name: string | undefined, secretName: (name: string) => boolean, path: () => string): string | undefined {
   const { noEcho, literals, reference } = value.facts;
   if (noEcho?.length) return `value comes from the NoEcho parameter ${noEcho.join(', ')}, written out in plain text`;
   for (const literal of literals ?? []) {
@@ -199,5 +225,5 @@ function unknownSecretReason(value: UnknownValue, name: string | undefined, secr
   }
   if (reference) return undefined;
   if (name && secretName(name)) return 'name looks like a secret';
-  throw new UnknownValueError(path, value.expression);
+  throw new UnknownValueError(path(), value.expression);
 }

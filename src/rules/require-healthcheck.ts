@@ -23,7 +23,7 @@ export default defineRule({
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
       if (container.essential === false) return;
-      if (!isSet(container, 'healthCheck', `${path}.healthCheck`)) {
+      if (!isSet(() => container.healthCheck)) {
         report({ path: `${path}.healthCheck`, container: name, message: `${containerLabel(name, path)} is essential but has no health check.` });
         return;
       }

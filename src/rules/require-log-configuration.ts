@@ -25,9 +25,9 @@ export default defineRule({
   check(td, { report }) {
     forEachContainer(td, (container, path, name) => {
       // Presence is all this rule needs: a `!Ref LogDriver` is a log driver, whatever its value.
-      if (!isSet(container, 'logConfiguration', `${path}.logConfiguration`)) {
+      if (!isSet(() => container.logConfiguration)) {
         report({ path: `${path}.logConfiguration`, container: name, message: `${containerLabel(name, path)} has no log configuration.` });
-      } else if (!isSet(container.logConfiguration, 'logDriver', `${path}.logConfiguration.logDriver`)) {
+      } else if (!isSet(() => container.logConfiguration!.logDriver)) {
         report({
           path: `${path}.logConfiguration.logDriver`,
           container: name,

@@ -22,9 +22,9 @@ export default defineRule({
   options: z.strictObject({}),
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
-    if (isSet(td, 'memory')) return;
+    if (isSet(() => td.memory)) return;
     forEachContainer(td, (container, path, name) => {
-      if (isSet(container, 'memory', `${path}.memory`)) return;
+      if (isSet(() => container.memory)) return;
       report({
         path: `${path}.memory`,
         container: name,

@@ -23,7 +23,7 @@ export default defineRule({
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
   check(td, { report }) {
     // `!GetAtt TaskRole.Arn` or `!Ref TaskRoleArn` is a role, whatever it resolves to.
-    if (isSet(td, 'taskRoleArn')) return;
+    if (isSet(() => td.taskRoleArn)) return;
     report({
       path: 'taskRoleArn',
       message: 'Task definition has no task role, so its containers fall back to the credentials of the container instance role.',

@@ -6,7 +6,7 @@
  * walk. Used by `no-secrets-in-environment` and by masking, so what a rule calls a secret is never
  * printed. Measured on a labelled corpus (`test/fixtures/secrets`, `npm run bench`).
  */
-import { SECRET_FORMATS } from './formats.js';
+import { HAS, SECRET_FORMATS } from './formats.js';
 
 export interface SecretMatch {
   /** What the value looks like: `a GitHub token`, `a high-entropy secret`. */
@@ -16,31 +16,95 @@ export interface SecretMatch {
   end: number;
 }
 
+const TOKEN_FORMATS = SECRET_FORMATS.filter((f) => !f.candidate);
+const OTHER_FORMATS = SECRET_FORMATS.filter((f) => f.candidate);
 /**
- * One scan, in any case, for what every format starts with (the formats' `prefix`); most values have none of
- * them and skip the format patterns.
+ * One scan for what every token format starts with (the formats' `prefix`), run only on values
+ * with a run of 16 token characters: most values have neither and skip the format patterns.
  */
-const ANY_PREFIX = new RegExp(SECRET_FORMATS.map((f) => f.prefix.source).join('|'), 'i');
+const TOKEN_PREFIX = new RegExp(TOKEN_FORMATS.map((f) => f.prefix.source).join('|'));
 
-/** The first secret in `value`, or undefined. */
+/**
+ * The first secret in `value`, or undefined. This runs for every environment variable of every
+ * container, so the value is read once (`scan`), and a pattern runs only where what that pass
+ * found says it may match: the common value (a number, a word, a host, a URL, a path) costs one
+ * pass over its characters and nothing else.
+ */
 export function detectSecret(value: string): SecretMatch | undefined {
-  return detectFormatOrToken(value) ?? passwordLike(value);
+  if (value.length < 12) return undefined; // shorter than the shortest format
+  const facts = scan(value);
+  return detectFormatOrToken(value, facts) ?? passwordLike(value, facts);
 }
 
-function detectFormatOrToken(value: string): SecretMatch | undefined {
-  if (value.length < 12) return undefined; // shorter than the shortest format
-  if (ANY_PREFIX.test(value)) {
-    for (const format of SECRET_FORMATS) {
-      format.pattern.lastIndex = 0;
-      const match = format.pattern.exec(value);
-      if (match && (!format.accept || format.accept(match))) {
-        const group = format.group ?? 0;
-        const start = match.index + (group ? match[0].indexOf(match[group]!) : 0);
-        return { label: format.label, start, end: start + match[group]!.length };
-      }
+/** A known format or a high-entropy token (a generated password is looked for apart: by word in texts). */
+function detectFormatOrToken(value: string, facts = scan(value)): SecretMatch | undefined {
+  if (value.length < 12) return undefined;
+  if (facts.wordRun >= 16 && TOKEN_PREFIX.test(value)) {
+    for (const format of TOKEN_FORMATS) {
+      const found = matchFormat(format, value);
+      if (found) return found;
     }
   }
-  return highEntropyToken(value);
+  for (const format of OTHER_FORMATS) {
+    if (!format.candidate!(facts.has, value)) continue;
+    const found = matchFormat(format, value);
+    if (found) return found;
+  }
+  return facts.candidateRun >= MIN_TOKEN ? highEntropyToken(value) : undefined;
+}
+
+interface Facts {
+  /** `HAS` bits. */
+  has: number;
+  /** The longest run of token characters (letters, digits, `_`, `-`). */
+  wordRun: number;
+  /** The longest run of base64 characters. */
+  candidateRun: number;
+}
+
+// Per ASCII character: its `HAS` bits, and whether it is a token (256) or base64 (512) character.
+const TOKEN_CHAR = 256;
+const BASE64 = 512;
+const TABLE = new Uint16Array(128);
+for (let c = 0; c <= 0x20; c++) TABLE[c] = HAS.space;
+for (let c = 0x61; c <= 0x7a; c++) TABLE[c] = HAS.lower | TOKEN_CHAR | BASE64;
+for (let c = 0x41; c <= 0x5a; c++) TABLE[c] = HAS.upper | TOKEN_CHAR | BASE64;
+for (let c = 0x30; c <= 0x39; c++) TABLE[c] = HAS.digit | TOKEN_CHAR | BASE64;
+for (const s of '!#$%&()*+;<=>?@[]^{|}~') TABLE[s.charCodeAt(0)]! |= HAS.symbol;
+TABLE[0x5f] = TOKEN_CHAR | BASE64; // _
+TABLE[0x2d] = TOKEN_CHAR | BASE64; // -
+TABLE[0x2b]! |= BASE64; // +
+TABLE[0x2f] = BASE64; // /
+TABLE[0x3d]! |= BASE64 | HAS.equals; // =
+TABLE[0x3a] = HAS.colon;
+TABLE[0x40]! |= HAS.at;
+
+/** One pass over the characters: what the value has, and its longest runs. */
+function scan(value: string): Facts {
+  let has = 0;
+  let word = 0;
+  let base64 = 0;
+  let wordRun = 0;
+  let candidateRun = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const bits = c < 128 ? TABLE[c]! : 0;
+    has |= bits;
+    word = bits & TOKEN_CHAR ? word + 1 : 0;
+    base64 = bits & BASE64 ? base64 + 1 : 0;
+    if (word > wordRun) wordRun = word;
+    if (base64 > candidateRun) candidateRun = base64;
+  }
+  return { has, wordRun, candidateRun };
+}
+
+function matchFormat(format: (typeof SECRET_FORMATS)[number], value: string): SecretMatch | undefined {
+  format.pattern.lastIndex = 0;
+  const match = format.pattern.exec(value);
+  if (!match || (format.accept && !format.accept(match))) return undefined;
+  const group = format.group ?? 0;
+  const start = match.index + (group ? match[0].indexOf(match[group]!) : 0);
+  return { label: format.label, start, end: start + match[group]!.length };
 }
 
 /** Every secret in a text (for masking messages and errors); non-overlapping, in order. */
@@ -71,26 +135,6 @@ export function findSecrets(text: string): SecretMatch[] {
 // --- High-entropy tokens ---------------------------------------------------------------------
 
 const MIN_TOKEN = 32;
-
-// Characters a secret token is made of: base64, base64url and hex alphabets.
-const CANDIDATE_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') CANDIDATE_CHAR[c.charCodeAt(0)] = 1;
-
-/**
- * Whether `value` has `length` candidate characters in a row, which any candidate token needs;
- * this spares most values the split. It checks windows from their end and jumps past the
- * separator it meets, so a URL or a list is decided after reading a fraction of its characters.
- */
-function hasCandidateRun(value: string, length: number): boolean {
-  let start = 0;
-  while (start + length <= value.length) {
-    let j = start + length - 1;
-    while (j >= start && CANDIDATE_CHAR[value.charCodeAt(j)] === 1) j--;
-    if (j < start) return true;
-    start = j + 1;
-  }
-  return false;
-}
 
 function shannonEntropy(text: string): number {
   const counts = new Map<number, number>();
@@ -149,12 +193,13 @@ function isEncodedText(token: string): boolean {
  * (PEM and OpenSSH), Stripe publishable keys. Their bodies are high-entropy, and not secrets.
  */
 const PUBLIC_MATERIAL = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST|PGP PUBLIC KEY BLOCK)-----|(?:^|\s)(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA|(?:^|[^A-Za-z0-9])pk_(?:live|test)_/;
+/** Subresource Integrity digests (`sha384-…`) are hashes of public files. */
+const INTEGRITY = /(?:^|\s)sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}/;
 /** An ARN names a resource; its random-looking parts are generated names. */
 const ARN = /^arn:aws[a-z-]*:/;
 
 function highEntropyToken(value: string): SecretMatch | undefined {
-  if (value.length < MIN_TOKEN || !hasCandidateRun(value, MIN_TOKEN)) return undefined;
-  if (ARN.test(value) || PUBLIC_MATERIAL.test(value)) return undefined;
+  if (ARN.test(value) || PUBLIC_MATERIAL.test(value) || INTEGRITY.test(value)) return undefined;
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(value); match; match = TOKEN.exec(value)) {
     const token = match[0];
@@ -167,18 +212,20 @@ function highEntropyToken(value: string): SecretMatch | undefined {
 
 // --- Generated passwords --------------------------------------------------------------------
 
-/** Symbols that names, paths, hosts and versions do not use, but password generators do. */
-const STRONG_SYMBOL = /[!#$%&()*+;<=>?@[\]^{|}~]/;
+/** The classes a generated password has all of: lower, upper, digit and a symbol names and paths do not use. */
+const PASSWORD_CLASSES = HAS.lower | HAS.upper | HAS.digit | HAS.symbol;
+/** How JSON, paths, quotes, markup, options and templates start: not a generated password. */
+const STRUCTURED_START = new Set(['{', '[', '/', '"', "'", '<', '-', '$']);
 
 /**
  * A generated password, whatever its name: 12 to 64 characters without spaces, mixing upper and
  * lower case, digits and a symbol that names, URLs and paths do not use, with high entropy
  * (`Zr8#kq2!Vx0@pL`). Structured values (URLs, paths, JSON, e-mail addresses, `k=v` lists) are not.
  */
-function passwordLike(value: string): SecretMatch | undefined {
+function passwordLike(value: string, facts = scan(value)): SecretMatch | undefined {
   const length = value.length;
-  if (length < 12 || length > 64 || /\s/.test(value) || !STRONG_SYMBOL.test(value)) return undefined;
-  if (!HAS_LOWER.test(value) || !HAS_UPPER.test(value) || !HAS_DIGIT.test(value)) return undefined;
+  if (length < 12 || length > 64 || (facts.has & PASSWORD_CLASSES) !== PASSWORD_CLASSES || (facts.has & HAS.space) !== 0) return undefined;
+  if (STRUCTURED_START.has(value[0]!) || value.includes('://')) return undefined;
   // Structured: JSON, a path, a command-line option, a URL, an e-mail address, `k=v` pairs, base64, a template.
   if (/^[{[/"'<-]|:\/\/|^[\w.+-]+@[\w-]+\.[\w.]+$|^[\w.-]+=[^,;&]*(?:[,;&][\w.-]+=[^,;&]*)*$|^[A-Za-z0-9+/]+=*$|^\$\{/.test(value)) return undefined;
   return shannonEntropy(value) >= 3.7 ? { label: 'a generated password', start: 0, end: length } : undefined;

@@ -8,10 +8,19 @@
  * hundred nanoseconds here (README, "Secrets").
  */
 
+/** Facts of one pass over a value's characters (see detect.ts `scan`): which of these it has. */
+export const HAS = { lower: 1, upper: 2, digit: 4, symbol: 8, space: 16, equals: 32, colon: 64, at: 128 } as const;
+
 export interface SecretFormat {
   label: string;
-  /** What a value must contain for `pattern` to be worth running. */
+  /**
+   * What a value must contain for `pattern` to be worth running. Tokens are looked for only in
+   * values with a run of 16 letters, digits, `_` or `-` (every token has one) that contain one of
+   * the prefixes. The formats that need no such run say instead, in `candidate`, what a value
+   * must have (`HAS` bits from the one pass over it): this runs for every environment variable.
+   */
   prefix: RegExp;
+  candidate?: (has: number, value: string) => boolean;
   pattern: RegExp;
   /** The capture group that is the secret (a URL's password); the whole match by default. */
   group?: number;
@@ -118,9 +127,40 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     pattern: /(?<![A-Za-z0-9])base64:[A-Za-z0-9+/]{32,}={0,2}/,
   },
   {
+    label: 'a Mailgun key',
+    prefix: /key-[0-9a-f]{4}/,
+    pattern: new RegExp(`${B}key-[0-9a-f]{32}${E}`),
+  },
+  {
+    label: 'a Postman key',
+    prefix: /PMAK-/,
+    pattern: new RegExp(`${B}PMAK-[0-9a-f]{24}-[0-9a-f]{34}${E}`),
+  },
+  {
+    label: 'a DigitalOcean token',
+    prefix: /do[por]_v1_/,
+    pattern: new RegExp(`${B}do[por]_v1_[0-9a-f]{64}${E}`),
+  },
+  {
+    // A whole PEM private key in base64, as people pass one through an environment variable.
+    label: 'a base64-encoded private key',
+    prefix: /LS0tLS1CRUdJTi/,
+    pattern: /LS0tLS1CRUdJTi[A-Za-z0-9+/]{4,}(?:UFJJVkFURSBLRVkt|BSSVZBVEUgS0VZL|QUklWQVRFIEtFWS)/,
+  },
+  {
+    // JDBC: `jdbc:oracle:thin:user/password@host`, or `…;password=…` / `?password=…` (below).
+    label: 'a JDBC URL with a password',
+    prefix: /jdbc:oracle:/,
+    candidate: (has, value) => (has & HAS.colon) !== 0 && value.startsWith('jdbc:oracle:'),
+    pattern: /jdbc:oracle:[a-z]+:[^/\s@:]+\/([^@\s]+)@/,
+    group: 1,
+    accept: (match) => !PLACEHOLDER.test(match[1]!),
+  },
+  {
     // An Authorization header value: `Basic dXNlcjpwdw==`, `Bearer eyJ…`.
     label: 'an HTTP authorization credential',
     prefix: /\b(?:Basic|Bearer) /,
+    candidate: (has) => (has & HAS.space) !== 0,
     pattern: /(?:^|[\s"'])(?:Basic|Bearer) ([A-Za-z0-9+/=._~-]{8,})/,
     group: 1,
   },
@@ -128,15 +168,18 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
     // ADO.NET, ODBC and JDBC property strings: `Server=db;User Id=app;Password=…;`.
     label: 'a connection string with a password',
     prefix: /(?:password|pwd)\s*=/i,
+    candidate: (has) => (has & HAS.equals) !== 0,
     pattern: /(?:^|[;?&\s])(?:password|pwd)\s*=\s*([^;&\s]+)/i,
     group: 1,
     accept: (match) => !PLACEHOLDER.test(match[1]!),
   },
   {
-    // scheme://user:password@host; the user may be empty (`redis://:pw@host`).
+    // scheme://user:password@host; the user may be empty (`redis://:pw@host`). Anchored on
+    // `://`: a pattern starting at every letter of a long URL would cost microseconds.
     label: 'a URL with a password',
     prefix: /:\/\/[^\s/@]*:[^\s/@]*@/,
-    pattern: /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]*:([^\s/@]+)@/,
+    candidate: (has) => (has & (HAS.colon | HAS.at)) === (HAS.colon | HAS.at),
+    pattern: /:\/\/[^\s/:@]*:([^\s/@]+)@/,
     group: 1,
     accept: (match) => !PLACEHOLDER.test(match[1]!),
   },

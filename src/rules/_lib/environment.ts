@@ -1,5 +1,5 @@
 import type { KeyValuePair, TaskDefinition } from '../../core/types.js';
-import { CannotDecideError, peekString } from '../../core/unknown.js';
+import { CannotDecideError, nameOf } from '../../core/unknown.js';
 import { containerPath } from './task-definition.js';
 
 /**
@@ -24,7 +24,7 @@ export function forEachEnvironmentVariable(
       const environment = container?.environment;
       if (!container || !environment) continue;
       const path = containerPath(c);
-      const name = peekString(container, 'name');
+      const name = nameOf(container);
       for (let i = 0; i < environment.length; i++) {
         try {
           const variable = environment[i];

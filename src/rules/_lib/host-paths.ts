@@ -1,4 +1,5 @@
-import { peekString } from '../../core/unknown.js';
+import { nameOf } from '../../core/unknown.js';
+
 /**
  * Host paths compared the way the host resolves them, so that `/etc/`, `/etc/.`, `//etc` and
  * `/srv/../etc` are all `/etc`. Windows paths (`C:\ProgramData\docker`) use `/` and lower case.
@@ -45,7 +46,7 @@ export function isInOrUnder(path: string, parent: string): boolean {
 }
 
 /** `Volume "data"`, or `Volume volumes[1]` when its name is not a literal. */
-export const volumeLabel = (volume: object, path: string): string => {
-  const name = peekString(volume, 'name');
+export const volumeLabel = (volume: { name?: unknown }, path: string): string => {
+  const name = nameOf(volume);
   return name ? `Volume "${name}"` : `Volume ${path}`;
 };

@@ -1,6 +1,6 @@
 import type { ContainerDefinition, TaskDefinition, Volume } from '../../core/types.js';
 import type { Report } from '../../core/rule.js';
-import { CannotDecideError, peekString } from '../../core/unknown.js';
+import { CannotDecideError, InvalidValueError } from '../../core/unknown.js';
 
 // Every rule visits every container: build each path string once, not once per rule and evaluation.
 const PATHS: string[] = Array.from({ length: 64 }, (_, i) => `containerDefinitions[${i}]`);
@@ -18,10 +18,18 @@ export function forEachContainer(
   const containers = td.containerDefinitions ?? [];
   let unknown: CannotDecideError | undefined;
   for (let i = 0; i < containers.length; i++) {
+    const container = containers[i];
+    if (!container) continue;
+    // The name only labels findings: a `!Ref ServiceName` name hides nothing (the path labels it).
+    // Read here rather than through nameOf: this loop runs for every container of every rule.
+    let name: string | undefined;
     try {
-      const container = containers[i];
-      // The name only labels findings: a `!Ref ServiceName` name hides nothing (the path labels it).
-      if (container) visit(container, containerPath(i), peekString(container, 'name'));
+      name = container.name;
+    } catch (error) {
+      if (!(error instanceof CannotDecideError) && !(error instanceof InvalidValueError)) throw error;
+    }
+    try {
+      visit(container, containerPath(i), typeof name === 'string' ? name : undefined);
     } catch (error) {
       if (!(error instanceof CannotDecideError)) throw error;
       unknown ??= error;
