@@ -177,11 +177,16 @@ const big = { family: 'x', containerDefinitions: Array.from({ length: 10 }, (_, 
 const bigResource = { kind: 'taskDefinition', name: 'x', object: big, origin: { source: 'x' } };
 throughput(evaluateSecrets, bigResource, 1000);
 const perSecond = median(Array.from({ length: 5 }, () => throughput(evaluateSecrets, bigResource, 400)));
-console.log(`   cost: ${((1e9 / perSecond) / 1000).toFixed(0)} ns per environment variable through the rule (1,000 variables, ${Math.round(perSecond)} evaluations/s)`);
+console.log(`   cost: ${((1e9 / perSecond) / 1000).toFixed(0)} ns per environment variable through the rule (1,000 variables, ${Math.round(perSecond)} evaluations/s; values repeat, as they do across containers and revisions, and the rule keeps what the detector said of each)`);
 const detectStart = performance.now();
 let detectCalls = 0;
-while (performance.now() - detectStart < 1000) for (const v of values) (current.detectSecret(v.value), detectCalls++);
-console.log(`         ${((performance.now() - detectStart) * 1e6 / detectCalls).toFixed(0)} ns per value for the value detector alone (detectSecret)`);
+while (performance.now() - detectStart < 1000) {
+  for (const v of values) {
+    current.detectSecret(v.value);
+    detectCalls++;
+  }
+}
+console.log(`         ${((performance.now() - detectStart) * 1e6 / detectCalls).toFixed(0)} ns per value for the value detector alone, nothing kept (detectSecret, on every value of both corpora)`);
 
 try {
   const { lintSource } = await import('@secretlint/core');

@@ -460,9 +460,10 @@ function passedSection(items: readonly Item[]): Markup {
   if (passed.length === 0) return html``;
   const status = (item: Item): Markup => {
     const s = item.swept.result.status;
-    if (s === 'error' || s === 'skip') {
+    if (s === 'error' || s === 'skip' || s === 'unknown') {
       const why = item.swept.result.rules.filter((r) => r.status === s && r.reason).map((r) => `${r.ruleId}: ${r.reason ?? ''}`);
-      return html`<span class="status status-${s}">${s === 'error' ? 'rule error' : 'not evaluated'}</span>${why.length ? html` <span class="small muted">${why.join('; ')}</span>` : ''}`;
+      const label = { error: 'rule error', skip: 'not evaluated', unknown: 'undecided' }[s];
+      return html`<span class="status status-${s}">${label}</span>${why.length ? html` <span class="small muted">${why.join('; ')}</span>` : ''}`;
     }
     const skipped = item.swept.result.rules.filter((r) => r.status === 'skip' || r.status === 'error');
     return html`<span class="status status-pass">pass</span>${skipped.length ? html` <span class="small muted">${skipped.map((r) => `${r.ruleId} ${r.status === 'error' ? 'errored' : 'skipped'}${r.reason ? ` (${r.reason})` : ''}`).join('; ')}</span>` : ''}`;
@@ -571,7 +572,7 @@ tbody tr:last-child td{border-bottom:0}
 .act{padding:0 8px;font-weight:600;background:var(--soft);color:var(--muted)}
 .act-deny{background:#fbe8ea;color:var(--critical-ink)}
 .act-flag{background:var(--medium-bg);color:var(--medium-ink)}
-.status-pass{background:#e4f3e9;color:#1f6b3a}.status-error{background:var(--critical-bg);color:var(--critical-ink)}.status-skip{background:var(--soft);color:var(--muted)}
+.status-pass{background:#e4f3e9;color:#1f6b3a}.status-error{background:var(--critical-bg);color:var(--critical-ink)}.status-skip{background:var(--soft);color:var(--muted)}.status-unknown{background:#fdf3d8;color:#7a5200}
 .warn{color:var(--high-ink);font-weight:600}
 .filters{position:sticky;top:0;z-index:2;display:flex;flex-wrap:wrap;align-items:center;gap:10px 18px;background:rgba(245,246,248,.94);backdrop-filter:blur(6px);padding:10px 0 12px;margin-bottom:6px;border-bottom:1px solid var(--line)}
 .filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
