@@ -9,6 +9,7 @@ export { loadDocument, loadResources } from './input/load.js';
 export { detectSecret, findSecrets } from './core/secrets/detect.js';
 export { redactResult } from './core/secrets/redact.js';
 export { checkDocuments } from './app/check.js';
+export { verdictsOf } from './app/corpus-verdicts.js';
 export { builtinRules, ruleById } from './rules/index.js';
 export { withRulesTable, renderRulesTable } from './docs/rules-table.js';
 export { policyJsonSchema } from './policy/schema.js';

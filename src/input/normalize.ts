@@ -17,6 +17,8 @@ interface Where {
   request?: RequestInfo;
   /** Fields absent from a partial request (UpdateService) are unknown, not defaults. */
   partial?: string;
+  /** The resource wraps the document under this field (a file of container definitions only). */
+  wrappedIn?: string;
 }
 
 /** The resources of one document, and the parts of it that hold resources no one can judge offline. */
@@ -41,6 +43,12 @@ const SERVICE_ONLY = ['desiredCount', 'loadBalancers', 'serviceRegistries', 'dep
 const TASK_SET_ONLY = ['externalId', 'scale'];
 
 function fromValue(value: unknown, where: Where, out: NormalizedDocument): void {
+  // A file of container definitions only (Terraform's `container_definitions`, ecs-cli): the
+  // containers of one task definition, named by the file.
+  if (Array.isArray(value) && value.length > 0 && value.every(isContainerDefinition)) {
+    out.resources.push(make('taskDefinition', { containerDefinitions: value }, { ...where, wrappedIn: 'containerDefinitions' }, `containers in ${basename(where.source)}`));
+    return;
+  }
   if (Array.isArray(value)) {
     value.forEach((item, i) => fromValue(item, { ...where, prefix: [...where.prefix, i] }, out));
     return;
@@ -51,8 +59,10 @@ function fromValue(value: unknown, where: Where, out: NormalizedDocument): void 
 
   // ecs-admission's own files (policies, policy tests) sit beside the resources they judge.
   if (typeof value.apiVersion === 'string' && value.apiVersion.startsWith('ecs-admission/')) return;
-  if (isTemplate(value)) {
-    const template = resourcesOfTemplate(value, { source: where.source, doc: where.doc, prefix: where.prefix });
+  // A fragment of a template's Resources section (`TaskDefinition: { Type: AWS::ECS::…, Properties }`).
+  const fragment = !isTemplate(value) && Object.values(value).some((v) => isObject(v) && typeof v.Type === 'string' && v.Type.startsWith('AWS::'));
+  if (isTemplate(value) || fragment) {
+    const template = resourcesOfTemplate(fragment ? { Resources: value } : value, { source: where.source, doc: where.doc, prefix: where.prefix, ...(fragment ? { fragment: true } : {}) });
     add(...template.resources);
     for (const part of template.unjudged) out.unjudged.push({ source: where.source, ...(part.line !== undefined ? { line: part.line } : {}), message: part.message });
     return;
@@ -100,6 +110,10 @@ function notEcs(where: Where, detail: string): InputError {
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** An object that can only be a container definition: it has an image, and a name or what containers have. */
+const isContainerDefinition = (value: unknown): boolean =>
+  isObject(value) && typeof value.image === 'string' && !('containerDefinitions' in value) && ('name' in value || 'essential' in value || 'portMappings' in value);
 
 function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {}): Resource[] {
   if (!isObject(record)) throw notEcs(where, 'a CloudTrail record must be an object');
@@ -168,7 +182,10 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, nam
   const origin: Origin = { source: where.source };
   if (where.doc.index > 0) origin.documentIndex = where.doc.index;
   const { doc, prefix } = where;
-  origin.locate = (path) => doc.locate([...prefix, ...splitPathCached(path)]);
+  origin.locate = (path) => {
+    const segments = splitPathCached(path);
+    return doc.locate([...prefix, ...(where.wrappedIn && segments[0] === where.wrappedIn ? segments.slice(1) : segments)]);
+  };
 
   const problems = checkTypes(value, SHAPES[kind], 'api');
   let object: object = value;

@@ -26,6 +26,9 @@
 import * as z from '../zod.js';
 import { defineRule, type Rule } from '../core/rule.js';
 import { ACTIONS, KIND_NAMES, RESOURCE_KINDS, SEVERITIES, type Action, type OnError, type ResourceKind, type Severity } from '../core/types.js';
+import { maskValuesIn } from '../core/secrets/mask.js';
+import { sensitiveValues } from '../core/secrets/redact.js';
+import type { Resource } from '../core/types.js';
 import { CannotDecideError } from '../core/unknown.js';
 import { celEnvironment, CostLimitError, RegexSyntaxError, runProgram, useRe2, type CelProgram } from './cel-runtime.js';
 import { isShapeError, typedEnvironment } from './cel-types.js';
@@ -123,12 +126,13 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
   const message = spec.message;
   const path = spec.path ?? '';
 
-  const messageFor = (object: object, request: object): string => {
+  const messageFor = (object: object, request: object, resource: Resource): string => {
     if (!messageProgram) return message!;
     let why: string;
     try {
       const value = runProgram(messageProgram, object, request);
-      if (typeof value === 'string' && value !== '') return value;
+      // A message computed from the resource may quote what must never be printed.
+      if (typeof value === 'string' && value !== '') return maskValuesIn(value, sensitiveValues(resource));
       why = `gave ${describeValue(value)}, not a non-empty string`;
     } catch (error) {
       why = failureText(error);
@@ -156,11 +160,12 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
       } catch (error) {
         // An unknown value: `skip`, naming the field. Anything else: `error`, never a pass.
         if (error instanceof CannotDecideError) throw error;
-        throw new Error(`the expression ${failureText(error)}`, { cause: error });
+        // A CEL error may quote the value it failed on (`cannot convert "…" to int`).
+        throw new Error(maskValuesIn(`the expression ${failureText(error)}`, sensitiveValues(resource)), { cause: error });
       }
       if (value === true) return;
-      if (value !== false) throw new Error(`the expression must give a bool, but gave ${describeValue(value)}`);
-      report({ path, message: messageFor(object, request) });
+      if (value !== false) throw new Error(maskValuesIn(`the expression must give a bool, but gave ${describeValue(value)}`, sensitiveValues(resource)));
+      report({ path, message: messageFor(object, request, resource) });
     },
   });
 }

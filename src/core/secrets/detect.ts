@@ -226,7 +226,8 @@ function passwordLike(value: string, facts = scan(value)): SecretMatch | undefin
   const length = value.length;
   if (length < 12 || length > 64 || (facts.has & PASSWORD_CLASSES) !== PASSWORD_CLASSES || (facts.has & HAS.space) !== 0) return undefined;
   if (STRUCTURED_START.has(value[0]!) || value.includes('://')) return undefined;
-  // Structured: JSON, a path, a command-line option, a URL, an e-mail address, `k=v` pairs, base64, a template.
-  if (/^[{[/"'<-]|:\/\/|^[\w.+-]+@[\w-]+\.[\w.]+$|^[\w.-]+=[^,;&]*(?:[,;&][\w.-]+=[^,;&]*)*$|^[A-Za-z0-9+/]+=*$|^\$\{/.test(value)) return undefined;
+  // Structured: JSON, a path, a command-line option, a URL, an e-mail address, `k=v` pairs,
+  // base64, a template, a field path (`containerDefinitions[0].image`), a host name (two dots or more).
+  if (/^[{[/"'<-]|:\/\/|^[\w.+-]+@[\w-]+\.[\w.]+$|^[\w.-]+=[^,;&]*(?:[,;&][\w.-]+=[^,;&]*)*$|^[A-Za-z0-9+/]+=*$|^\$\{|^[A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_][\w-]*)+:?$|^[^.]+\.[^.]+\.[^.]+/.test(value)) return undefined;
   return shannonEntropy(value) >= 3.7 ? { label: 'a generated password', start: 0, end: length } : undefined;
 }

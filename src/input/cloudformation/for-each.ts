@@ -25,7 +25,7 @@ export interface UnexpandedLoop {
 
 const FOR_EACH = 'Fn::ForEach::';
 
-export function expandResources(resources: Record<string, unknown>): { declared: DeclaredResource[]; unexpanded: UnexpandedLoop[] } {
+export function expandResources(resources: Record<string, unknown>, resourcesPath: DocPath): { declared: DeclaredResource[]; unexpanded: UnexpandedLoop[] } {
   const declared: DeclaredResource[] = [];
   const unexpanded: UnexpandedLoop[] = [];
   const visit = (map: Record<string, unknown>, docPath: DocPath, bindings: ReadonlyMap<string, string>, depth: number): void => {
@@ -52,7 +52,7 @@ export function expandResources(resources: Record<string, unknown>): { declared:
       for (const item of items) visit(output, [...at, 2], new Map([...bindings, [identifier, String(item)]]), depth + 1);
     }
   };
-  visit(resources, ['Resources'], new Map(), 0);
+  visit(resources, resourcesPath, new Map(), 0);
   return { declared, unexpanded };
 }
 

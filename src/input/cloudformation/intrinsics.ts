@@ -146,7 +146,8 @@ function maskSubTemplate(template: string, sensitive: boolean): string {
 
 function maskArgument(value: unknown, sensitive: boolean, depth: number): unknown {
   if (depth > 8) return '...';
-  if (typeof value === 'string') return sensitive ? masked(value) : detectSecret(value) ? masked(value) : value;
+  // Empty and one-character strings (a `!Join` delimiter) hide nothing and stay readable.
+  if (typeof value === 'string') return value.length > 1 && (sensitive || detectSecret(value)) ? masked(value) : value;
   if (Array.isArray(value)) return value.map((v) => maskArgument(v, sensitive, depth + 1));
   if (!isObject(value)) return value;
   const key = intrinsicName(value);

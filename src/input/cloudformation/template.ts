@@ -36,6 +36,8 @@ export interface TemplateInput {
   doc: ParsedDocument;
   /** Path of the template in the document (`[]` for a template file). */
   prefix: DocPath;
+  /** The document is a fragment of a Resources section, not a whole template (paths start at the resources). */
+  fragment?: boolean;
 }
 
 export interface TemplateResources {
@@ -47,16 +49,18 @@ export interface TemplateResources {
 export function resourcesOfTemplate(template: Record<string, unknown>, input: TemplateInput): TemplateResources {
   const { source, doc, prefix } = input;
   const lineOf = (path: DocPath): number | undefined => doc.locate([...prefix, ...path])?.line;
+  // In a fragment, `Resources` is not written in the document: paths start at the resources.
+  const resourcesPath: DocPath = input.fragment ? [] : ['Resources'];
   const resourcesMap = template.Resources as Record<string, unknown>;
   const unjudged: TemplateResources['unjudged'] = [];
 
   const macros = transformNames(template.Transform).filter((name) => !KNOWN_TRANSFORMS.has(name));
   const caveat = macros.length > 0 ? `the template's transform ${macros.join(', ')} can rewrite it before deployment, so what is judged may not be what is deployed` : undefined;
   if (Object.hasOwn(resourcesMap, 'Fn::Transform')) {
-    unjudged.push({ line: lineOf(['Resources', 'Fn::Transform']), message: 'resources included by Fn::Transform (AWS::Include or a macro) are not known offline and not judged' });
+    unjudged.push({ line: lineOf([...resourcesPath, 'Fn::Transform']), message: 'resources included by Fn::Transform (AWS::Include or a macro) are not known offline and not judged' });
   }
 
-  const { declared, unexpanded } = expandResources(Object.fromEntries(Object.entries(resourcesMap).filter(([key]) => key !== 'Fn::Transform')));
+  const { declared, unexpanded } = expandResources(Object.fromEntries(Object.entries(resourcesMap).filter(([key]) => key !== 'Fn::Transform')), resourcesPath);
   const names: TemplateNames = { parameters: parametersOf(template), resources: new Set(declared.map((d) => d.logicalId)) };
   const model = conditionModel(template);
   const resources: Resource[] = [];
