@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type ScalarTag, type CollectionTag } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, YAMLMap, YAMLSeq, type Node, type ScalarTag, type CollectionTag } from 'yaml';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { maskSecretsIn } from '../core/secrets/mask.js';
 import { InputError } from './errors.js';
@@ -34,10 +34,31 @@ const longForm = (name: string, value: unknown): unknown => {
   if (name === 'GetAtt' && typeof value === 'string') return { 'Fn::GetAtt': value.split('.') };
   return { [`Fn::${name}`]: value };
 };
+/**
+ * `!If [C, a, b]` read as a sequence node that gives `{ 'Fn::If': [...] }` in the JavaScript
+ * value: the node stays in the document, so that a finding inside a branch points at its line.
+ */
+class IntrinsicSeq extends YAMLSeq {
+  intrinsic = '';
+  override toJSON(_?: unknown, ctx?: Parameters<YAMLSeq['toJSON']>[1]): unknown[] {
+    return longForm(this.intrinsic, super.toJSON(_, ctx)) as unknown[];
+  }
+}
+class IntrinsicMap extends YAMLMap {
+  intrinsic = '';
+  override toJSON(_?: unknown, ctx?: Parameters<YAMLMap['toJSON']>[1]): never {
+    return longForm(this.intrinsic, super.toJSON(_, ctx, Object as never)) as never;
+  }
+}
+const keepAs = <T extends YAMLSeq | YAMLMap>(node: T, Type: new () => T & { intrinsic: string }, name: string): T => {
+  const kept = Object.assign(new Type(), node);
+  kept.intrinsic = name;
+  return kept;
+};
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = INTRINSICS.flatMap((name) => [
   { tag: `!${name}`, resolve: (value: string) => longForm(name, value) },
-  { tag: `!${name}`, collection: 'seq', resolve: (seq: { toJSON(): unknown }) => longForm(name, seq.toJSON()) } as unknown as CollectionTag,
-  { tag: `!${name}`, collection: 'map', resolve: (map: { toJSON(): unknown }) => longForm(name, map.toJSON()) } as unknown as CollectionTag,
+  { tag: `!${name}`, collection: 'seq', resolve: (seq: YAMLSeq) => keepAs(seq, IntrinsicSeq, name) } as unknown as CollectionTag,
+  { tag: `!${name}`, collection: 'map', resolve: (map: YAMLMap) => keepAs(map, IntrinsicMap, name) } as unknown as CollectionTag,
 ]);
 
 /**

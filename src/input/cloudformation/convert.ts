@@ -7,6 +7,7 @@
 import type { Shape } from '../../core/shape.js';
 import type { Scenario } from '../../core/types.js';
 import { canonicalKey, FREE_FORM_MAPS } from '../keys.js';
+import { splitPath } from '../parse.js';
 import type { Assignment } from './conditions.js';
 import { intrinsicName, isNoValue, isObject, unknownOf, type TemplateNames } from './intrinsics.js';
 
@@ -22,6 +23,8 @@ interface Run {
   docPathOf: WeakMap<object, DocPath>;
   /** For produced lists: the document index of each item (items removed by `AWS::NoValue` shift them). */
   indexOf: WeakMap<object, number[]>;
+  /** Scalars taken from an `Fn::If` branch, by their API path: the branch's place in the document. */
+  branchLeaves: Map<string, DocPath>;
   /** Set when some object mixes an `Fn::Transform` in with other properties (AWS::Include). */
   transformed?: string;
 }
@@ -30,21 +33,23 @@ export interface Converted {
   object: Record<string, unknown> | undefined;
   branches: Scenario['branches'];
   /** Finds the document path of a field of `object`, by its path in the API shape. */
-  docPath: (path: readonly (string | number)[]) => DocPath;
+  docPath: (path: string) => DocPath;
   transformed?: string;
 }
 
 export function convertProperties(properties: unknown, docPath: DocPath, shape: Shape, names: TemplateNames, assignment: Assignment): Converted {
-  const run: Run = { names, assignment, branches: [], docPathOf: new WeakMap(), indexOf: new WeakMap() };
+  const run: Run = { names, assignment, branches: [], docPathOf: new WeakMap(), indexOf: new WeakMap(), branchLeaves: new Map() };
   const value = convert(properties, docPath, '', shape, false, false, run);
   const object = value !== REMOVED && isObject(value) ? value : undefined;
   const converted: Converted = {
     object,
     branches: run.branches,
-    docPath: (path) => {
+    docPath: (text) => {
+      const leaf = run.branchLeaves.get(text);
+      if (leaf) return leaf;
       let node: unknown = object;
       let at: DocPath = (object && run.docPathOf.get(object)) ?? docPath;
-      for (const segment of path) {
+      for (const segment of splitPath(text)) {
         if (node === null || typeof node !== 'object') break;
         const child: unknown = (node as Record<string | number, unknown>)[segment];
         const docIndex = Array.isArray(node) && typeof segment === 'number' ? (run.indexOf.get(node)?.[segment] ?? segment) : segment;
@@ -71,7 +76,10 @@ function convert(value: unknown, doc: DocPath, path: string, shape: Shape | unde
     const taken = typeof condition === 'string' ? run.assignment[condition] : undefined;
     if (taken !== undefined) {
       run.branches.push({ path, condition: condition as string, value: taken });
-      return convert(taken ? whenTrue : whenFalse, [...doc, 'Fn::If', taken ? 1 : 2], path, shape, sensitive, freeForm, run);
+      const branch: DocPath = [...doc, 'Fn::If', taken ? 1 : 2];
+      const chosen = taken ? whenTrue : whenFalse;
+      if (chosen === null || typeof chosen !== 'object') run.branchLeaves.set(path, branch);
+      return convert(chosen, branch, path, shape, sensitive, freeForm, run);
     }
   }
   if (intrinsic) return unknownOf(value as Record<string, unknown>, run.names, sensitive || shape?.sensitive === true);

@@ -7,7 +7,7 @@ import { SHAPES } from '../../core/shape.js';
 import type { FieldProblem, Origin, Resource, ResourceKind, Scenario } from '../../core/types.js';
 import { containsUnknown, guardUnknowns } from '../../core/unknown.js';
 import { checkTypes } from '../check-types.js';
-import { splitPath, type ParsedDocument } from '../parse.js';
+import type { ParsedDocument } from '../parse.js';
 import { conditionModel, scenarioAssignments } from './conditions.js';
 import { convertProperties, type DocPath } from './convert.js';
 import { expandResources } from './for-each.js';
@@ -89,7 +89,7 @@ export function resourcesOfTemplate(template: Record<string, unknown>, input: Te
       transformed ??= converted.transformed;
       const object = converted.object ?? {};
       for (const problem of checkTypes(object, SHAPES[kind], 'cloudformation')) problems.set(`${problem.path}\u0000${problem.message}`, problem);
-      const locate: Origin['locate'] = (path) => doc.locate(converted.docPath(splitPath(path)));
+      const locate: Origin['locate'] = (path) => doc.locate(converted.docPath(path));
       return { conditions, branches: converted.branches, object: containsUnknown(object) ? guardUnknowns(object) : object, locate };
     });
     const first = scenarios[0]!;
