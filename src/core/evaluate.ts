@@ -50,8 +50,8 @@ export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => Rul
       rules.push(result);
       const found = result.findings;
       for (let j = 0; j < found.length; j++) findings.push(found[j]!);
-      // An error the policy chose to ignore is shown, but does not make the resource `error`.
-      const counted = result.status === 'error' && setting.onError === 'ignore' ? 'skip' : result.status;
+      // An error the policy chose to ignore is shown, and counts as Kubernetes' `failurePolicy: Ignore` does: admitted.
+      const counted = result.status === 'error' && setting.onError === 'ignore' ? 'pass' : result.status;
       if (statusRank[counted] > statusRank[status]) status = counted;
     }
     return { resource, status, findings, rules };

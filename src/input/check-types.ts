@@ -35,8 +35,11 @@ function checkValue(parent: Record<string | number, unknown>, key: string | numb
   const value = parent[key];
   if (value === undefined || value === null || value instanceof UnknownValue || value instanceof InvalidValue) return;
   const sensitive = inSensitive || shape.sensitive === true;
+  // Where a list or an object was expected, a string found there is data of the kind the
+  // structure would have held (environment variables written as one string): never quoted.
+  const structural = shape.type === 'list' || shape.type === 'map' || shape.type === 'object';
   const fail = (expected: string): void => {
-    const problem = `expected ${expected}, found ${describeFound(value, sensitive)}`;
+    const problem = `expected ${expected}, found ${describeFound(value, sensitive || structural)}`;
     problems.push({ path, message: problem });
     put(parent, key, new InvalidValue(problem));
   };

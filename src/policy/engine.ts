@@ -122,7 +122,8 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
         if (inProgress.has(keyOf(b))) return fail(at(['spec', 'extends', i], `extends itself through ${base}`));
         const extended = compile(b);
         for (const [id, choice] of extended.choices) choices.set(id, choice);
-        customRules.push(...extended.customRules);
+        // Once each: a rule that reaches this policy along two paths of extends is one rule.
+        for (const rule of extended.customRules) if (!customRules.includes(rule)) customRules.push(rule);
       }
     });
 

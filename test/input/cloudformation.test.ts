@@ -169,7 +169,7 @@ describe('transforms are never a silent zero', () => {
     expect(judge(properties)[0]!).toMatchObject({ status: 'unknown', reason: 'its properties come from Fn::Transform (AWS::Include or a macro), which is not known offline' });
     const macro = template('          User: "1000"\n          ReadonlyRootFilesystem: true\n', '      TaskRoleArn: arn:aws:iam::1:role/r\n', 'Transform: [MyMacro]\n');
     const [macroResult] = judge(macro);
-    expect(macroResult).toMatchObject({ status: expect.stringMatching(/^(fail|unknown)$/) });
+    expect(['fail', 'unknown']).toContain(macroResult!.status);
     expect(macroResult!.resource.caveat).toBe("the template's transform MyMacro can rewrite it before deployment, so what is judged may not be what is deployed");
   });
 

@@ -1,5 +1,5 @@
 /** The handler's own contract, with in-memory AWS: what it logs, what metrics it emits, what it returns. */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -93,6 +93,39 @@ describe('the Lambda handler', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a rule that errors, in enforce mode', () => {
+  /** An enforce policy with one deny custom rule that errors on every task definition without pidMode. */
+  function erroringPolicy(onError?: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-erroring-'));
+    const file = join(dir, 'erroring.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: erroring }\nspec:\n  mode: enforce\n  customRules:\n    - id: pid-mode-task\n      appliesTo: [taskDefinition]\n      expression: "object.pidMode == 'task'"\n      message: pid mode must be task\n      severity: high\n      action: deny\n${onError ? `      onError: ${onError}\n` : ''}`,
+    );
+    return file;
+  }
+  const register = (ecs: FakeEcs) => {
+    const arn = ecs.register('web', [{ name: 'app', image: 'nginx:1.27' }]);
+    return { arn, event: eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }) };
+  };
+
+  it('is never a quiet pass: by default (onError: flag) it is alerted like a finding, and nothing is changed but a tag', async () => {
+    const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: erroringPolicy() });
+    const { arn, event } = register(ecs);
+    expect(await invoke(event)).toMatchObject({ status: 'decided', decisions: [{ resource: arn, verdict: 'flag' }] });
+    expect(alerts.published[0]!.findings).toEqual([expect.objectContaining({ ruleId: 'pid-mode-task', action: 'flag', error: true, message: expect.stringContaining('The rule could not be evaluated') as unknown })]);
+    expect(ecs.writes.filter((w) => w.startsWith('deregisterTaskDefinition'))).toEqual([]);
+  });
+
+  it('with onError: deny, the error denies: the revision is deregistered', async () => {
+    const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: erroringPolicy('deny') });
+    const { arn, event } = register(ecs);
+    expect(await invoke(event)).toMatchObject({ status: 'decided', decisions: [{ resource: arn, verdict: 'deny' }] });
+    expect(ecs.writes).toContain(`deregisterTaskDefinition ${arn}`);
+    expect(alerts.published).toHaveLength(1);
   });
 });
 

@@ -28,7 +28,7 @@ export function toText(report: CheckReport, options: TextOptions, exceptions: re
 
   for (const result of report.results) {
     const { resource } = result;
-    const show = result.status !== 'pass' && result.status !== 'skip';
+    const show = (result.status !== 'pass' && result.status !== 'skip') || result.rules.some((r) => r.status === 'error');
     if (!show && !options.verbose) continue;
     const status = { fail: c.red('FAIL'), error: c.magenta('ERROR'), unknown: c.yellow('UNKNOWN'), pass: c.green('PASS'), skip: c.dim('SKIP') }[result.status];
     lines.push(`${c.bold(resource.origin.source)} ${c.dim('›')} ${c.bold(resource.name)} ${c.dim(`(${KIND_NAMES[resource.kind]})`)}  ${status}`);
