@@ -1,7 +1,8 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { memoByOptions } from './_lib/memo.js';
-import { forEachEnvironmentVariable } from './_lib/environment.js';
+import { forEachEnvironmentVariable, isPlaceholder } from './_lib/environment.js';
+import type { KeyValuePair } from '../core/types.js';
 import { containerLabel } from './_lib/task-definition.js';
 
 const DEFAULT_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ECS_ENGINE_AUTH_DATA'];
@@ -18,6 +19,16 @@ const options = z.strictObject({
 type Options = z.infer<typeof options>;
 
 const nameSet = memoByOptions((o: Options) => new Set(o.names));
+
+/** An empty value or a placeholder (`xxxx`, `<your key>`, `${AWS_KEY}`): no credential is written there. A value unknown offline may be one. */
+function holdsPlaceholder(entry: KeyValuePair): boolean {
+  try {
+    const value = entry.value;
+    return typeof value === 'string' && (value.trim() === '' || isPlaceholder(value.trim()));
+  } catch {
+    return false;
+  }
+}
 
 export default defineRule({
   id: 'no-aws-credentials-in-environment',
@@ -43,6 +54,7 @@ export default defineRule({
       // Paths and labels are built only for a finding: this runs for every variable.
       const name = entry.name;
       if (name !== undefined && names.has(name)) {
+        if (holdsPlaceholder(entry)) return;
         report({
           path: `${path}.environment[${i}].name`,
           container: containerName,

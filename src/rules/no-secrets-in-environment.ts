@@ -4,7 +4,7 @@ import type { KeyValuePair } from '../core/types.js';
 import { detectSecret } from '../core/secrets/detect.js';
 import { peek, type UnknownValue, UnknownValueError } from '../core/unknown.js';
 import { memoByOptions } from './_lib/memo.js';
-import { forEachEnvironmentVariable } from './_lib/environment.js';
+import { forEachEnvironmentVariable, isPlaceholder } from './_lib/environment.js';
 import { containerLabel } from './_lib/task-definition.js';
 
 /*
@@ -82,10 +82,6 @@ const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/])[\w.@~\-/\\]*$/;
 const BOOLEAN_LIKE = /^(?:true|false|yes|no|on|off|enabled|disabled|none|null)$/i;
 /** `{{resolve:secretsmanager:…}}` / `{{resolve:ssm-secure:…}}`: CloudFormation writes the secret itself into the task definition. */
 const DYNAMIC_SECRET = /\{\{resolve:(?:secretsmanager|ssm-secure):/;
-/** A value that is obviously a placeholder for the real one: `${DB_PASSWORD}`, `<password>`, `changeme`. */
-const PLACEHOLDER = /^(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\{\{(?!resolve:)[^}]*\}\}|<[^>]*>|%[a-z_]+%|x{3,}|\*{3,}|REPLACE_?ME|CHANGE_?ME|TODO|TBD)$/i;
-/** `your_token`, `generate_a_new_key`, `change-me`: instructions, not values. */
-const INSTRUCTION = /^(?:your|my|insert|enter|put|paste|generate|set|replace|change)[_-][\w-]*$/i;
 /** A Java class (`airflow.providers.fab.auth_manager.FabAuthManager`): code, not a credential. */
 const CLASS_NAME = /^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+\.[A-Z][A-Za-z0-9_$]*$/;
 /** A number (a TTL, a count, a port) is configuration, whatever the name. */
@@ -109,7 +105,9 @@ function isKeyMap(value: string): boolean {
  * formats, so a high-entropy value that merely starts with `/` still fails.
  */
 const isReference = (value: string): boolean =>
-  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || PLACEHOLDER.test(value) || INSTRUCTION.test(value) || CLASS_NAME.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
+  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || isPlaceholder(value) || CLASS_NAME.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
+
+const AWS_KEY_ID = 'an AWS access key id';
 
 // Values repeat too (LOG_LEVEL=info in every container, the same URLs in every revision a sweep
 // reads): what the detector says of each is kept, for values of up to 1 KB and up to 10,000 of them.
@@ -202,6 +200,8 @@ function secretReason(entry: KeyValuePair, name: string | undefined, secretName:
   const text = value.trim();
   if (text === '') return undefined;
   const format = valueFormat(value);
+  // An AWS access key id is no-aws-credentials-in-environment's to report, once.
+  if (format === AWS_KEY_ID) return undefined;
   if (format) return `value looks like ${format}`;
   if (value.includes('{{resolve:') && DYNAMIC_SECRET.test(value)) return 'value is a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
   if (name && secretName(name) && !isReference(text)) return 'name looks like a secret';

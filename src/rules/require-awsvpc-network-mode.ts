@@ -5,7 +5,7 @@ import { isWindows } from './_lib/task-definition.js';
 export default defineRule({
   id: 'require-awsvpc-network-mode',
   title: 'Require the awsvpc network mode',
-  description: 'Fails when `networkMode` is not `awsvpc`; an absent `networkMode` fails too, since it means `bridge` on EC2.',
+  description: 'Fails when `networkMode` is not `awsvpc`; an absent `networkMode` fails too, since it means `bridge` on EC2. ECS compares this value exactly: another case (`AWSVPC`) is an error of the input, never a pass.',
   rationale:
     'Only in awsvpc mode does each task get its own network interface, its own security groups and VPC flow logs of its own; in bridge, host or none mode tasks share the container instance\'s interface and its security groups, so network access cannot be limited per task.',
   remediation:

@@ -6,7 +6,7 @@ export default defineRule({
   id: 'require-efs-iam-authorization',
   title: 'Require IAM authorization for EFS volumes',
   description:
-    'Fails for every EFS volume whose `efsVolumeConfiguration.authorizationConfig.iam` is not `ENABLED`; absent means `DISABLED`.',
+    'Fails for every EFS volume whose `efsVolumeConfiguration.authorizationConfig.iam` is not `ENABLED`; absent means `DISABLED`. ECS compares this value exactly: another case (`enabled`) is an error of the input, never a pass.',
   rationale:
     'Without IAM authorization the file system is mounted as an anonymous NFS client: any task that reaches the mount target gets the access that the file system policy grants to everyone, and the task role cannot be used to scope or audit who mounts what.',
   remediation:

@@ -6,7 +6,7 @@ export default defineRule({
   id: 'require-efs-transit-encryption',
   title: 'Require transit encryption for EFS volumes',
   description:
-    'Fails for every volume (not only the first) whose `efsVolumeConfiguration.transitEncryption` is not `ENABLED`; absent means `DISABLED`.',
+    'Fails for every volume (not only the first) whose `efsVolumeConfiguration.transitEncryption` is not `ENABLED`; absent means `DISABLED`. ECS compares this value exactly: another case (`enabled`) is an error of the input, never a pass.',
   rationale:
     'Without transit encryption, the NFS traffic between the container instance and the Amazon EFS mount target crosses the network in clear text, where anything able to observe the VPC traffic can read or alter the file data.',
   remediation:

@@ -118,6 +118,15 @@ describe('empty input and exit status', () => {
     expect((await check([file, '--allow-empty'])).status).toBe(0);
   });
 
+  it('a template whose ECS resources cannot be judged offline is not a clean exit 0 either', async () => {
+    const file = join(dir, 'loop.yaml');
+    writeFileSync(file, "Transform: AWS::LanguageExtensions\nParameters:\n  Names: { Type: CommaDelimitedList }\nResources:\n  'Fn::ForEach::Apps':\n    - Name\n    - !Ref Names\n    - 'TD${Name}': { Type: AWS::ECS::TaskDefinition, Properties: { ContainerDefinitions: [] } }\n");
+    const { status, stdout, stderr } = await check([file]);
+    expect(status).toBe(2);
+    expect(stdout).toContain('not judged  Fn::ForEach::Apps cannot be expanded: its collection !Ref Names is not a literal list');
+    expect(stderr).toContain('nothing in the inputs could be judged (1 part not judged, see above)');
+  });
+
   it('prints each error once: in the text report only', async () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{"family": ');

@@ -60,6 +60,11 @@ describe('loadResources: API shapes', () => {
     expect(load({ cluster: 'prod', taskDefinition: 'job:2', containerInstances: ['ci-1'] })[0]).toMatchObject({ kind: 'task' });
   });
 
+  it('reads an ecspresso service definition and a CreateTaskSet body without their names, labelled by file', () => {
+    expect(load({ launchType: 'FARGATE', desiredCount: 2, networkConfiguration: { awsvpcConfiguration: { subnets: ['a'], assignPublicIp: 'ENABLED' } } }, 'ecs-service-def.json')[0]).toMatchObject({ kind: 'service', name: 'service in ecs-service-def.json' });
+    expect(load({ taskDefinition: 'web:3', scale: { value: 100, unit: 'PERCENT' } }, 'task-set.json')[0]).toMatchObject({ kind: 'taskSet', name: 'task set in task-set.json', taskDefinitionRef: 'web:3' });
+  });
+
   it('reads DescribeTasks and DescribeTaskSets outputs', () => {
     const tasks = load({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:1:task/prod/abc', taskDefinitionArn: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2' }], failures: [] });
     expect(tasks[0]).toMatchObject({ kind: 'task', name: 'abc', taskDefinitionRef: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2' });

@@ -24,14 +24,14 @@ Options:
   --fail-on <level>    deny (default: any finding whose action is deny) | unknown (deny, or a
                        deny rule that could not decide, or anything not judged) | critical |
                        high | medium | low (any finding at or above that severity) | none
-  --allow-empty        exit 0 when the inputs hold no ECS resource (default: exit 2)
+  --allow-empty        exit 0 when the inputs hold nothing that can be judged (default: exit 2)
   --max-file-size <MiB> refuse larger files (default ${DEFAULT_MAX_FILE_MIB})
   --verbose            text: also list passing resources and skipped rules with the reason
   --color / --no-color force colours on or off (default: on for a terminal, unless NO_COLOR)
 
 Exit status: 0 nothing reached --fail-on; 1 something did; 2 bad usage, an input that could not
 be read or parsed, a value of the wrong type, a rule error (unless its policy says
-onError: ignore), or no ECS resource in the inputs (unless --allow-empty).`;
+onError: ignore), or nothing that could be judged in the inputs (unless --allow-empty).`;
 
 export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const { positionals, values } = args;
@@ -71,8 +71,15 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
 /** 2 for anything that was not judged cleanly (an error), 1 when --fail-on is reached, else 0. */
 function exitStatus(report: CheckReport, failOn: FailOn, allowEmpty: boolean, io: Io): number {
   if (report.errors.length > 0 || report.results.some(hasError)) return 2;
-  if (report.results.length === 0 && report.unjudged.length === 0 && !allowEmpty) {
-    io.stderr('ecs-admission check: no ECS resource found in the inputs (task definitions, services, task sets, tasks, CloudTrail records or CloudFormation templates); pass --allow-empty to accept that\n');
+  const judged = report.results.filter((r) => r.resource.notJudged === undefined).length;
+  if (judged === 0 && !allowEmpty) {
+    // Nothing judged is never a clean pass: no ECS document at all, or only what no one can judge offline.
+    const notJudged = report.results.length + report.unjudged.length;
+    io.stderr(
+      notJudged > 0
+        ? `ecs-admission check: nothing in the inputs could be judged (${notJudged} part${notJudged === 1 ? '' : 's'} not judged, see above); pass --allow-empty to accept that\n`
+        : 'ecs-admission check: no ECS resource found in the inputs (task definitions, services, task sets, tasks, CloudTrail records or CloudFormation templates); pass --allow-empty to accept that\n',
+    );
     return 2;
   }
   return reachesThreshold(report, failOn) ? 1 : 0;

@@ -118,18 +118,35 @@ export function findSecrets(text: string): SecretMatch[] {
     found.push({ label: match.label, start: offset + match.start, end: offset + match.end });
     offset += Math.max(match.end, match.start + 1);
   }
-  // A generated password is recognized as a whole value: in a sentence, as a word of it (quotes,
-  // a trailing full stop and `image:tag` or `k=v` around it taken off).
+  // A generated password is recognized as a whole value: in a sentence, as a word of it, or as a
+  // stretch of a word between the separators around it (`image:tag`, `k=v`, a trailing full stop).
   for (const word of text.matchAll(/[^\s"'`]+/g)) {
-    const candidates = [word[0], word[0].replace(/[.,;:)]+$/, ''), ...word[0].split(/[/:=@]/)];
-    for (const candidate of candidates) {
-      if (candidate.length < 12 || !passwordLike(candidate)) continue;
-      const start = word.index + word[0].indexOf(candidate);
-      if (!found.some((f) => start < f.end && start + candidate.length > f.start)) found.push({ label: 'a generated password', start, end: start + candidate.length });
-      break;
-    }
+    const part = passwordIn(word[0]);
+    if (!part) continue;
+    const start = word.index + part.start;
+    if (!found.some((f) => start < f.end && start + part.length > f.start)) found.push({ label: 'a generated password', start, end: start + part.length });
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** The longest stretch of a word, from and to its separators (`/`, `:`, `=`, `@`, `.`, `,`, `;`, `)`), that looks like a generated password. */
+function passwordIn(word: string): { start: number; length: number } | undefined {
+  if (word.length < 12) return undefined;
+  const cuts = [0];
+  for (let i = 0; i < word.length; i++) if ('/:=@.,;)'.includes(word[i]!)) cuts.push(i, i + 1);
+  cuts.push(word.length);
+  let best: { start: number; length: number } | undefined;
+  for (const from of cuts) {
+    for (const to of cuts) {
+      const length = to - from;
+      if (length < 12 || length > 64 || (best && length <= best.length)) continue;
+      const stretch = word.slice(from, to);
+      // Not a stretch that ends on a sentence's or a path's punctuation (`environment[2].`).
+      if ('.,;'.includes(stretch[stretch.length - 1]!) || '.,;/'.includes(stretch[0]!)) continue;
+      if (passwordLike(stretch)) best = { start: from, length };
+    }
+  }
+  return best;
 }
 
 // --- High-entropy tokens ---------------------------------------------------------------------

@@ -39,3 +39,11 @@ export function forEachEnvironmentVariable(
   }
   if (unknown) throw unknown;
 }
+
+/** A value that is obviously a placeholder for the real one: `${DB_PASSWORD}`, `<password>`, `changeme`. */
+const PLACEHOLDER = /^(?:\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$\([^)]*\)|\{\{(?!resolve:)[^}]*\}\}|<[^>]*>|%[a-z_]+%|x{3,}|\*{3,}|REPLACE_?ME|CHANGE_?ME|TODO|TBD)$/i;
+/** `your_token`, `generate_a_new_key`, `change-me`: instructions, not values. */
+const INSTRUCTION = /^(?:your|my|insert|enter|put|paste|generate|set|replace|change)[_-][\w-]*$/i;
+
+/** Whether a (trimmed) value only stands in for the real one, which is then not in the task definition. */
+export const isPlaceholder = (value: string): boolean => PLACEHOLDER.test(value) || INSTRUCTION.test(value);
