@@ -1,4 +1,4 @@
-// What the Lambda and sweep benchmarks share: moto server (started as test/setup/moto-server.ts
+// What the benchmarks share: the realistic task definition they evaluate, moto server (started as test/setup/moto-server.ts
 // starts it for the tests) and a bundle of the sources they measure.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -79,4 +79,47 @@ export async function benchBundle(exportLines, outfile) {
     logLevel: 'warning',
   });
   return outfile;
+}
+
+/** A container as teams write them: image from ECR, env, ports, logs, health check, limits. */
+export function container(i) {
+  return {
+    name: i === 0 ? 'app' : `sidecar-${i}`,
+    image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/service-${i}:1.${i}.0`,
+    cpu: 128,
+    memory: 256,
+    essential: i === 0,
+    user: '1000:1000',
+    readonlyRootFilesystem: i % 2 === 0,
+    portMappings: [{ containerPort: 8080 + i, protocol: 'tcp' }],
+    environment: [
+      { name: 'PORT', value: String(8080 + i) },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'FEATURE_FLAGS', value: 'checkout,search,recommendations' },
+      { name: 'UPSTREAM_URL', value: `https://upstream-${i}.internal.example.com/api/v2` },
+      { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' },
+    ],
+    secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }],
+    healthCheck: { command: ['CMD-SHELL', `curl -f http://localhost:${8080 + i}/health || exit 1`], interval: 30 },
+    linuxParameters: { capabilities: { drop: ['ALL'] }, initProcessEnabled: true },
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/service', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': `c${i}`, mode: 'non-blocking' } },
+    dockerLabels: { team: 'payments', component: `c${i}` },
+  };
+}
+
+export function taskDefinition(containers) {
+  return {
+    taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/service:42',
+    family: 'service',
+    revision: 42,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '4096',
+    memory: '8192',
+    taskRoleArn: 'arn:aws:iam::111122223333:role/service-task',
+    executionRoleArn: 'arn:aws:iam::111122223333:role/service-execution',
+    containerDefinitions: Array.from({ length: containers }, (_, i) => container(i)),
+    volumes: [{ name: 'tmp' }],
+    tags: [{ key: 'Owner', value: 'payments' }],
+  };
 }

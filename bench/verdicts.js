@@ -13,50 +13,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as current from '../dist/index.mjs';
+import { taskDefinition } from './support.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const BASELINE = process.env.BENCH_BASELINE ?? 'afd460e';
-
-/** The container of bench/run.js: image from ECR, env, ports, logs, health check, limits. */
-function container(i) {
-  return {
-    name: i === 0 ? 'app' : `sidecar-${i}`,
-    image: `111122223333.dkr.ecr.eu-west-1.amazonaws.com/service-${i}:1.${i}.0`,
-    cpu: 128,
-    memory: 256,
-    essential: i === 0,
-    user: '1000:1000',
-    readonlyRootFilesystem: i % 2 === 0,
-    portMappings: [{ containerPort: 8080 + i, protocol: 'tcp' }],
-    environment: [
-      { name: 'PORT', value: String(8080 + i) },
-      { name: 'LOG_LEVEL', value: 'info' },
-      { name: 'FEATURE_FLAGS', value: 'checkout,search,recommendations' },
-      { name: 'UPSTREAM_URL', value: `https://upstream-${i}.internal.example.com/api/v2` },
-      { name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' },
-    ],
-    secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }],
-    healthCheck: { command: ['CMD-SHELL', `curl -f http://localhost:${8080 + i}/health || exit 1`], interval: 30 },
-    linuxParameters: { capabilities: { drop: ['ALL'] }, initProcessEnabled: true },
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/service', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': `c${i}`, mode: 'non-blocking' } },
-    dockerLabels: { team: 'payments', component: `c${i}` },
-  };
-}
-const taskDefinition = (n) => ({
-  taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/service:42',
-  family: 'service',
-  revision: 42,
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '4096',
-  memory: '8192',
-  taskRoleArn: 'arn:aws:iam::111122223333:role/service-task',
-  executionRoleArn: 'arn:aws:iam::111122223333:role/service-execution',
-  containerDefinitions: Array.from({ length: n }, (_, i) => container(i)),
-  volumes: [{ name: 'tmp' }],
-  tags: [{ key: 'Owner', value: 'payments' }],
-});
 
 /** Evaluations per second over `ms`, a fresh resource wrapper each time (no cache may help). */
 function throughput(evaluate, resource, ms) {

@@ -8,17 +8,12 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function check(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(['check', ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: {}, cwd: dir });
-  return { status, stdout, stderr };
-}
+const check = (args: string[]) => runCli(['check', ...args]);
 
 interface JsonReport {
   results: { source: { file: string }; status: string }[];

@@ -7,17 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-silent-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function check(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(['check', ...args], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: {}, cwd: dir });
-  return { status, stdout, stderr };
-}
+const check = (args: string[]) => runCli(['check', ...args]);
 const write = (name: string, text: string): string => {
   const path = join(dir, name);
   writeFileSync(path, text);

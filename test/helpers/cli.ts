@@ -1,7 +1,7 @@
 /** Runs the CLI in-process, with its output captured, and makes scratch folders. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
@@ -15,9 +15,15 @@ export async function runCli(args: string[], options: { isTTY?: boolean; env?: R
   return { status, stdout, stderr };
 }
 
-/** A new scratch folder holding `files` (name → text). */
-export function scratch(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-'));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+/** A new scratch folder holding `files` (name → text); names may hold folders, and `../` (under `parent`). */
+export function scratch(files: Record<string, string> = {}, parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, 'ecs-admission-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
+
+/** A policy document with the given `spec` body (YAML, indented for you). */
+export const policyText = (name: string, spec: string): string => `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;

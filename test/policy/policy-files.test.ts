@@ -1,6 +1,6 @@
 // Reading policies from disk: files and directories, `extends` across files, and CEL loaded only
 // where some policy (or a file it extends) has custom rules.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,12 +9,13 @@ import { loadResources } from '../../src/input/load.js';
 import { compilePolicies, createPolicyEngine } from '../../src/policy/engine.js';
 import { parsePolicyFile } from '../../src/policy/load.js';
 import { builtinRules } from '../../src/rules/index.js';
+import { policyText, scratch } from '../helpers/cli.js';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-policy-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const policy = (name: string, spec: string): string => `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+const policy = policyText;
 const OWNER_RULE = `customRules:
   - id: require-owner-tag
     appliesTo: [taskDefinition]
@@ -23,14 +24,7 @@ const OWNER_RULE = `customRules:
     severity: medium
     action: deny`;
 
-function write(files: Record<string, string>): string {
-  const base = mkdtempSync(join(dir, 'case-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(base, name, '..'), { recursive: true });
-    writeFileSync(join(base, name), text);
-  }
-  return base;
-}
+const write = (files: Record<string, string>): string => scratch(files, dir);
 
 const untagged = loadResources(JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] }), 'td.json')[0]!;
 

@@ -4,7 +4,7 @@
  * runs on RE2 (linear time); `validate` type-checks expressions against the ECS shape and reports
  * every problem of a policy in one run.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,19 +16,13 @@ import { compileCustomRule, type CustomRuleSpec } from '../../src/policy/custom-
 import { compilePolicies } from '../../src/policy/engine.js';
 import { parsePolicyFile, type ParsedPolicy } from '../../src/policy/load.js';
 import { builtinRules } from '../../src/rules/index.js';
+import { policyText, scratch } from '../helpers/cli.js';
 
 const NOW = new Date('2026-12-02T10:00:00Z');
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-policy-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const policy = (name: string, spec: string): string => `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
-function write(files: Record<string, string>): string {
-  const base = mkdtempSync(join(dir, 'case-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(base, name, '..'), { recursive: true });
-    writeFileSync(join(base, name), text);
-  }
-  return base;
-}
+const policy = policyText;
+const write = (files: Record<string, string>): string => scratch(files, dir);
 
 describe('extends is confined', () => {
   it('to the directory of the file that names it: /etc/passwd is never read, nor printed', async () => {

@@ -38,6 +38,20 @@ const secretValues = [
   integrations(7, 'WEBHOOK_SIGNING', 'a high-entropy secret'),
 ];
 
+// The connection strings of options/register-request-connection-string.json give away their passwords.
+const passwordsInConnectionStrings = [
+  {
+    path: 'containerDefinitions[0].environment[0].value',
+    container: 'reporting',
+    message: 'Container "reporting" has environment variable "SQLSERVER_CONNECTION_STRING" whose value looks like a connection string with a password.',
+  },
+  {
+    path: 'containerDefinitions[0].environment[1].value',
+    container: 'reporting',
+    message: 'Container "reporting" has environment variable "DSN" whose value looks like a URL with a password.',
+  },
+];
+
 testRule(rule, {
   dir: import.meta.dirname,
   fail: {
@@ -91,16 +105,7 @@ testRule(rule, {
       file: 'options/register-request-connection-string.json',
       options: { names: ['connection_?string', '^DSN$'] },
       expect: [
-        {
-          path: 'containerDefinitions[0].environment[0].value',
-          container: 'reporting',
-          message: 'Container "reporting" has environment variable "SQLSERVER_CONNECTION_STRING" whose value looks like a connection string with a password.',
-        },
-        {
-          path: 'containerDefinitions[0].environment[1].value',
-          container: 'reporting',
-          message: 'Container "reporting" has environment variable "DSN" whose value looks like a URL with a password.',
-        },
+        ...passwordsInConnectionStrings,
         // No password in it, but the name now says it is a secret.
         {
           path: 'containerDefinitions[0].environment[3].value',
@@ -113,18 +118,7 @@ testRule(rule, {
       name: 'without extra name patterns, the connection strings are still recognized by the password in them',
       file: 'options/register-request-connection-string.json',
       options: {},
-      expect: [
-        {
-          path: 'containerDefinitions[0].environment[0].value',
-          container: 'reporting',
-          message: 'Container "reporting" has environment variable "SQLSERVER_CONNECTION_STRING" whose value looks like a connection string with a password.',
-        },
-        {
-          path: 'containerDefinitions[0].environment[1].value',
-          container: 'reporting',
-          message: 'Container "reporting" has environment variable "DSN" whose value looks like a URL with a password.',
-        },
-      ],
+      expect: passwordsInConnectionStrings,
     },
   ],
 });
