@@ -87,7 +87,7 @@ export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => Rul
   return evaluate;
 }
 
-export const statusRank: Record<RuleStatus, number> = { skip: 0, pass: 1, unknown: 2, error: 3, fail: 4 };
+const statusRank: Record<RuleStatus, number> = { skip: 0, pass: 1, unknown: 2, error: 3, fail: 4 };
 
 /**
  * Runs the rules of one evaluation. One context object serves every rule in turn (this is the

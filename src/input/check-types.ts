@@ -104,7 +104,7 @@ const SHOWN = 32;
 const hasControlCharacter = (value: string): boolean => [...value].some((c) => c.charCodeAt(0) < 0x20);
 
 /** `the string "yes"`, `the number 1`, `a list`; a string that may be secret only by its length. */
-export function describeFound(value: unknown, sensitive: boolean): string {
+function describeFound(value: unknown, sensitive: boolean): string {
   if (typeof value === 'string') {
     if (sensitive || value.length > SHOWN || detectSecret(value) || hasControlCharacter(value)) return `a string of ${value.length} characters`;
     return `the string ${JSON.stringify(value)}`;
