@@ -94,6 +94,13 @@ describe('conditions are evaluated, not skipped', () => {
     expect(rule(judge(yaml)[0]!, 'no-public-ip')).toMatchObject({ status: 'fail', findings: [{ when: 'UsePublic' }] });
   });
 
+  it('an Fn::If whose condition is not a name stays unknown, and shows no value of its branches', () => {
+    const yaml = `Resources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      ContainerDefinitions:\n        - !If [[not, a, name], { Name: app, Image: nginx, Environment: [{ Name: DB_PASSWORD, Value: hunter2pass }] }, !Ref AWS::NoValue]\n`;
+    const reason = rule(judge(yaml)[0]!, 'no-privileged-containers').reason!;
+    expect(reason).toMatch(/^containerDefinitions\[0\] is unknown \(!If \[\["not","a","name"\],\{"Name":"\[masked: 3 characters\]"/);
+    expect(reason).not.toContain('hunter2');
+  });
+
   it('judges only reachable branches: IsProd and IsDev cannot both hold', () => {
     const yaml = template('          Privileged: !If [IsProd, !If [IsDev, true, false], false]\n', '', conditions);
     const [result] = judge(yaml);

@@ -155,5 +155,7 @@ function maskArgument(value: unknown, sensitive: boolean, depth: number): unknow
   if (key === 'Ref' && typeof value.Ref === 'string') return value;
   if (key === 'Fn::GetAtt') return value;
   if (key === 'Fn::Sub' && typeof value[key] === 'string') return { [key]: maskSubTemplate(value[key], sensitive) };
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskArgument(v, sensitive, depth + 1)]));
+  // Another intrinsic is shown as written; a plain object is resource properties (a container
+  // inside an `Fn::If` nobody could resolve, with its environment): its values are never shown.
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskArgument(v, sensitive || !key, depth + 1)]));
 }
