@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
+import { URLSearchParams } from 'node:url';
 import { build } from 'esbuild';
 
 /**
@@ -122,4 +123,27 @@ export function taskDefinition(containers) {
     volumes: [{ name: 'tmp' }],
     tags: [{ key: 'Owner', value: 'payments' }],
   };
+}
+
+/** moto's default subnets and security group, by EC2's query API (as test/helpers/moto.ts does). */
+export async function defaultNetwork(endpoint, region) {
+  const ec2 = async (params) => {
+    const response = await globalThis.fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `AWS4-HMAC-SHA256 Credential=x/20240101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0` },
+      body: new URLSearchParams({ ...params, Version: '2016-11-15' }).toString(),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`EC2 ${params.Action} on moto: HTTP ${response.status}\n${text.slice(0, 500)}`);
+    return text;
+  };
+  const all = (text, pattern) => [...new Set([...text.matchAll(pattern)].map((m) => m[1]))];
+  const subnetXml = await ec2({ Action: 'DescribeSubnets', 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' });
+  const subnets = all(subnetXml, /<subnetId>(subnet-[0-9a-f]+)<\/subnetId>/g);
+  const vpcs = all(subnetXml, /<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/g);
+  if (subnets.length === 0 || vpcs.length !== 1) throw new Error(`moto has no single default VPC with subnets:\n${subnetXml.slice(0, 500)}`);
+  const groupXml = await ec2({ Action: 'DescribeSecurityGroups', 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcs[0], 'Filter.2.Name': 'group-name', 'Filter.2.Value.1': 'default' });
+  const securityGroups = all(groupXml, /<groupId>(sg-[0-9a-f]+)<\/groupId>/g);
+  if (securityGroups.length !== 1) throw new Error(`expected one default security group:\n${groupXml.slice(0, 500)}`);
+  return { subnets, securityGroups };
 }

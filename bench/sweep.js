@@ -19,8 +19,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { URLSearchParams, pathToFileURL } from 'node:url';
-import { benchBundle, startMoto, stop } from './support.js';
+import { pathToFileURL } from 'node:url';
+import { benchBundle, defaultNetwork, startMoto, stop } from './support.js';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(0)} ms`;
@@ -476,7 +476,7 @@ async function seed(lib, aws, endpoint) {
 
   // Standalone tasks (FARGATE RunTask needs moto's default subnet and security group): some on
   // revisions no service uses, two of them violating, one with an AWS key as an override.
-  const network = await defaultNetwork(endpoint);
+  const network = await defaultNetwork(endpoint, REGION);
   const tasks = Array.from({ length: CLUSTERS * TASKS_PER_CLUSTER }, (_, t) => ({ t, f: (t * 7) % FAMILIES, r: [3, 8, 12, 20][t % 4], cluster: clusters[t % CLUSTERS] }));
   await pool(tasks, SEED_CONCURRENCY, ({ t, f, r, cluster }) =>
     send(lib.RunTaskCommand, {
@@ -491,29 +491,6 @@ async function seed(lib, aws, endpoint) {
   return {
     summary: `${clusters.length} clusters, ${FAMILIES * REVISIONS} revisions in ${FAMILIES} families (${FAMILIES * 2} violating), ${services.length} services (${violating} on a violating revision, ${new Set(services.map((s) => `${s.f}:${s.r}`)).size} distinct revisions), ${tasks.length} standalone tasks (${tasks.filter((x) => violates(x.f, x.r)).length} on a violating revision, 1 with a key as override)`,
   };
-}
-
-/** moto's default subnets and security group, by EC2's query API (as test/helpers/moto.ts does). */
-async function defaultNetwork(endpoint) {
-  const ec2 = async (params) => {
-    const response = await globalThis.fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `AWS4-HMAC-SHA256 Credential=x/20240101/${REGION}/ec2/aws4_request, SignedHeaders=host, Signature=0` },
-      body: new URLSearchParams({ ...params, Version: '2016-11-15' }).toString(),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`EC2 ${params.Action} on moto: HTTP ${response.status}\n${text.slice(0, 500)}`);
-    return text;
-  };
-  const all = (text, pattern) => [...new Set([...text.matchAll(pattern)].map((m) => m[1]))];
-  const subnetXml = await ec2({ Action: 'DescribeSubnets', 'Filter.1.Name': 'default-for-az', 'Filter.1.Value.1': 'true' });
-  const subnets = all(subnetXml, /<subnetId>(subnet-[0-9a-f]+)<\/subnetId>/g);
-  const vpcs = all(subnetXml, /<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/g);
-  if (subnets.length === 0 || vpcs.length !== 1) throw new Error(`moto has no single default VPC with subnets:\n${subnetXml.slice(0, 500)}`);
-  const groupXml = await ec2({ Action: 'DescribeSecurityGroups', 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcs[0], 'Filter.2.Name': 'group-name', 'Filter.2.Value.1': 'default' });
-  const securityGroups = all(groupXml, /<groupId>(sg-[0-9a-f]+)<\/groupId>/g);
-  if (securityGroups.length !== 1) throw new Error(`expected one default security group:\n${groupXml.slice(0, 500)}`);
-  return { subnets, securityGroups };
 }
 
 // ---------------------------------------------------------------------------------------------

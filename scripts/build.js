@@ -2,10 +2,10 @@
 // the time of the module graph (ecs-admission check on one file must stay well under 400 ms).
 // The deployed Lambda is bundled by serverless-esbuild; dist/lambda.mjs serves `npm run invoke`
 // and the benchmarks.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', lambda: 'src/lambda/handler.ts' },
+const common = {
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -18,4 +18,10 @@ await build({
   mainFields: ['module', 'main'],
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+
+// The CLI is split at its dynamic imports, so that what a command loads when it runs (`redrive`:
+// the Lambda handler, Powertools, the SQS client) stays out of the file every command parses.
+rmSync('dist/cli-chunks', { recursive: true, force: true });
+await build({ ...common, entryPoints: { cli: 'src/cli/main.ts' }, splitting: true, chunkNames: 'cli-chunks/[name]-[hash]' });
+await build({ ...common, entryPoints: { index: 'src/index.ts', lambda: 'src/lambda/handler.ts' } });

@@ -19,7 +19,7 @@ describe('README', () => {
   });
 
   it('documents every command and option of the CLI', () => {
-    for (const word of ['ecs-admission check', 'ecs-admission rules', '--preset', '--format', '--fail-on', '--verbose', '--no-color']) {
+    for (const word of ['ecs-admission check', 'ecs-admission rules', '--preset', '--format', '--fail-on', '--verbose', '--no-color', 'ecs-admission redrive', '--queue-url', '--max', '--dry-run']) {
       expect(readme).toContain(word);
     }
   });

@@ -1,87 +1,139 @@
 /**
- * The admission use case: one ECS call → re-read what it changed → evaluate → plan → act (or, in
- * audit mode, only say what would be done) → alert. Every step that touches AWS goes through a
- * port, so the same code runs in the Lambda, against moto server and against in-memory fakes.
+ * The admission use case: one ECS call → re-read what it changed → evaluate → plan → claim the
+ * CloudTrail record in the ledger → act (or, in audit mode, only say what would be done) → alert.
+ * Every step that touches AWS goes through a port, so the same code runs in the Lambda, against
+ * moto server and against in-memory fakes.
  *
- * Exactly once, on an at-least-once bus: the decision is recorded in the ledger before acting,
- * marked `acted` after, `alerted` after the alert. A re-delivered event resumes where the first
- * delivery stopped: it never acts twice, and an alert that failed after a successful action is
- * sent by the retry.
+ * Guarantees (README, "What is guaranteed"): one action set and one alert per CloudTrail record,
+ * whatever the deliveries (./lease.ts); a retry re-checks ECS before each action (./carry-out.ts);
+ * what cannot be verified is alerted as such, never passed (./read-target.ts).
  */
 import { redactResult } from '../core/secrets/redact.js';
 import type { Evaluate } from '../core/evaluate.js';
-import type { Resource } from '../core/types.js';
-import { resourceFromApi } from '../input/api.js';
-import { judgeWithOverrides } from './overrides.js';
+import type { Resource, ResourceResult } from '../core/types.js';
+import { flagBeyond, pendingDestructive, type BudgetLimits } from './budget.js';
+import { carryOut } from './carry-out.js';
 import { decide } from './decide.js';
-import { ActionRefusedError, type AlertSink, type DecisionLedger, type EcsGateway, type LedgerEntry } from './ports.js';
-import { isDestructive, type ActionOutcome, type AdmissionRequest, type Decision, type PlannedAction } from './types.js';
+import { claim, decisionId, ledgerKey, release, save } from './lease.js';
+import type { ActionBudget, AlertSink, DecisionLedger, EcsGateway, LedgerEntry } from './ports.js';
+import { identityOf, readTarget, type Home, type Read } from './read-target.js';
+import type { AdmissionRequest, Decision } from './types.js';
 
 export interface AdmitDependencies {
   ecs: EcsGateway;
   ledger: DecisionLedger;
+  budget: ActionBudget;
   alerts: AlertSink;
   /** Builds the evaluator for this invocation (policies, clock), resolving task definitions with the given function. */
   makeEvaluate: (resolveTaskDefinition: (ref: string) => Resource<'taskDefinition'> | string) => Evaluate;
   settings: {
     /** Destructive actions allowed per invocation; beyond it, resources are flagged instead. */
     maxActions: number;
+    /** Destructive actions allowed per account and sliding window, across invocations. */
+    budget: BudgetLimits;
     ownerTags: readonly string[];
+    /** The account and Region this function reads; calls elsewhere are unverified. */
+    home?: Home;
   };
+  /**
+   * This invocation: the lease owner (Lambda keeps the request id on its own retries of an
+   * invocation) and its deadline, in epoch ms — the lease ends there, when the owner is gone.
+   */
+  invocation: { id: string; deadline: number };
+  now: () => number;
 }
 
 export type AdmitStatus = 'passed' | 'decided' | 'duplicate' | 'gone';
 
 export interface AdmitResult {
   eventId: string;
+  /** The ledger key: account and CloudTrail eventID. */
+  key: string;
   status: AdmitStatus;
   /** Why the resource was left alone (`gone`), or what a duplicate delivery found. */
   reason?: string;
   decisions: Decision[];
+  /** Destructive actions flagged instead because the account's action budget was spent. */
+  overBudget: number;
+  /** Rules that could not be evaluated on a resource (they count as their `onError` says). */
+  ruleErrors: string[];
 }
 
 export async function admit(request: AdmissionRequest, deps: AdmitDependencies): Promise<AdmitResult> {
-  const seen = await deps.ledger.get(request.eventId);
-  if (seen) return resume(seen, deps, true);
+  const key = ledgerKey(request);
+  const base = { eventId: request.eventId, key, overBudget: 0, ruleErrors: [] as string[] };
+  const read = await readTarget(request, deps.ecs, deps.settings.home);
+  if ('gone' in read) return { ...base, status: 'gone', reason: read.gone, decisions: [] };
 
-  const read = await readTarget(request, deps.ecs);
-  if (typeof read === 'string') return { eventId: request.eventId, status: 'gone', reason: read, decisions: [] };
+  const decisions = 'unverified' in read ? [unverifiedDecision(request, read.unverified, key)] : await judge(request, read, deps, key, base.ruleErrors);
+  if (decisions.length === 0) return { ...base, status: 'passed', decisions };
+  flagBeyond(decisions, deps.settings.maxActions, `Action cap reached (${deps.settings.maxActions} per invocation)`);
 
+  const claimed = await claim(deps.ledger, { key, stage: 'planned', decisions, owner: deps.invocation.id, leaseUntil: deps.invocation.deadline }, deps.now());
+  if (claimed.status === 'finished') return { ...base, status: 'duplicate', reason: 'already decided, acted on and alerted', decisions: claimed.entry.decisions };
+  const entry = claimed.entry;
+  try {
+    const overBudget = await charge(entry, deps, request.account);
+    await finish(entry, deps, claimed.status === 'resumed');
+    const done = { ...base, decisions: entry.decisions, overBudget };
+    return claimed.status === 'new' ? { ...done, status: 'decided' } : { ...done, status: 'duplicate', reason: 'resumed an unfinished decision' };
+  } catch (error) {
+    await release(deps.ledger, entry);
+    throw error;
+  }
+}
+
+/** Evaluates and plans each resource read. Rule errors are collected: they are never silent. */
+async function judge(request: AdmissionRequest, read: Exclude<Read, { gone: string } | { unverified: string }>, deps: AdmitDependencies, key: string, ruleErrors: string[]): Promise<Decision[]> {
   const evaluate = deps.makeEvaluate((ref) => read.taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`);
-  const decisions: Decision[] = [];
   const context = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, account: request.account, region: request.region, ecs: deps.ecs, evaluate, taskDefinitions: read.taskDefinitions, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
+  const decisions: Decision[] = [];
   for (const resource of read.resources) {
     // Redacted before it is planned, stored in the ledger, alerted or logged: no sensitive value leaves.
     const result = redactResult(evaluate(resource));
+    const errors = errorsOf(result);
+    ruleErrors.push(...errors.map((e) => `${resource.name}: ${e}`));
     const planned = await decide(result, context);
-    if (planned) decisions.push({ request, findings: result.findings, policies: result.policies ?? [], ...planned });
+    if (!planned) continue;
+    const decision: Decision = { ...planned, decisionId: decisionId(key, decisions.length), request, findings: result.findings, policies: result.policies ?? [] };
+    decision.notes.push(...read.notes);
+    if (errors.length > 0) decision.unverified = errors;
+    decisions.push(decision);
   }
-  if (decisions.length === 0) return { eventId: request.eventId, status: 'passed', decisions };
-  capActions(decisions, deps.settings.maxActions);
-
-  const entry: LedgerEntry = { eventId: request.eventId, stage: 'planned', decisions };
-  if (!(await deps.ledger.create(entry))) {
-    // A concurrent delivery of the same event recorded its plan first: finish that one instead.
-    const other = await deps.ledger.get(request.eventId);
-    if (other) return resume(other, deps, true);
-  }
-  return resume(entry, deps, false);
+  return decisions;
 }
 
-async function resume(entry: LedgerEntry, deps: AdmitDependencies, duplicate: boolean): Promise<AdmitResult> {
-  const done = { eventId: entry.eventId, decisions: entry.decisions };
-  if (entry.stage === 'alerted') return { ...done, status: 'duplicate', reason: 'already decided, acted on and alerted' };
+const errorsOf = (result: ResourceResult): string[] => result.rules.filter((r) => r.status === 'error').map((r) => `rule ${r.ruleId} could not be evaluated${r.reason ? `: ${r.reason}` : ''}`);
+
+/** A call that could not be verified: alerted with the reason, nothing changed. */
+function unverifiedDecision(request: AdmissionRequest, reason: string, key: string): Decision {
+  return { decisionId: decisionId(key, 0), request, resource: identityOf(request), verdict: 'unverified', mode: 'audit', findings: [], outcomes: [], notes: [], policies: [], unverified: [reason] };
+}
+
+/** Takes the entry's destructive actions from the account's budget, once; flags what does not fit. */
+async function charge(entry: LedgerEntry, deps: AdmitDependencies, account: string): Promise<number> {
+  if (entry.charged) return 0;
+  const wanted = pendingDestructive(entry.decisions);
+  const granted = wanted === 0 ? 0 : await deps.budget.take(account, wanted, new Date(deps.now()));
+  entry.charged = true;
+  const { actions, windowSeconds } = deps.settings.budget;
+  return flagBeyond(entry.decisions, granted, `Action budget spent (${actions} per ${windowSeconds} s in account ${account})`);
+}
+
+/**
+ * Acts, records that it acted (so that an alert sent by a retry still says what was done), alerts,
+ * records that it alerted. A resumed entry re-checks ECS before each action.
+ */
+async function finish(entry: LedgerEntry, deps: AdmitDependencies, resumed: boolean): Promise<void> {
   if (entry.stage === 'planned') {
-    for (const decision of entry.decisions) {
-      for (const outcome of decision.outcomes) if (outcome.status === 'pending') await carryOut(outcome, deps.ecs);
-    }
+    const acting = entry.decisions.some((d) => d.outcomes.some((o) => o.status === 'pending'));
+    for (const decision of entry.decisions) await carryOut(decision, deps.ecs, { recheck: resumed });
     entry.stage = 'acted';
-    await deps.ledger.update(entry);
+    if (acting) await save(deps.ledger, entry);
   }
   await alertAll(entry, deps);
   entry.stage = 'alerted';
-  await deps.ledger.update(entry);
-  return duplicate ? { ...done, status: 'duplicate', reason: 'resumed an unfinished decision' } : { ...done, status: 'decided' };
+  await save(deps.ledger, entry);
 }
 
 /**
@@ -96,100 +148,6 @@ async function alertAll(entry: LedgerEntry, deps: AdmitDependencies): Promise<vo
     await deps.alerts.publish(decision, channel);
     sent.add(key);
     entry.sent = [...sent];
-    if (n < pending.length - 1) await deps.ledger.update(entry);
-  }
-}
-
-async function carryOut(outcome: ActionOutcome, ecs: EcsGateway): Promise<void> {
-  const a = outcome.action;
-  try {
-    switch (a.type) {
-      case 'deregisterTaskDefinition':
-        await ecs.deregisterTaskDefinition(a.resourceArn);
-        break;
-      case 'updateService':
-        await ecs.updateService(a.cluster, a.service, a.changes);
-        break;
-      case 'deleteTaskSet':
-        await ecs.deleteTaskSet(a.cluster, a.service, a.resourceArn);
-        break;
-      case 'stopTask':
-        await ecs.stopTask(a.cluster, a.resourceArn, a.reason);
-        break;
-      case 'tagResource':
-        await ecs.tagResource(a.resourceArn, a.tags);
-        break;
-    }
-    outcome.status = 'done';
-  } catch (error) {
-    if (!(error instanceof ActionRefusedError)) throw error;
-    outcome.status = 'failed';
-    outcome.detail = error.message;
-  }
-}
-
-/** Beyond the cap, destructive actions become flags: a runaway policy cannot stop a whole fleet. */
-function capActions(decisions: Decision[], max: number): void {
-  let count = 0;
-  for (const decision of decisions) {
-    for (const outcome of [...decision.outcomes]) {
-      if (outcome.status !== 'pending' || !isDestructive(outcome.action)) continue;
-      if (++count <= max) continue;
-      decision.outcomes.splice(decision.outcomes.indexOf(outcome), 1);
-      decision.notes.push(`Action cap reached (${max} per invocation): ${describe(outcome.action)} was not carried out; flagged instead.`);
-    }
-  }
-}
-
-const describe = (a: PlannedAction): string =>
-  ({ deregisterTaskDefinition: 'deregistering', updateService: 'updating service', deleteTaskSet: 'deleting task set', stopTask: 'stopping task', tagResource: 'tagging' })[a.type] + ` ${a.name}`;
-
-
-interface Read {
-  resources: Resource[];
-  /** Task definitions the resources run, by the reference they use. */
-  taskDefinitions: Map<string, Resource<'taskDefinition'>>;
-}
-
-/** Re-reads the resource the call changed. A string says why there is nothing to judge. */
-async function readTarget(request: AdmissionRequest, ecs: EcsGateway): Promise<Read | string> {
-  const info = { eventId: request.eventId, eventName: request.eventName, eventTime: request.eventTime, account: request.account, region: request.region, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
-  const taskDefinitions = new Map<string, Resource<'taskDefinition'>>();
-  const withTaskDefinition = async (ref: string | undefined): Promise<void> => {
-    if (!ref || taskDefinitions.has(ref)) return;
-    const td = await ecs.describeTaskDefinition(ref);
-    if (td) taskDefinitions.set(ref, resourceFromApi('taskDefinition', td, info));
-  };
-  const t = request.target;
-  switch (t.kind) {
-    case 'taskDefinition': {
-      const td = await ecs.describeTaskDefinition(t.taskDefinition);
-      if (!td) return `task definition ${t.taskDefinition} no longer exists`;
-      return { resources: [resourceFromApi('taskDefinition', td, info)], taskDefinitions };
-    }
-    case 'service': {
-      const service = await ecs.describeService(t.cluster, t.service);
-      if (!service || service.status === 'INACTIVE') return `service ${t.service} no longer exists`;
-      await withTaskDefinition(service.taskDefinition);
-      return { resources: [resourceFromApi('service', service, info)], taskDefinitions };
-    }
-    case 'taskSet': {
-      const taskSet = await ecs.describeTaskSet(t.cluster, t.service, t.taskSet);
-      if (!taskSet) return `task set ${t.taskSet} no longer exists`;
-      await withTaskDefinition(taskSet.taskDefinition);
-      return { resources: [resourceFromApi('taskSet', taskSet, info)], taskDefinitions };
-    }
-    case 'task': {
-      const tasks = await ecs.describeTasks(t.cluster, t.tasks);
-      if (tasks.length === 0) return `tasks ${t.tasks.join(', ')} no longer exist`;
-      const resources: Resource[] = [];
-      for (const task of tasks) {
-        await withTaskDefinition(task.taskDefinitionArn);
-        const resource = resourceFromApi('task', task, info);
-        judgeWithOverrides(task, resource, taskDefinitions);
-        resources.push(resource);
-      }
-      return { resources, taskDefinitions };
-    }
+    if (n < pending.length - 1) await save(deps.ledger, entry);
   }
 }

@@ -52,6 +52,8 @@ export interface AlertFinding {
 export interface AlertDocument {
   version: typeof ALERT_SCHEMA_VERSION;
   kind: 'ecs-admission.decision';
+  /** The same on every copy of this alert: a subscriber drops a second message with a known id. */
+  decisionId: string;
   eventId: string;
   cloudTrailEventId?: string;
   eventName: string;
@@ -77,6 +79,8 @@ export interface AlertDocument {
   /** How many findings were left off the end to fit the SNS size limit. */
   truncatedFindings?: number;
   notes: string[];
+  /** Why (part of) the call could not be verified: never a pass, always said. */
+  unverified?: string[];
   policies: string[];
 }
 
@@ -175,7 +179,15 @@ const VERBS = {
 export function actionSummary(outcome: ActionOutcome): string {
   const { action, status } = outcome;
   const say = (done: string, base: string, rest: string): string =>
-    status === 'done' ? `${done} ${rest}` : status === 'failed' ? `Failed to ${base} ${rest}` : status === 'pending' ? `Will ${base} ${rest}` : `Would ${base} ${rest}`;
+    status === 'done'
+      ? `${done} ${rest}`
+      : status === 'failed'
+        ? `Failed to ${base} ${rest}`
+        : status === 'pending'
+          ? `Will ${base} ${rest}`
+          : status === 'unneeded'
+            ? `No need to ${base} ${rest}`
+            : `Would ${base} ${rest}`;
   switch (action.type) {
     case 'deregisterTaskDefinition':
       return say('Deregistered', 'deregister', action.name);
@@ -204,7 +216,7 @@ export function actionSummary(outcome: ActionOutcome): string {
 /** The action that says most about the decision: carried out first, then failed, then audit-only. */
 function headlineOutcome(decision: Decision): ActionOutcome | undefined {
   const destructive = decision.outcomes.filter((o) => o.action.type !== 'tagResource');
-  return destructive.find((o) => o.status === 'done') ?? destructive.find((o) => o.status === 'failed') ?? destructive[0];
+  return destructive.find((o) => o.status === 'done' || o.status === 'unneeded') ?? destructive.find((o) => o.status === 'failed') ?? destructive[0];
 }
 
 /** The subject's sentence, split so that only the resource name is shortened when it is too long. */
@@ -214,7 +226,8 @@ function headline(decision: Decision): { before: string; name: string; after: st
     const verb = VERBS[outcome.action.type];
     const kind = KIND_NAMES[verb.kind];
     const name = outcome.action.name;
-    if (outcome.status === 'done') return { before: '', name, after: ` ${kind} ${verb.done}` };
+    // `unneeded`: a retry found it done (by the attempt that failed after acting).
+    if (outcome.status === 'done' || outcome.status === 'unneeded') return { before: '', name, after: ` ${kind} ${verb.done}` };
     if (outcome.status === 'would') return { before: `would ${verb.base} ${kind} `, name, after: '' };
     return { before: `failed to ${verb.base} ${kind} `, name, after: '' };
   }
@@ -228,6 +241,8 @@ function headline(decision: Decision): { before: string; name: string; after: st
       return { before: '', name, after: ` ${kind} flagged` };
     case 'pass':
       return { before: '', name, after: ` ${kind} passed` };
+    case 'unverified':
+      return { before: '', name, after: ` ${kind} could not be verified` };
   }
 }
 
@@ -326,6 +341,7 @@ export function alertDocument(decision: Decision): AlertDocument {
   return {
     version: ALERT_SCHEMA_VERSION,
     kind: 'ecs-admission.decision',
+    decisionId: decision.decisionId,
     eventId: request.eventId,
     cloudTrailEventId: request.cloudTrailEventId,
     eventName: request.eventName,
@@ -356,6 +372,7 @@ export function alertDocument(decision: Decision): AlertDocument {
     })),
     findings: decision.findings.map(alertFinding),
     notes: [...decision.notes],
+    ...(decision.unverified ? { unverified: [...decision.unverified] } : {}),
     policies: [...decision.policies],
   };
 }
@@ -384,7 +401,7 @@ function jsonMessage(decision: Decision): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // Chatbot custom notification
 
-const EMOJI: Record<Verdict, string> = { deny: ':no_entry:', flag: ':warning:', pass: ':white_check_mark:' };
+const EMOJI: Record<Verdict, string> = { deny: ':no_entry:', flag: ':warning:', pass: ':white_check_mark:', unverified: ':grey_question:' };
 
 /** Slack mrkdwn treats `&`, `<` and `>` as control characters; text from resources must not form links or mentions. */
 const mrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -408,6 +425,7 @@ function description(decision: Decision): string {
   const actions = decision.outcomes.map((o) => `• ${mrkdwn(actionSummary(o))}${o.detail ? `: ${mrkdwn(o.detail)}` : ''}`);
   if (actions.length) lines.push('', decision.mode === 'audit' ? '*Audit mode, nothing was changed:*' : '*Actions:*', ...actions);
   else lines.push('', decision.mode === 'audit' ? '_Audit mode: nothing was changed._' : '_No action was taken._');
+  if (decision.unverified?.length) lines.push('', '*Could not verify:*', ...decision.unverified.map((n) => `• ${mrkdwn(n)}`));
   if (decision.notes.length) lines.push('', '*Notes:*', ...decision.notes.map((n) => `• ${mrkdwn(n)}`));
   const head = lines.map((l) => truncate(l, MAX_FINDING_LINE)).join('\n');
 
@@ -447,12 +465,12 @@ function chatbotNotification(decision: Decision): ChatbotNotification {
     CHATBOT_LIMITS.keywords,
   );
   const additionalContext: Record<string, string> = {};
-  const context = { account: request.account, region: request.region, verdict: decision.verdict, severity: decision.severity, owner: resource.owner, eventId: request.eventId };
+  const context = { account: request.account, region: request.region, verdict: decision.verdict, severity: decision.severity, owner: resource.owner, eventId: request.eventId, decisionId: decision.decisionId };
   for (const [key, value] of Object.entries(context)) if (value) additionalContext[key] = value;
   return {
     version: '1.0',
     source: 'custom',
-    id: request.eventId,
+    id: decision.decisionId,
     content: {
       textType: 'client-markdown',
       title: truncate(title, CHATBOT_LIMITS.title),
@@ -475,8 +493,9 @@ function chatbotNotification(decision: Decision): ChatbotNotification {
 // Message attributes
 
 /**
- * What subscription filter policies match on (SNS allows 10 attributes). An attribute with an empty value is rejected
- * by Publish, so unknown values are left out rather than sent empty.
+ * What subscription filter policies match on, and the decision id for de-duplication (SNS allows 10 attributes; the
+ * event name is in the body only). An attribute with an empty value is rejected by Publish, so unknown values are left
+ * out rather than sent empty.
  */
 function attributes(decision: Decision): AlertMessage['attributes'] {
   const { request, resource } = decision;
@@ -495,6 +514,6 @@ function attributes(decision: Decision): AlertMessage['attributes'] {
   const rules = ruleIds(decision);
   // String.Array values are JSON arrays; a filter policy matches when any element matches.
   if (rules.length) out.rules = { DataType: 'String.Array', StringValue: JSON.stringify(rules) };
-  put('eventName', request.eventName);
+  put('decisionId', decision.decisionId);
   return out;
 }

@@ -115,9 +115,12 @@ function targetOf(eventName: AdmissionEventName, params: Record<string, unknown>
   const cluster = str(params.cluster) ?? 'default';
   switch (eventName) {
     case 'RegisterTaskDefinition': {
-      // Without the response (truncated), the family's latest revision is the one just registered.
-      const taskDefinition = str(obj(response.taskDefinition).taskDefinitionArn) ?? str(params.family) ?? missing('task definition ARN or family');
-      return { kind: 'taskDefinition', taskDefinition };
+      const taskDefinition = str(obj(response.taskDefinition).taskDefinitionArn);
+      if (taskDefinition) return { kind: 'taskDefinition', taskDefinition };
+      // No response recorded (CloudTrail omits or truncates large ones): the revision is found by
+      // the content the request registered, never taken to be the family's latest.
+      const family = str(params.family) ?? missing('task definition ARN or family');
+      return { kind: 'registration', family, ...(Array.isArray(params.containerDefinitions) ? { registered: params } : {}) };
     }
     case 'CreateService':
     case 'UpdateService': {

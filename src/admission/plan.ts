@@ -45,13 +45,13 @@ const RESTORE: Record<string, (service: Service) => ServiceChanges | string> = {
 const tagValue = (text: string): string => text.replace(/[^\p{L}\p{N} +\-=._:/@]/gu, '_').slice(0, 256);
 
 /** A decision without the request that led to it: what the Lambda and the sweep have in common. */
-export type Plan = Omit<Decision, 'request' | 'findings' | 'policies'>;
+export type Plan = Omit<Decision, 'decisionId' | 'request' | 'findings' | 'policies' | 'unverified' | 'verdict'> & { verdict: Exclude<Verdict, 'unverified'> };
 
 export function plan(result: ResourceResult, ctx: PlanContext): Plan {
   const { resource } = result;
   const counted = result.findings.filter((f) => !f.exception);
   const denied = counted.filter((f) => f.action === 'deny');
-  const verdict: Verdict = denied.length > 0 ? 'deny' : counted.length > 0 ? 'flag' : 'pass';
+  const verdict: Plan['verdict'] = denied.length > 0 ? 'deny' : counted.length > 0 ? 'flag' : 'pass';
   const judged = judge(resource, ctx);
   const outcomes: ActionOutcome[] = [];
   const notes: string[] = [];

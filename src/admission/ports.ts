@@ -5,7 +5,7 @@
 import type { Service, Task, TaskDefinition, TaskSet } from '../core/types.js';
 import type { Decision, PlannedAction, ServiceChanges } from './types.js';
 
-export type TaskDefinitionState = TaskDefinition & { status?: string };
+export type TaskDefinitionState = TaskDefinition & { status?: string; registeredAt?: Date | string };
 export interface Deployment { taskDefinition?: string; status?: string; createdAt?: Date | string }
 export type ServiceState = Service & { status?: string; deployments?: Deployment[] };
 export type TaskState = Task & {
@@ -36,6 +36,20 @@ export interface EcsWriter {
 export type EcsGateway = EcsReader & EcsWriter;
 
 /**
+ * ECS refused a read for a reason a retry cannot fix (access denied, another account): the
+ * resource cannot be verified, which is alerted, never taken for a pass.
+ */
+export class UnreadableError extends Error {
+  constructor(
+    readonly code: string,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = 'UnreadableError';
+  }
+}
+
+/**
  * AWS refused an action for a reason a retry cannot fix (invalid parameter, not found, access
  * denied): the decision records it as `failed` and the alert says so. Anything else thrown by a
  * gateway is transient and propagates, so the event is retried.
@@ -53,11 +67,20 @@ export class ActionRefusedError extends Error {
 
 export type LedgerStage = 'planned' | 'acted' | 'alerted';
 
-/** What was decided for one event, kept so that a re-delivered event neither acts nor alerts twice. */
+/**
+ * What was decided for one CloudTrail record, kept so that no delivery of it (a retry, a
+ * duplicate, a replay under another EventBridge id) acts or alerts twice. The invocation working
+ * on it holds a lease: `owner` (its request id) until `leaseUntil` (epoch ms, its deadline).
+ */
 export interface LedgerEntry {
-  eventId: string;
+  /** `<account>:<CloudTrail eventID>` (see ledgerKey). */
+  key: string;
   stage: LedgerStage;
   decisions: Decision[];
+  owner: string;
+  leaseUntil: number;
+  /** Whether the action budget was charged for this entry's actions (a takeover must not charge twice). */
+  charged?: boolean;
   /**
    * The alerts already published while the stage is `acted`, as `<decision index>:<channel>`: a
    * retry after a failed alert sends only those that are missing.
@@ -65,11 +88,24 @@ export interface LedgerEntry {
   sent?: string[];
 }
 
+/**
+ * The ledger's storage: two conditional writes, so that the lease logic (./lease.ts) is the same
+ * over DynamoDB and in memory.
+ */
 export interface DecisionLedger {
-  get(eventId: string): Promise<LedgerEntry | undefined>;
-  /** Records a new entry; false when one exists already (a concurrent delivery got there first). */
-  create(entry: LedgerEntry): Promise<boolean>;
-  update(entry: LedgerEntry): Promise<void>;
+  /** Writes the entry unless one exists under its key; returns the existing one instead. */
+  create(entry: LedgerEntry): Promise<LedgerEntry | undefined>;
+  /**
+   * Writes the entry if the stored one still has the expected owner (and lease end, when given);
+   * false when another invocation has taken it since.
+   */
+  replace(entry: LedgerEntry, expected: { owner: string; leaseUntil?: number }): Promise<boolean>;
+}
+
+/** The per-account action budget: a sliding window of destructive actions, shared by all invocations. */
+export interface ActionBudget {
+  /** Takes up to `wanted` actions from the account's window at `now`; returns how many it got. */
+  take(account: string, wanted: number, now: Date): Promise<number>;
 }
 
 /** Where alerts go: one or more channels (an SNS topic in JSON, another in the Chatbot format…). */

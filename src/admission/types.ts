@@ -19,17 +19,22 @@ export interface Principal {
 
 /** The resource a call changed, as far as the event names it; the Lambda re-reads it from ECS. */
 export type Target =
-  /** An ARN with revision, or a family alone (then the latest ACTIVE revision is read). */
+  /** The revision a RegisterTaskDefinition created, by its ARN (from the response). */
   | { kind: 'taskDefinition'; taskDefinition: string }
+  /**
+   * A RegisterTaskDefinition whose response CloudTrail left out: the revision is the one of the
+   * family whose content equals what was registered (`registered`: the request, when recorded).
+   */
+  | { kind: 'registration'; family: string; registered?: Record<string, unknown> }
   | { kind: 'service'; cluster: string; service: string }
   | { kind: 'taskSet'; cluster: string; service: string; taskSet: string }
   | { kind: 'task'; cluster: string; tasks: string[] };
 
 /** One ECS call that changed what runs, taken from an EventBridge "AWS API Call via CloudTrail" event. */
 export interface AdmissionRequest {
-  /** The EventBridge event id (unique per delivery attempt's event, the same on re-delivery). */
+  /** The EventBridge event id: the same on a re-delivery, a new one on a replay of the same record. */
   eventId: string;
-  /** CloudTrail's own `eventID`. */
+  /** CloudTrail's own `eventID`: the same record keeps it whatever EventBridge event carries it. */
   cloudTrailEventId?: string;
   eventName: AdmissionEventName;
   eventTime: string;
@@ -57,16 +62,18 @@ export type PlannedAction =
 
 export type ActionType = PlannedAction['type'];
 
-/** Actions that change what runs; tagging does not. The per-invocation cap counts these. */
+/** Actions that change what runs; tagging does not. The cap and the budget count these. */
 export const isDestructive = (action: PlannedAction): boolean => action.type !== 'tagResource';
 
 /**
  * - `pending`: to be carried out (enforce mode); recorded before acting, so a retry finishes it.
  * - `done`: carried out in enforce mode.
+ * - `unneeded`: a retry found the resource already as the action would leave it (revision already
+ *   INACTIVE, task already stopped…): nothing was called.
  * - `would`: audit mode; nothing was changed.
- * - `failed`: tried and refused by AWS (the detail says why); a retry may try again.
+ * - `failed`: tried and refused by AWS (the detail says why).
  */
-export type OutcomeStatus = 'pending' | 'done' | 'would' | 'failed';
+export type OutcomeStatus = 'pending' | 'done' | 'unneeded' | 'would' | 'failed';
 
 export interface ActionOutcome {
   action: PlannedAction;
@@ -76,7 +83,8 @@ export interface ActionOutcome {
   detail?: string;
 }
 
-export type Verdict = 'deny' | 'flag' | 'pass';
+/** `unverified`: what the call changed could not be read or told apart; never a pass. */
+export type Verdict = 'deny' | 'flag' | 'pass' | 'unverified';
 
 /** The resource judged, with the facts alerts and subscriptions filter on. */
 export interface JudgedResource {
@@ -93,6 +101,11 @@ export interface JudgedResource {
 }
 
 export interface Decision {
+  /**
+   * Stable across deliveries and retries of the same CloudTrail record: alerts carry it, so a
+   * subscriber can drop the rare duplicate the network still makes possible.
+   */
+  decisionId: string;
   request: AdmissionRequest;
   resource: JudgedResource;
   verdict: Verdict;
@@ -104,6 +117,11 @@ export interface Decision {
   outcomes: ActionOutcome[];
   /** What could not be done as the policy asked, and why (no compliant revision, action cap reached…). */
   notes: string[];
+  /**
+   * Why (part of) the decision could not be verified: the resource could not be read, or a rule
+   * could not be evaluated. Set on every `unverified` verdict; counted and alerted, never silent.
+   */
+  unverified?: string[];
   /** Policies that applied. */
   policies: string[];
 }

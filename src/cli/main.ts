@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './commands/check.js';
+import { COMPILE_USAGE, runCompile } from './commands/compile.js';
+import { REDRIVE_USAGE, runRedrive } from './commands/redrive.js';
 import { RULES_USAGE, runRules } from './commands/rules.js';
 import { runScan, SCAN_USAGE } from './commands/scan.js';
 import { runTest, TEST_USAGE } from './commands/test.js';
@@ -16,9 +18,15 @@ Commands:
                           events and CloudFormation templates offline
   scan                    sweep what already runs in AWS (accounts, regions) and report what the
                           policies would deny; changes nothing
+  redrive --queue-url <url>
+                          run the admission Lambda's dead-letter queue through the handler
+                          again, deleting what it handled
   rules [id]              list the built-in rules, or explain one
   validate [path]...      check policy files (default: policies/)
   test [path]...          run policy test suites (default: policies/)
+  compile <path>... --out <file>
+                          check policy files and write them compiled to one JSON file (what the
+                          Lambda reads)
 
 Run \`ecs-admission <command> --help\` for the options of a command.`;
 
@@ -28,6 +36,8 @@ const COMMANDS = {
   rules: { usage: RULES_USAGE, run: runRules },
   validate: { usage: VALIDATE_USAGE, run: runValidate },
   test: { usage: TEST_USAGE, run: runTest },
+  compile: { usage: COMPILE_USAGE, run: runCompile },
+  redrive: { usage: REDRIVE_USAGE, run: runRedrive },
 } as const;
 
 const OPTIONS = {
@@ -49,6 +59,11 @@ const OPTIONS = {
   'all-revisions': { type: 'boolean' },
   html: { type: 'string' },
   concurrency: { type: 'string' },
+  out: { type: 'string' },
+  'queue-url': { type: 'string' },
+  region: { type: 'string' },
+  max: { type: 'string' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

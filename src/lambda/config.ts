@@ -4,6 +4,9 @@
 import * as z from '../zod.js';
 import { DEFAULT_OWNER_TAGS } from '../admission/plan.js';
 
+/** Where the serverless plugin puts the compiled policies in the package (serverless.yml). */
+export const COMPILED_POLICIES = 'compiled/policies.json';
+
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 const optional = z.pipe(z.optional(z.string().check(z.trim())), z.transform((v) => (v ? v : undefined)));
 
@@ -12,8 +15,12 @@ const Env = z.object({
   ECS_ADMISSION_TOPIC_ARN: optional,
   ECS_ADMISSION_CHATBOT_TOPIC_ARN: optional,
   ECS_ADMISSION_ALERT_FORMAT: z._default(z.enum(['json', 'chatbot']), 'json'),
-  ECS_ADMISSION_POLICIES: z._default(z.string().check(z.trim(), z.minLength(1)), 'policies/recommended.yaml'),
+  ECS_ADMISSION_POLICIES: z._default(z.string().check(z.trim(), z.minLength(1)), COMPILED_POLICIES),
   ECS_ADMISSION_MAX_ACTIONS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 10),
+  ECS_ADMISSION_BUDGET_ACTIONS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 20),
+  ECS_ADMISSION_BUDGET_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 300),
+  ECS_ADMISSION_MODE_PARAMETER: optional,
+  ECS_ADMISSION_MODE_PARAMETER_MAX_AGE: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 30),
   ECS_ADMISSION_OWNER_TAGS: z.pipe(z._default(z.string(), DEFAULT_OWNER_TAGS.join(',')), z.transform(list)),
   ECS_ADMISSION_LEDGER_TABLE: optional,
   ECS_ADMISSION_ROLE_ARN: optional,
@@ -25,9 +32,20 @@ export interface LambdaConfig {
   topicArn: string | undefined;
   chatbotTopicArn: string | undefined;
   alertFormat: 'json' | 'chatbot';
-  /** Policy files and directories, comma-separated, relative to the working directory. */
-  policies: string[];
+  /**
+   * The compiled policies (`ecs-admission compile`): one JSON file, relative to the working
+   * directory (the package root).
+   */
+  policies: string;
+  /** Destructive actions one invocation may carry out; beyond it, resources are flagged. */
   maxActions: number;
+  /** Destructive actions per account within `budget.windowSeconds`, across all invocations. */
+  budget: { actions: number; windowSeconds: number };
+  /**
+   * The kill switch: an SSM parameter whose value `audit` turns enforcement off without a
+   * redeploy, read at most every `maxAgeSeconds`.
+   */
+  modeParameter: { name: string; maxAgeSeconds: number } | undefined;
   ownerTags: string[];
   /** Without a table, duplicates are caught only within one Lambda container. */
   ledgerTable: string | undefined;
@@ -52,8 +70,10 @@ export function readConfig(env: Record<string, string | undefined>): LambdaConfi
     topicArn: e.ECS_ADMISSION_TOPIC_ARN,
     chatbotTopicArn: e.ECS_ADMISSION_CHATBOT_TOPIC_ARN,
     alertFormat: e.ECS_ADMISSION_ALERT_FORMAT,
-    policies: list(e.ECS_ADMISSION_POLICIES),
+    policies: e.ECS_ADMISSION_POLICIES,
     maxActions: e.ECS_ADMISSION_MAX_ACTIONS,
+    budget: { actions: e.ECS_ADMISSION_BUDGET_ACTIONS, windowSeconds: e.ECS_ADMISSION_BUDGET_WINDOW_SECONDS },
+    modeParameter: e.ECS_ADMISSION_MODE_PARAMETER ? { name: e.ECS_ADMISSION_MODE_PARAMETER, maxAgeSeconds: e.ECS_ADMISSION_MODE_PARAMETER_MAX_AGE } : undefined,
     ownerTags: e.ECS_ADMISSION_OWNER_TAGS,
     ledgerTable: e.ECS_ADMISSION_LEDGER_TABLE,
     ownRoleArn: e.ECS_ADMISSION_ROLE_ARN,

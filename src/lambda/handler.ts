@@ -2,9 +2,12 @@
  * The admission Lambda: the composition root over the admission use case. Clients are created
  * once per container, policies read once; each invocation gets a fresh clock for exception expiry.
  *
- * Error contract: a malformed event is logged with its id and dropped (a retry cannot fix it); a
- * failure of AWS or of the configuration is thrown, so Lambda and EventBridge retry it and finally
- * send the event to the dead-letter queue. No event is lost unseen.
+ * Error contract: nothing is dropped unseen. An event that cannot be parsed, a failure of AWS or
+ * of the configuration is logged with the event id and thrown, so Lambda and EventBridge retry it
+ * and finally send it to the dead-letter queue (`ecs-admission redrive` re-runs it from there). A
+ * concurrent delivery of a record another invocation is deciding throws too (LeaseHeld): its retry
+ * finds the decision made. What cannot be verified is alerted, counted (`Unverified`) and logged
+ * at warn level.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,15 +16,20 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import { admit, type AdmitResult } from '../admission/admit.js';
 import { MalformedEventError, parseAdmissionEvent } from '../admission/event.js';
-import type { AlertSink, DecisionLedger, EcsGateway } from '../admission/ports.js';
+import { LeaseHeldError } from '../admission/lease.js';
+import type { ActionBudget, AlertSink, DecisionLedger, EcsGateway } from '../admission/ports.js';
+import type { Home } from '../admission/read-target.js';
 import type { Decision } from '../admission/types.js';
+import { dynamoBudget } from '../adapters/aws/budget.js';
 import { ecsGateway } from '../adapters/aws/ecs.js';
 import { dynamoLedger } from '../adapters/aws/ledger.js';
+import { ssmModeSwitch, type ModeSwitch } from '../adapters/aws/mode-switch.js';
 import { snsAlerts } from '../adapters/aws/sns.js';
-import { memoryLedger } from '../adapters/memory-ledger.js';
+import { memoryBudget, memoryLedger } from '../adapters/memory-ledger.js';
 import { createPolicyEngine } from '../policy/engine.js';
 import { policiesOnce } from './policies.js';
 import { observability, onFirstUse } from './powertools.js';
@@ -31,12 +39,19 @@ export interface ClientConfig {
   endpoint?: string;
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Attempts per AWS call, retries included (the SDK's default when not set). */
+  maxAttempts?: number;
 }
 
 export interface HandlerDependencies {
   ecs: EcsGateway;
   ledger: DecisionLedger;
+  budget: ActionBudget;
   alerts: AlertSink;
+  /** The kill switch, when one is configured (ECS_ADMISSION_MODE_PARAMETER). */
+  modeSwitch?: ModeSwitch;
+  /** The account and Region this function reads (from its ARN and AWS_REGION when not given). */
+  home?: Home;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -44,17 +59,18 @@ export interface HandlerDependencies {
 
 /** What an invocation returns (and `npm run invoke` prints). */
 export type InvocationResult =
-  | { status: 'malformed'; eventId: string | undefined; error: string }
   | { status: 'ignored'; eventId: string; reason: string }
-  | (Omit<AdmitResult, 'decisions'> & { decisions: DecisionSummary[] });
+  | (Omit<AdmitResult, 'decisions'> & { mode: 'audit' | 'enforce'; decisions: DecisionSummary[] });
 
 export interface DecisionSummary {
+  decisionId: string;
   resource: string;
   verdict: Decision['verdict'];
   mode: Decision['mode'];
   rules: string[];
   actions: string[];
   notes: string[];
+  unverified?: string[];
 }
 
 /**
@@ -62,66 +78,114 @@ export interface DecisionSummary {
  * server) from the environment unless `clientConfig` says otherwise.
  */
 export function awsDependencies(config: LambdaConfig, clientConfig: ClientConfig = {}): Omit<HandlerDependencies, 'logger' | 'metrics' | 'now'> {
-  const ledger = config.ledgerTable ? dynamoLedger(new DynamoDBClient(clientConfig), config.ledgerTable) : memoryLedger();
+  const dynamo = config.ledgerTable ? new DynamoDBClient(clientConfig) : undefined;
   const alerts = snsAlerts(new SNSClient(clientConfig), {
     format: config.alertFormat,
     ...(config.topicArn ? { topicArn: config.topicArn } : {}),
     ...(config.chatbotTopicArn ? { chatbotTopicArn: config.chatbotTopicArn } : {}),
   });
-  return { ecs: ecsGateway(new ECSClient(clientConfig)), ledger, alerts };
+  return {
+    ecs: ecsGateway(new ECSClient(clientConfig)),
+    ledger: dynamo && config.ledgerTable ? dynamoLedger(dynamo, config.ledgerTable) : memoryLedger(),
+    budget: dynamo && config.ledgerTable ? dynamoBudget(dynamo, config.ledgerTable, config.budget) : memoryBudget(config.budget),
+    alerts,
+    ...(config.modeParameter ? { modeSwitch: ssmModeSwitch(new SSMClient(clientConfig), config.modeParameter.name, config.modeParameter.maxAgeSeconds) } : {}),
+  };
 }
+
+/** What a test or a local run passes as the Lambda context; the runtime passes more. */
+export interface InvocationContext {
+  awsRequestId: string;
+  invokedFunctionArn?: string;
+  getRemainingTimeInMillis?: () => number;
+}
+
+/** The longest a Lambda invocation can live: the lease of a context that does not say its deadline. */
+const MAX_INVOCATION_MS = 15 * 60_000;
 
 export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   const { logger, metrics } = deps;
-  const loadOnce = policiesOnce(config.policies, deps.now, logger);
+  const loadOnce = policiesOnce(config.policies, logger);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): decisions are only logged');
 
-  const admitEvent = async (event: unknown): Promise<InvocationResult> => {
+  /** Audit when the deployment or the kill switch says so; a kill switch set to nonsense counts as audit. */
+  const effectiveMode = async (): Promise<'audit' | 'enforce'> => {
+    if (!deps.modeSwitch) return config.mode;
+    const switched = await deps.modeSwitch();
+    if ('invalid' in switched) {
+      logger.warn('the mode parameter holds neither audit nor enforce: running in audit mode', { value: switched.invalid });
+      return 'audit';
+    }
+    return config.mode === 'audit' || switched.mode === 'audit' ? 'audit' : 'enforce';
+  };
+
+  const admitEvent = async (event: unknown, context: InvocationContext): Promise<InvocationResult> => {
     let request;
     try {
       request = parseAdmissionEvent(event, config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {});
     } catch (error) {
       if (!(error instanceof MalformedEventError)) throw error;
-      logger.error('malformed event dropped', { eventId: error.eventId, error: error.message });
+      // Thrown, not dropped: the event ends in the dead-letter queue, where it can be read and redriven.
+      logger.error('malformed event: left to retries and the dead-letter queue', { eventId: error.eventId, error: error.message });
       metrics.addMetric('MalformedEvents', MetricUnit.Count, 1);
-      return { status: 'malformed', eventId: error.eventId, error: error.message };
+      throw error;
     }
     if ('ignored' in request) {
       logger.info('event ignored', { eventId: request.eventId, reason: request.reason });
       return { status: 'ignored', eventId: request.eventId, reason: request.reason };
     }
-    logger.appendKeys({ eventId: request.eventId, eventName: request.eventName });
-    const loaded = await loadOnce();
-    const now = deps.now();
+    logger.appendKeys({ eventId: request.eventId, eventName: request.eventName, ...(request.cloudTrailEventId ? { cloudTrailEventId: request.cloudTrailEventId } : {}) });
     let result: AdmitResult;
+    let mode: 'audit' | 'enforce';
     try {
+      const loaded = await loadOnce();
+      mode = await effectiveMode();
+      const now = deps.now();
+      const started = now.getTime();
       result = await admit(request, {
         ecs: deps.ecs,
         ledger: deps.ledger,
+        budget: deps.budget,
         alerts: deps.alerts,
-        makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(loaded, { now, forceAudit: config.mode === 'audit', resolveTaskDefinition }).evaluate,
-        settings: { maxActions: config.maxActions, ownerTags: config.ownerTags },
+        makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(loaded, { now, forceAudit: mode === 'audit', resolveTaskDefinition }).evaluate,
+        settings: { maxActions: config.maxActions, budget: config.budget, ownerTags: config.ownerTags, home: deps.home ?? homeOf(context) },
+        invocation: { id: context.awsRequestId, deadline: started + (context.getRemainingTimeInMillis?.() ?? MAX_INVOCATION_MS) },
+        now: () => deps.now().getTime(),
       });
     } catch (error) {
-      logger.error('admission failed; the event will be retried', { error: error as Error });
-      metrics.addMetric('Errors', MetricUnit.Count, 1);
+      if (error instanceof LeaseHeldError) {
+        logger.info('another invocation is deciding this record; this delivery will be retried', { error: error.message });
+        metrics.addMetric('LeaseHeld', MetricUnit.Count, 1);
+      } else {
+        logger.error('admission failed; the event will be retried', { error: error as Error });
+        metrics.addMetric('Errors', MetricUnit.Count, 1);
+      }
       throw error;
     }
     record(result, logger, metrics);
-    return { ...result, decisions: result.decisions.map(summarize) };
+    return { ...result, mode, decisions: result.decisions.map(summarize) };
   };
 
   return middy(admitEvent).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
 }
 
+/** The function's own account (from its ARN) and Region (from the runtime's environment). */
+function homeOf(context: InvocationContext): Home {
+  const account = context.invokedFunctionArn?.split(':')[4];
+  const region = process.env.AWS_REGION;
+  return { ...(account && /^\d{12}$/.test(account) ? { account } : {}), ...(region ? { region } : {}) };
+}
+
 function summarize(d: Decision): DecisionSummary {
   return {
+    decisionId: d.decisionId,
     resource: d.resource.arn,
     verdict: d.verdict,
     mode: d.mode,
     rules: [...new Set(d.findings.filter((f) => !f.exception).map((f) => f.ruleId))],
     actions: d.outcomes.map((o) => `${o.status} ${o.action.type} ${o.action.name}${o.detail ? `: ${o.detail}` : ''}`),
     notes: d.notes,
+    ...(d.unverified ? { unverified: d.unverified } : {}),
   };
 }
 
@@ -130,6 +194,16 @@ function record(result: AdmitResult, logger: Logger, metrics: Metrics): void {
   metrics.addMetric('Evaluations', MetricUnit.Count, 1);
   if (result.status === 'duplicate') metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1);
   logger.info(`admission ${result.status}`, { reason: result.reason, decisions: result.decisions.map(summarize) });
+  // Never a quiet pass: what could not be verified is a warning, a metric and (in the decision) an alert.
+  const unverified = [...new Set([...result.decisions.flatMap((d) => d.unverified ?? []), ...result.ruleErrors])];
+  if (unverified.length > 0 && (result.status === 'decided' || result.status === 'passed')) {
+    logger.warn('admission could not verify everything', { reasons: unverified });
+    metrics.addMetric('Unverified', MetricUnit.Count, 1);
+  }
+  if (result.overBudget > 0) {
+    logger.warn('the action budget is spent: resources flagged instead of enforced', { flagged: result.overBudget });
+    metrics.addMetric('BudgetSpent', MetricUnit.Count, result.overBudget);
+  }
   if (result.status !== 'decided') return;
   for (const decision of result.decisions) {
     for (const finding of decision.findings) {

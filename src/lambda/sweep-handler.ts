@@ -102,7 +102,7 @@ export function awsSweepDependencies(config: SweepConfig, clientConfig: ClientCo
 
 export function createSweepHandler(config: SweepConfig, deps: SweepDependencies) {
   const { logger, metrics } = deps;
-  const loadOnce = policiesOnce(config.policies, deps.now, logger);
+  const loadOnce = policiesOnce(config.policies, logger);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): the digest is only logged');
 
   const run = async (event: unknown): Promise<SweepResult> => {

@@ -4,8 +4,8 @@ import { buildRuleSet, parseRuleOptions, RuleOptionsError, type RuleChoice, type
 import type { Rule } from '../core/rule.js';
 import type { Action, Mode, OnError, Resource } from '../core/types.js';
 import { closest, distance } from 'fastest-levenshtein';
-import type { compileCustomRule } from './custom-rule.js';
-import { CustomRuleError, pathText, PolicyError } from './errors.js';
+import type { compileCustomRule, CustomRuleSpec } from './custom-rule.js';
+import { CustomRuleError, pathText, PolicyError, type SpecLocation } from './errors.js';
 import { applyExceptions, dayOf, exceptionStatus, type ExceptionEntry, type ExceptionStatus } from './exceptions.js';
 import type { ParsedPolicy } from './load.js';
 import { excluded, factsOf, matches, type ResourceFacts } from './match.js';
@@ -22,10 +22,18 @@ export interface CompiledPolicy {
   exclude?: Match;
   /** The action, severity and options of every rule the policy turns on or off. */
   choices: Map<string, RuleChoice>;
-  customRules: Rule[];
+  /** Its custom rules and those of the files it extends, each with the spec it was compiled from. */
+  customRules: CompiledCustomRule[];
   /** Every rule the policy can name: the built-in ones and its custom rules. */
   rules: ReadonlyMap<string, Rule>;
   exceptions: ExceptionEntry[];
+}
+
+/** A custom rule, and where it came from: what a compiled policy bundle stores to build it again. */
+export interface CompiledCustomRule {
+  rule: Rule;
+  spec: CustomRuleSpec;
+  where: SpecLocation;
 }
 
 export interface CompileOptions {
@@ -104,7 +112,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       ok = false;
     };
     const choices = new Map<string, RuleChoice>();
-    const customRules: Rule[] = [];
+    const customRules: CompiledCustomRule[] = [];
 
     policy.spec.extends.forEach((base, i) => {
       if (isPreset(base)) {
@@ -123,7 +131,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
         const extended = compile(b);
         for (const [id, choice] of extended.choices) choices.set(id, choice);
         // Once each: a rule that reaches this policy along two paths of extends is one rule.
-        for (const rule of extended.customRules) if (!customRules.includes(rule)) customRules.push(rule);
+        for (const custom of extended.customRules) if (!customRules.some((c) => c.rule === custom.rule)) customRules.push(custom);
       }
     });
 
@@ -133,8 +141,9 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
         return fail(new PolicyError(file, 'customRules: the CEL compiler is not loaded (pass compileCustomRule to compilePolicies)', where?.line, where?.column));
       }
       try {
-        const rule = options.compileCustomRule(spec, { file, ...(where ? { line: where.line, column: where.column } : {}) }, builtinIds);
-        customRules.push(rule);
+        const location: SpecLocation = { file, ...(where ? { line: where.line, column: where.column } : {}) };
+        const rule = options.compileCustomRule(spec, location, builtinIds);
+        customRules.push({ rule, spec, where: location });
         const onError = spec.onError ?? policy.spec.onError;
         choices.set(rule.id, { action: spec.action, severity: spec.severity, ...(onError ? { onError } : {}) });
       } catch (error) {
@@ -143,9 +152,9 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       }
     });
 
-    const known = [...builtinIds, ...customRules.map((r) => r.id)];
+    const known = [...builtinIds, ...customRules.map((c) => c.rule.id)];
     for (const [id, override] of Object.entries(policy.spec.rules)) {
-      const rule = options.builtinRules.find((r) => r.id === id) ?? customRules.find((r) => r.id === id);
+      const rule = options.builtinRules.find((r) => r.id === id) ?? customRules.find((c) => c.rule.id === id)?.rule;
       if (!rule) {
         const guess = closest(id, known);
         fail(at(['spec', 'rules', id], `unknown rule "${id}"${distance(id, guess) <= 4 ? ` (did you mean "${guess}"?)` : ''}`, true));
@@ -194,7 +203,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       }
       exceptions.push({ policy: name, file: p.file, index, spec, applied: 0, missed: 0 });
     });
-    const rules = new Map([...options.builtinRules, ...compiled.customRules].map((r) => [r.id, r] as const));
+    const rules = new Map([...options.builtinRules, ...compiled.customRules.map((c) => c.rule)].map((r) => [r.id, r] as const));
     if (compiled.ok) policies.push({ ...compiled, rules, exceptions });
   }
   return { policies, errors };

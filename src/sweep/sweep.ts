@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 import { judgeWithOverrides } from '../admission/overrides.js';
 import { decide } from '../admission/decide.js';
 import type { EcsReader, ServiceState, TaskDefinitionState, TaskState } from '../admission/ports.js';
-import { summarize } from '../app/check.js';
+import { summarize } from '../app/summary.js';
 import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, TaskSet } from '../core/types.js';
 import { resourceFromApi } from '../input/api.js';

@@ -4,7 +4,7 @@
  */
 import type { Plan } from '../admission/plan.js';
 import type { EcsReader, ServiceState } from '../admission/ports.js';
-import type { CheckSummary } from '../app/check.js';
+import type { CheckSummary } from '../app/summary.js';
 import type { ResourceResult } from '../core/types.js';
 
 /** The ECS reads a sweep needs beyond the admission's: listing what exists. */

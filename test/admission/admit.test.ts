@@ -1,56 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { admit, type AdmitDependencies } from '../../src/admission/admit.js';
-import { parseAdmissionEvent } from '../../src/admission/event.js';
-import type { AdmissionRequest } from '../../src/admission/types.js';
-import { memoryLedger } from '../../src/adapters/memory-ledger.js';
 import { compilePolicies, createPolicyEngine } from '../../src/policy/engine.js';
 import { parsePolicyFile } from '../../src/policy/load.js';
 import { builtinRules } from '../../src/rules/index.js';
-import { eventBridgeEvent } from '../helpers/cloudtrail.js';
-import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
+import { admissionDeps, GOOD, KEY, NOW, PRIVILEGED, ran, registered, requestOf as request, serviceUpdated, world, type World } from '../helpers/admission.js';
+import { ACCOUNT, FakeAlerts, REGION, type FakeEcs } from '../helpers/fake-ecs.js';
 
-const NOW = new Date('2026-11-23T12:00:00Z');
-const policy = (mode: 'audit' | 'enforce') => `
-apiVersion: ecs-admission/v1
-kind: Policy
-metadata: { name: prod }
-spec:
-  mode: ${mode}
-  extends: [recommended]
-`;
-
-const GOOD = { name: 'app', image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:' + 'a'.repeat(64), user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' } };
-const PRIVILEGED = { ...GOOD, privileged: true };
-
+let w: World;
 let ecs: FakeEcs;
 let alerts: FakeAlerts;
-let ledger: ReturnType<typeof memoryLedger>;
+let ledger: World['ledger'];
 
 function deps(mode: 'audit' | 'enforce', settings: Partial<AdmitDependencies['settings']> = {}, forceAudit = false): AdmitDependencies {
-  const { policies, errors } = compilePolicies(parsePolicyFile(policy(mode), 'prod.yaml').policies, { builtinRules, readExtended: () => [], now: NOW });
-  expect(errors).toEqual([]);
-  return {
-    ecs,
-    alerts,
-    ledger,
-    makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now: NOW, forceAudit, resolveTaskDefinition }).evaluate,
-    settings: { maxActions: 10, ownerTags: ['Owner', 'team'], ...settings },
-  };
+  return admissionDeps(w, mode, { settings, forceAudit });
 }
-
-function request(detail: Record<string, unknown>, id = 'evt-1'): AdmissionRequest {
-  const parsed = parseAdmissionEvent(eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, ...detail }, id));
-  if ('ignored' in parsed) throw new Error(parsed.reason);
-  return parsed;
-}
-const registered = (arn: string, id?: string) => request({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'x' }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }, id);
-const serviceUpdated = (service: string) => request({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service } });
-const ran = (tasks: string[]) => request({ eventName: 'RunTask', requestParameters: { cluster: 'prod' }, responseElements: { tasks: tasks.map((taskArn) => ({ taskArn })) } });
 
 beforeEach(() => {
-  ecs = new FakeEcs();
-  alerts = new FakeAlerts();
-  ledger = memoryLedger();
+  w = world();
+  ({ ecs, alerts, ledger } = w);
 });
 
 describe('admit: task definitions', () => {
@@ -66,7 +33,7 @@ describe('admit: task definitions', () => {
     const [decision] = alerts.published;
     expect(decision).toMatchObject({ verdict: 'deny', mode: 'enforce', severity: 'critical', resource: { kind: 'taskDefinition', name: 'web:1', family: 'web', owner: 'payments' } });
     expect(decision!.outcomes.map((o) => [o.action.type, o.status])).toEqual([['deregisterTaskDefinition', 'done'], ['tagResource', 'done']]);
-    expect(ledger.entries.get('evt-1')!.stage).toBe('alerted');
+    expect(ledger.entries.get(KEY)!.stage).toBe('alerted');
   });
 
   it('changes nothing in audit mode and says what it would do', async () => {
@@ -98,11 +65,11 @@ describe('admit: task definitions', () => {
     expect(alerts.published).toEqual([]);
   });
 
-  it('leaves alone a resource that no longer exists', async () => {
+  it('alerts a revision it cannot find as unverified, and changes nothing', async () => {
     const result = await admit(registered(`arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1`), deps('enforce'));
-    expect(result.status).toBe('gone');
-    expect(result.reason).toContain('no longer exists');
-    expect(alerts.published).toEqual([]);
+    expect(result.status).toBe('decided');
+    expect(ecs.writes).toEqual([]);
+    expect(alerts.published).toEqual([expect.objectContaining({ verdict: 'unverified', outcomes: [], unverified: [`task definition arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1 cannot be found`] })]);
   });
 });
 
@@ -120,7 +87,7 @@ describe('admit: re-delivery and failures', () => {
     const arn = ecs.register('web', [PRIVILEGED]);
     alerts.fail = true;
     await expect(admit(registered(arn), deps('enforce'))).rejects.toThrow('SNS unavailable');
-    expect(ledger.entries.get('evt-1')!.stage).toBe('acted');
+    expect(ledger.entries.get(KEY)!.stage).toBe('acted');
     alerts.fail = false;
     const retry = await admit(registered(arn), deps('enforce'));
     expect(retry.status).toBe('duplicate');
@@ -130,18 +97,18 @@ describe('admit: re-delivery and failures', () => {
   });
 
   it('on retry sends only the alerts that failed: the second channel, not the first again', async () => {
-    alerts = new FakeAlerts(['topic', 'chatbot']);
+    alerts = w.alerts = new FakeAlerts(['topic', 'chatbot']);
     const arn = ecs.register('web', [PRIVILEGED]);
     alerts.failOn = 'chatbot';
     await expect(admit(registered(arn), deps('enforce'))).rejects.toThrow('SNS unavailable (chatbot)');
-    expect(ledger.entries.get('evt-1')).toMatchObject({ stage: 'acted', sent: ['0:topic'] });
+    expect(ledger.entries.get(KEY)).toMatchObject({ stage: 'acted', sent: ['0:topic'] });
     alerts.failOn = undefined;
     const retry = await admit(registered(arn), deps('enforce'));
     expect(retry.status).toBe('duplicate');
     expect(alerts.byChannel.get('topic')).toHaveLength(1);
     expect(alerts.byChannel.get('chatbot')).toHaveLength(1);
     expect(ecs.writes).toHaveLength(2);
-    expect(ledger.entries.get('evt-1')!.stage).toBe('alerted');
+    expect(ledger.entries.get(KEY)!.stage).toBe('alerted');
   });
 
   it('on retry sends only the alerts that failed: the later decisions of a RunTask', async () => {
@@ -161,7 +128,7 @@ describe('admit: re-delivery and failures', () => {
     const arn = ecs.register('web', [PRIVILEGED]);
     ecs.failNext = { type: 'tagResource' };
     await expect(admit(registered(arn), deps('enforce'))).rejects.toThrow('service unavailable');
-    expect(ledger.entries.get('evt-1')!.stage).toBe('planned');
+    expect(ledger.entries.get(KEY)!.stage).toBe('planned');
     await admit(registered(arn), deps('enforce'));
     expect(ecs.writes.filter((w) => w.startsWith('tagResource'))).toHaveLength(1);
     expect(alerts.published).toHaveLength(1);

@@ -16,7 +16,7 @@ import type { Finding } from '../../src/core/types.js';
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const ecsArn = (path: string): string => `arn:aws:ecs:${REGION}:${ACCOUNT}:${path}`;
-const ATTRIBUTE_NAMES = ['severity', 'verdict', 'mode', 'account', 'region', 'cluster', 'family', 'owner', 'rules', 'eventName'];
+const ATTRIBUTE_NAMES = ['severity', 'verdict', 'mode', 'account', 'region', 'cluster', 'family', 'owner', 'rules', 'decisionId'];
 
 const privileged: Finding = {
   ruleId: 'no-privileged-containers',
@@ -61,6 +61,7 @@ function deniedTaskDefinition(family = 'web', revision = 3): Decision {
   const name = `${family}:${revision}`;
   const arn = ecsArn(`task-definition/${name}`);
   return {
+    decisionId: `d-${name}`,
     request: request({ target: { kind: 'taskDefinition', taskDefinition: arn } }),
     resource: { kind: 'taskDefinition', arn, name, family, tags: { team: 'payments', 'ecs-admission:verdict': 'deny' }, owner: 'payments' },
     verdict: 'deny',
@@ -95,6 +96,7 @@ const publicIp: Finding = {
 function auditedServiceRollback(): Decision {
   const arn = ecsArn('service/prod/api');
   return {
+    decisionId: 'd-api',
     request: request({ eventId: 'evt-0002', cloudTrailEventId: undefined, eventName: 'UpdateService', target: { kind: 'service', cluster: 'prod', service: 'api' } }),
     resource: { kind: 'service', arn, name: 'api', cluster: ecsArn('cluster/prod'), family: 'web', service: 'api', tags: {}, owner: 'team-api@example.com' },
     verdict: 'deny',
@@ -118,6 +120,7 @@ function auditedServiceRollback(): Decision {
 function flaggedTask(): Decision {
   const arn = ecsArn('task/batch/0123456789abcdef');
   return {
+    decisionId: 'd-task',
     request: request({ eventId: 'evt-0003', eventName: 'RunTask', principal: { arn: `arn:aws:iam::${ACCOUNT}:user/alice`, type: 'IAMUser' }, target: { kind: 'task', cluster: 'batch', tasks: [arn] } }),
     resource: { kind: 'task', arn, name: '0123456789abcdef', tags: {}, owner: `arn:aws:iam::${ACCOUNT}:user/alice` },
     verdict: 'flag',
@@ -172,7 +175,7 @@ function expectValidSubject(subject: string): void {
 function expectValidChatbot(n: ChatbotNotification, decision: Decision): void {
   expect(n.version).toBe('1.0');
   expect(n.source).toBe('custom');
-  expect(n.id).toBe(decision.request.eventId);
+  expect(n.id).toBe(decision.decisionId);
   expect(n.content.textType).toBe('client-markdown');
   expect(n.content.description.trim()).not.toBe('');
   expect(n.content.description.length).toBeLessThanOrEqual(CHATBOT_LIMITS.description);
@@ -215,6 +218,7 @@ describe('buildAlert: denied task definition, enforced', () => {
     expect(json(alert)).toStrictEqual({
       version: ALERT_SCHEMA_VERSION,
       kind: 'ecs-admission.decision',
+      decisionId: 'd-web:3',
       eventId: 'evt-0001',
       cloudTrailEventId: 'ct-0001',
       eventName: 'RegisterTaskDefinition',
@@ -296,7 +300,7 @@ describe('buildAlert: denied task definition, enforced', () => {
     expect(n.content.keywords).toEqual(['deny', 'critical', 'enforce', 'no-privileged-containers']);
     expect(n.metadata.threadId).toBe(`ecs-admission/${ACCOUNT}/${REGION}/web`);
     expect(n.metadata.summary).toBe('[DENY critical] web:3 task definition deregistered - no-privileged-containers');
-    expect(n.metadata.additionalContext).toEqual({ account: ACCOUNT, region: REGION, verdict: 'deny', severity: 'critical', owner: 'payments', eventId: 'evt-0001' });
+    expect(n.metadata.additionalContext).toEqual({ account: ACCOUNT, region: REGION, verdict: 'deny', severity: 'critical', owner: 'payments', eventId: 'evt-0001', decisionId: 'd-web:3' });
   });
 
   it('sets the same filterable attributes in both formats', () => {
@@ -310,7 +314,7 @@ describe('buildAlert: denied task definition, enforced', () => {
       family: { DataType: 'String', StringValue: 'web' },
       owner: { DataType: 'String', StringValue: 'payments' },
       rules: { DataType: 'String.Array', StringValue: '["no-privileged-containers"]' },
-      eventName: { DataType: 'String', StringValue: 'RegisterTaskDefinition' },
+      decisionId: { DataType: 'String', StringValue: 'd-web:3' },
     });
     expectValidAttributes(attributes);
     expect(buildAlert(decision, 'chatbot').attributes).toEqual(attributes);
@@ -358,7 +362,7 @@ describe('buildAlert: service rollback in audit mode', () => {
     const { attributes } = buildAlert(decision, 'chatbot');
     expectValidAttributes(attributes);
     expect(attributes.cluster).toEqual({ DataType: 'String', StringValue: 'prod' });
-    expect(attributes.eventName?.StringValue).toBe('UpdateService');
+    expect(attributes.decisionId?.StringValue).toBe('d-api');
   });
 
   it('describes the other ways a service is put back, deleted task sets and failures', () => {
@@ -397,7 +401,7 @@ describe('buildAlert: flagged task', () => {
     expect(alert.subject).toBe('[FLAG medium] 0123456789abcdef task flagged - readonly-root-filesystem');
     expectValidSubject(alert.subject);
     expectValidAttributes(alert.attributes);
-    expect(Object.keys(alert.attributes)).toEqual(['severity', 'verdict', 'mode', 'account', 'region', 'owner', 'rules', 'eventName']);
+    expect(Object.keys(alert.attributes)).toEqual(['severity', 'verdict', 'mode', 'account', 'region', 'owner', 'rules', 'decisionId']);
     expect(json(alert).resource.consoleUrl).toBe('https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/batch/tasks/0123456789abcdef/configuration?region=eu-west-1');
     expect(json(alert).actions).toEqual([]);
   });
@@ -415,11 +419,11 @@ describe('buildAlert: flagged task', () => {
     const passed: Decision = { ...flaggedTask(), verdict: 'pass', severity: undefined, findings: [], resource: { ...flaggedTask().resource, owner: '' } };
     const alert = buildAlert(passed, 'chatbot');
     expect(alert.subject).toBe('[PASS] 0123456789abcdef task passed');
-    expect(Object.keys(alert.attributes)).toEqual(['verdict', 'mode', 'account', 'region', 'eventName']);
+    expect(Object.keys(alert.attributes)).toEqual(['verdict', 'mode', 'account', 'region', 'decisionId']);
     expectValidAttributes(alert.attributes);
     const n = chatbot(alert);
     expectValidChatbot(n, passed);
-    expect(n.metadata.additionalContext).toEqual({ account: ACCOUNT, region: REGION, verdict: 'pass', eventId: 'evt-0003' });
+    expect(n.metadata.additionalContext).toEqual({ account: ACCOUNT, region: REGION, verdict: 'pass', eventId: 'evt-0003', decisionId: 'd-task' });
     expect(n.content.nextSteps).toEqual([]);
   });
 });

@@ -25,9 +25,13 @@ describe('parseAdmissionEvent', () => {
     });
   });
 
-  it('falls back to the family when CloudTrail left the response out', () => {
-    const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'web', containerDefinitions: [] } });
-    expect(parseAdmissionEvent(event)).toMatchObject({ target: { kind: 'taskDefinition', taskDefinition: 'web' } });
+  it('without the response, keeps the registered content to find the revision by (never the family alone)', () => {
+    const requestParameters = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx' }] };
+    expect(parseAdmissionEvent(eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters }))).toMatchObject({ target: { kind: 'registration', family: 'web', registered: requestParameters } });
+    // Truncated: no container definitions, nothing to compare with.
+    const truncated = parseAdmissionEvent(eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'web' } }));
+    expect(truncated).toMatchObject({ target: { kind: 'registration', family: 'web' } });
+    expect((truncated as { target: { registered?: unknown } }).target.registered).toBeUndefined();
   });
 
   it('names the service, task set and tasks, with the default cluster when none is given', () => {

@@ -26,8 +26,10 @@ import { awsClientConfig, describeWithMoto, uniqueName } from '../helpers/moto.j
 import { packageService } from '../helpers/serverless-package.js';
 
 const ACCOUNT = '123456789012';
-// The role the framework names for stage dev in us-east-1: what `!GetAtt IamRoleLambdaExecution.Arn` becomes.
-const OWN_ROLE = `arn:aws:iam::${ACCOUNT}:role/ecs-admission-dev-us-east-1-lambdaRole`;
+// The admission function's role as CloudFormation names it (stack, logical id, a random suffix): what
+// `!GetAtt AdmissionRole.Arn` becomes.
+const OWN_ROLE_NAME = 'ecs-admission-dev-AdmissionRole-Q2W3E4R5T6Y7';
+const OWN_ROLE = `arn:aws:iam::${ACCOUNT}:role/${OWN_ROLE_NAME}`;
 
 /** A caller that assumed `roleName` (a CI pipeline, a person through SSO, the function itself). */
 function assumedRole(roleName: string): Record<string, unknown> {
@@ -84,7 +86,7 @@ describeWithMoto('the packaged EventBridge rule', () => {
     let replaced = 0;
     // The only intrinsic in the pattern is the role ARN; CloudFormation resolves it on deploy.
     pattern = JSON.stringify(rule.Properties.EventPattern, (_key, value: unknown) => {
-      if (JSON.stringify(value) === JSON.stringify({ 'Fn::GetAtt': ['IamRoleLambdaExecution', 'Arn'] })) {
+      if (JSON.stringify(value) === JSON.stringify({ 'Fn::GetAtt': ['AdmissionRole', 'Arn'] })) {
         replaced++;
         return OWN_ROLE;
       }
@@ -172,11 +174,11 @@ describeWithMoto('the packaged EventBridge rule', () => {
   });
 
   it("lets through a role whose ARN only starts like the function's own", async () => {
-    expect(await passes(ecsCall('UpdateService', assumedRole('ecs-admission-dev-us-east-1-lambdaRole-other')))).toBe(true);
+    expect(await passes(ecsCall('UpdateService', assumedRole(`${OWN_ROLE_NAME}-other`)))).toBe(true);
   });
 
   it("stops the function's own UpdateService (no enforcement loop)", async () => {
-    expect(await passes(ecsCall('UpdateService', assumedRole('ecs-admission-dev-us-east-1-lambdaRole')))).toBe(false);
+    expect(await passes(ecsCall('UpdateService', assumedRole(OWN_ROLE_NAME)))).toBe(false);
   });
 
   it('stops a failed call', async () => {

@@ -1,50 +1,92 @@
 /**
- * `serverless invoke local` on a sample event, against moto: the deployment's own bundling
- * (serverless-esbuild, cjs) and environment, with the LOCAL_* strings standing in for the
- * CloudFormation references it cannot resolve offline. Runs on a copy of the service.
+ * The README's "Run it locally" recipe, run as written: its commands (the AWS CLI against moto,
+ * then `serverless invoke local` with the deployment's plugin, bundling and environment) in a copy
+ * of the service, against the run's moto server. Two things differ from a reader's shell: moto is
+ * the run's (its endpoint replaces http://127.0.0.1:5000), and the Region is one no other test file
+ * uses (it replaces eu-west-1 everywhere, the copied sample event included), so that the sample's
+ * payments-api:1 and the fixed names of the ledger, topic and kill switch are this test's own.
  */
-import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { expect, inject, it } from 'vitest';
 import { root } from '../helpers/cli.js';
-import { awsClientConfig, describeWithMoto, ledgerTable, motoEndpoint, uniqueName } from '../helpers/moto.js';
-import { copyService, runServerless } from '../helpers/serverless-package.js';
+import { awsClientConfig, describeWithMoto, motoEndpoint } from '../helpers/moto.js';
+import { readmeSection, shellCommands } from '../helpers/readme.js';
+import { copyService } from '../helpers/serverless-package.js';
 
-// A region no other test file uses, so the sample's payments-api:1 is this test's own.
+const README_ENDPOINT = 'http://127.0.0.1:5000';
+const README_REGION = 'eu-west-1';
 const REGION = 'eu-north-1';
 
-describeWithMoto('serverless invoke local', () => {
-  it('runs the bundled handler on a sample event and enforces against moto', { timeout: 150_000 }, async () => {
-    const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8').replaceAll('eu-west-1', REGION);
-    const request = (JSON.parse(event) as { detail: { requestParameters: Record<string, unknown> } }).detail.requestParameters;
-    const aws = { ...awsClientConfig(), region: REGION };
-    await new ECSClient(aws).send(new RegisterTaskDefinitionCommand(request as never));
-    const topic = (await new SNSClient(aws).send(new CreateTopicCommand({ Name: uniqueName('alerts') }))).TopicArn!;
-    const table = await ledgerTable(REGION);
+/** The recipe up to `serverless invoke local`, the server's own start left out (the run has one). */
+function recipe(): string[] {
+  const commands = shellCommands(readmeSection('### Run it locally'));
+  const last = commands.findIndex((c) => c.includes('npx serverless invoke local'));
+  expect(last, 'the recipe runs serverless invoke local').toBeGreaterThan(0);
+  expect(commands[0]).toMatch(/^moto_server -H 127\.0\.0\.1 -p 5000 &$/);
+  return commands.slice(1, last + 1).map((c) => c.replaceAll(README_ENDPOINT, motoEndpoint()!).replaceAll(README_REGION, REGION));
+}
 
+/** Runs commands in one bash, in the copy of the service; rejects with the output when one fails. */
+function run(work: string, commands: string[]): Promise<{ stdout: string }> {
+  return promisify(execFile)('bash', ['-c', ['set -euo pipefail', ...commands].join('\n')], {
+    cwd: work,
+    timeout: 120_000,
+    killSignal: 'SIGKILL',
+    maxBuffer: 16 * 1024 * 1024,
+    env: {
+      PATH: process.env.PATH ?? '',
+      // The AWS CLI may come from pyenv, which finds itself through its root.
+      ...(process.env.PYENV_ROOT ? { PYENV_ROOT: process.env.PYENV_ROOT } : {}),
+      // No real credentials or AWS config; no telemetry; quiet logs and no metrics on stdout.
+      HOME: work,
+      SLS_TELEMETRY_DISABLED: '1',
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+  }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
+    throw new Error(`the recipe failed: ${error.message}\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+  });
+}
+
+describeWithMoto('the README recipe: serverless invoke local against moto', () => {
+  it('states the Region in every step, and the same one', () => {
+    for (const command of shellCommands(readmeSection('### Run it locally')).filter((c) => /^(aws|npx serverless) /.test(c) || c.includes(' npx serverless '))) {
+      expect(command, command).toContain(`--region ${README_REGION}`);
+    }
+  });
+
+  it('runs the bundled handler on the sample event and enforces against moto; a missing resource is named, with a readable stack', { timeout: 240_000 }, async () => {
     const work = mkdtempSync(join(inject('runDir'), 'invoke-local-'));
     copyService(work);
-    // Policies are read from the package, so the enforcing one goes where the package takes it from.
-    cpSync(join(root, 'test/fixtures/policies/enforce-recommended.yaml'), join(work, 'policies/local-enforce.yaml'));
-    writeFileSync(join(work, 'event.json'), event);
+    // What the recipe reads besides the service: the sample event and the enforcing test policy.
+    const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8').replaceAll(README_REGION, REGION);
+    cpSync(join(root, 'docs/events'), join(work, 'docs/events'), { recursive: true });
+    writeFileSync(join(work, 'docs/events/register-task-definition.json'), event);
+    cpSync(join(root, 'test/fixtures/policies'), join(work, 'test/fixtures/policies'), { recursive: true });
 
-    const { stdout } = await runServerless(work, ['invoke', 'local', '-f', 'admission', '-p', 'event.json', '--region', REGION, '--param=mode=enforce', '--param=policies=policies/local-enforce.yaml'], {
-      timeoutMs: 120_000,
-      env: {
-        AWS_ENDPOINT_URL: motoEndpoint()!,
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-        LOCAL_TOPIC_ARN: topic,
-        LOCAL_CHATBOT_TOPIC_ARN: topic,
-        LOCAL_LEDGER_TABLE: table,
-        LOCAL_ROLE_ARN: `arn:aws:iam::123456789012:role/ecs-admission-dev-${REGION}-lambdaRole`,
-      },
-    });
-    const result = JSON.parse(stdout.slice(stdout.indexOf('{\n'))) as Record<string, unknown>;
+    const commands = recipe();
+    const { stdout } = await run(work, commands);
+    const result = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', mode: 'enforce', actions: ['done deregisterTaskDefinition payments-api:1', 'done tagResource payments-api:1'] }] });
-    const after = await new ECSClient(aws).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments-api:1' }));
+    const after = await new ECSClient({ ...awsClientConfig(), region: REGION }).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments-api:1' }));
     expect(after.taskDefinition!.status).toBe('INACTIVE');
+
+    // The same command with a ledger table that does not exist: the error names it, and its stack
+    // points into the sources, not into the minified bundle.
+    const invoke = commands.at(-1)!.replace(/LOCAL_LEDGER_TABLE=\S+/, 'LOCAL_LEDGER_TABLE=no-such-ledger');
+    expect(invoke).toContain('LOCAL_LEDGER_TABLE=no-such-ledger');
+    const failed = await run(work, [commands.find((c) => c.startsWith('export AWS_ENDPOINT_URL='))!, invoke]).then(
+      () => 'succeeded',
+      (error: Error) => error.message,
+    );
+    expect(failed).toContain('no-such-ledger');
+    expect(failed).toContain('ECS_ADMISSION_LEDGER_TABLE');
+    expect(failed).toMatch(/at .*\/src\/[\w/-]+\.ts:\d+:\d+/);
+    expect(failed).not.toMatch(/handler\.cjs:\d+:\d+/);
   });
 });

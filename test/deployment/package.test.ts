@@ -1,64 +1,35 @@
 // Packages the service with the real `serverless package` and checks what would be deployed: the
 // CloudFormation template (event rule, delivery retries and dead letters, the admission function,
-// the scheduled sweep, topics, ledger, IAM), the Lambda zip, and cfn-lint's verdict on the template.
+// the scheduled sweep, topics, ledger, the kill switch), the Lambda zip with its compiled policies,
+// and cfn-lint's verdict on the template. The roles are checked in iam.test.ts, the alarms in
+// alarms.test.ts (the same package).
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { policyFiles } from '../../src/adapters/policy-files.js';
-import { root } from '../helpers/cli.js';
+import { loadPolicies } from '../../src/adapters/policy-files.js';
+import { COMPILED_POLICIES } from '../../src/lambda/config.js';
+import { toBundle, type PolicyBundle } from '../../src/policy/bundle.js';
+import { builtinRules } from '../../src/rules/index.js';
 import { onlyResource, packageService, type PackagedService, type Template } from '../helpers/serverless-package.js';
 import { readZip } from '../helpers/zip.js';
 
-const ROLE = 'IamRoleLambdaExecution';
-const roleArn = { 'Fn::GetAtt': [ROLE, 'Arn'] };
+const ADMISSION_ROLE = 'AdmissionRole';
+const SWEEP_ROLE = 'SweepRole';
+const roleArn = { 'Fn::GetAtt': [ADMISSION_ROLE, 'Arn'] };
 const dlqArn = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
-const ecsArn = (resource: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:${resource}` });
-/** In any Region of the account: the sweep reads the Regions of its `sweepRegions` param. */
-const ecsArnAnyRegion = (resource: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:ecs:*:\${AWS::AccountId}:${resource}` });
 const ADMISSION = 'AdmissionLambdaFunction';
 const SWEEP = 'SweepLambdaFunction';
-
-// The only actions that may (and must, having no resource-level permissions) use Resource "*".
-// ListTasks names container instances, but listing a cluster's tasks is authorized on "*".
-const STAR_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition', 'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTasks'];
-
-// Every action the role grants besides the framework's logs permissions, with its resources.
-const EXPECTED_GRANTS: Record<string, unknown[]> = {
-  'ecs:DescribeTaskDefinition': ['*'],
-  'ecs:ListTaskDefinitions': ['*'],
-  'ecs:DeregisterTaskDefinition': ['*'],
-  'ecs:ListClusters': ['*'],
-  'ecs:ListServices': ['*'],
-  'ecs:ListTasks': ['*'],
-  'ecs:DescribeServices': [ecsArn('service/*'), ecsArnAnyRegion('service/*')],
-  'ecs:UpdateService': [ecsArn('service/*')],
-  'ecs:DescribeTaskSets': [ecsArn('task-set/*')],
-  'ecs:DeleteTaskSet': [ecsArn('task-set/*')],
-  'ecs:DescribeTasks': [ecsArn('task/*'), ecsArnAnyRegion('task/*')],
-  'ecs:StopTask': [ecsArn('task/*')],
-  'ecs:TagResource': [ecsArn('task-definition/*'), ecsArn('service/*'), ecsArn('task-set/*'), ecsArn('task/*')],
-  'ecs:ListTagsForResource': [ecsArn('task-definition/*'), ecsArn('service/*'), ecsArn('task-set/*'), ecsArn('task/*')],
-  'iam:PassRole': [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' }],
-  'sns:Publish': [{ Ref: 'AlertsTopic' }, { Ref: 'ChatbotTopic' }],
-  'dynamodb:GetItem': [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }],
-  'dynamodb:PutItem': [{ 'Fn::GetAtt': ['LedgerTable', 'Arn'] }],
-  'sqs:SendMessage': [dlqArn],
-};
 
 interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
   Condition?: unknown;
-  NotAction?: unknown;
-  NotResource?: unknown;
 }
 
-const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-const sortedByJson = (values: unknown[]) => [...values].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 /** The resources of a type, by logical id. */
 const resourcesOf = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 /** The admission's rule: the one with an event pattern (the sweep's has a schedule). */
@@ -120,11 +91,12 @@ describe('EventBridge rule', () => {
 });
 
 describe('dead-letter queue', () => {
-  it('keeps messages 14 days, encrypted', () => {
+  it('keeps messages 14 days, encrypted, and is kept when the stack goes or replaces it', () => {
     const queue = template.Resources.DeadLetterQueue!;
     expect(queue.Type).toBe('AWS::SQS::Queue');
     expect(queue.Properties.MessageRetentionPeriod).toBe(1209600);
     expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   it("lets EventBridge send to it, for this rule only", () => {
@@ -155,36 +127,34 @@ describe('dead-letter queue', () => {
 describe('function', () => {
   const fn = () => template.Resources[ADMISSION]!.Properties;
 
-  it('is one of two: the admission function and the scheduled sweep', () => {
+  it('is one of two: the admission function and the scheduled sweep, each with its own role', () => {
     expect(resourcesOf('AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([ADMISSION, SWEEP]);
+    expect(resourcesOf('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([ADMISSION_ROLE, SWEEP_ROLE]);
   });
 
-  it('runs the bundled handler on Node.js 22, arm64, 256 MB, 30 s', () => {
+  it('runs the bundled handler on Node.js 22, arm64, 256 MB, 30 s, its own role, at most 10 at once', () => {
     expect(fn()).toMatchObject({
       Handler: 'src/lambda/handler.handler',
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       MemorySize: 256,
       Timeout: 30,
-      Role: roleArn,
+      Role: { 'Fn::Sub': `\${${ADMISSION_ROLE}.Arn}` },
+      ReservedConcurrentExecutions: 10,
     });
   });
 
   it('gets exactly the environment the handler reads, with CloudFormation references for the resources', () => {
     const variables = (fn().Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toEqual({
+      ...SHARED_ENVIRONMENT,
       ECS_ADMISSION_MODE: 'audit',
-      ECS_ADMISSION_TOPIC_ARN: { Ref: 'AlertsTopic' },
-      ECS_ADMISSION_CHATBOT_TOPIC_ARN: { Ref: 'ChatbotTopic' },
-      ECS_ADMISSION_ALERT_FORMAT: 'json',
-      ECS_ADMISSION_POLICIES: 'policies/recommended.yaml',
       ECS_ADMISSION_MAX_ACTIONS: '10',
-      ECS_ADMISSION_OWNER_TAGS: 'Owner,owner,Team,team',
-      ECS_ADMISSION_LEDGER_TABLE: { Ref: 'LedgerTable' },
+      ECS_ADMISSION_BUDGET_ACTIONS: '20',
+      ECS_ADMISSION_BUDGET_WINDOW_SECONDS: '300',
+      ECS_ADMISSION_MODE_PARAMETER: '/ecs-admission/dev/mode',
+      ECS_ADMISSION_MODE_PARAMETER_MAX_AGE: '30',
       ECS_ADMISSION_ROLE_ARN: roleArn,
-      POWERTOOLS_SERVICE_NAME: 'ecs-admission',
-      POWERTOOLS_METRICS_NAMESPACE: 'ECSAdmission',
-      NODE_OPTIONS: '--enable-source-maps',
     });
   });
 
@@ -195,6 +165,19 @@ describe('function', () => {
   });
 });
 
+/** What both functions read: topics, alert format, the compiled policies, owner tags, ledger, Powertools. */
+const SHARED_ENVIRONMENT = {
+  ECS_ADMISSION_TOPIC_ARN: { Ref: 'AlertsTopic' },
+  ECS_ADMISSION_CHATBOT_TOPIC_ARN: { Ref: 'ChatbotTopic' },
+  ECS_ADMISSION_ALERT_FORMAT: 'json',
+  ECS_ADMISSION_POLICIES: COMPILED_POLICIES,
+  ECS_ADMISSION_OWNER_TAGS: 'Owner,owner,Team,team',
+  ECS_ADMISSION_LEDGER_TABLE: { Ref: 'LedgerTable' },
+  POWERTOOLS_SERVICE_NAME: 'ecs-admission',
+  POWERTOOLS_METRICS_NAMESPACE: 'ECSAdmission',
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
 describe('scheduled sweep', () => {
   const fn = () => template.Resources[SWEEP]!.Properties;
   const schedule = () => {
@@ -203,14 +186,14 @@ describe('scheduled sweep', () => {
     return { logicalId: rules[0]![0], ...rules[0]![1] };
   };
 
-  it('runs the bundled sweep handler with the same role, 512 MB, 15 minutes', () => {
-    expect(fn()).toMatchObject({ Handler: 'src/lambda/sweep-handler.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 900, Role: roleArn });
+  it('runs the bundled sweep handler with its own (read-only) role, 512 MB, 15 minutes', () => {
+    expect(fn()).toMatchObject({ Handler: 'src/lambda/sweep-handler.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 900, Role: { 'Fn::Sub': `\${${SWEEP_ROLE}.Arn}` } });
+    expect(fn().ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it("gets the admission function's environment, and the Regions to sweep (by default the stack's)", () => {
-    const admission = (template.Resources[ADMISSION]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+  it('gets what both functions read and the Regions to sweep (by default the stack\'s), none of the admission\'s own settings', () => {
     const variables = (fn().Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(variables).toEqual({ ...admission, ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1' });
+    expect(variables).toEqual({ ...SHARED_ENVIRONMENT, ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1' });
   });
 
   it('is invoked daily by an enabled EventBridge schedule, and only by it', () => {
@@ -223,25 +206,29 @@ describe('scheduled sweep', () => {
   });
 });
 
-describe('alerts and ledger', () => {
-  it('encrypts both topics with the SNS key', () => {
+describe('alerts, ledger and kill switch', () => {
+  it('encrypts both alert topics with the SNS key (only the functions publish there)', () => {
     for (const id of ['AlertsTopic', 'ChatbotTopic']) {
       expect(template.Resources[id]?.Type).toBe('AWS::SNS::Topic');
       expect(template.Resources[id]?.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
     }
   });
 
-  it('subscribes an email address to the alerts topic only when one is given', () => {
-    const subscription = onlyResource(template, 'AWS::SNS::Subscription');
-    expect(subscription.Condition).toBe('HasAlertEmail');
-    expect(subscription.Properties).toEqual({ TopicArn: { Ref: 'AlertsTopic' }, Protocol: 'email', Endpoint: { Ref: 'AlertEmail' } });
+  it('subscribes an email address to the alerts and alarm topics only when one is given', () => {
+    const subscriptions = resourcesOf('AWS::SNS::Subscription').map(([, r]) => r);
+    expect(subscriptions.map((s) => s.Properties.TopicArn)).toEqual([{ Ref: 'AlertsTopic' }, { Ref: 'AlarmTopic' }]);
+    for (const subscription of subscriptions) {
+      expect(subscription.Condition).toBe('HasAlertEmail');
+      expect(subscription.Properties).toMatchObject({ Protocol: 'email', Endpoint: { Ref: 'AlertEmail' } });
+    }
     expect(template.Conditions?.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlertEmail' }, ''] }] });
     expect(template.Parameters?.AlertEmail?.Default).toBe(''); // the default params: no email
   });
 
-  it('has a ledger table keyed by event id, with expiry and encryption', () => {
+  it('has a ledger table keyed by event id, with expiry and encryption, kept when the stack goes or replaces it', () => {
     const table = template.Resources.LedgerTable!;
     expect(table.Type).toBe('AWS::DynamoDB::Table');
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(table.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
@@ -250,81 +237,37 @@ describe('alerts and ledger', () => {
       SSESpecification: { SSEEnabled: true },
     });
   });
-});
 
-describe('IAM role', () => {
-  const role = () => template.Resources[ROLE]!;
-  const statements = () =>
-    (role().Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
-
-  it('only allows, and names every action (no wildcard in any action)', () => {
-    expect(role().Properties.ManagedPolicyArns).toBeUndefined();
-    for (const s of statements()) {
-      expect(s.Effect).toBe('Allow');
-      expect(s.NotAction).toBeUndefined();
-      expect(s.NotResource).toBeUndefined();
-      for (const action of asArray(s.Action)) expect(action, action).not.toContain('*');
-    }
-  });
-
-  it('uses Resource "*" only for the ECS actions that have no resource-level permissions', () => {
-    for (const s of statements()) {
-      const resources = asArray(s.Resource);
-      if (resources.includes('*')) {
-        expect(resources).toEqual(['*']);
-        expect(STAR_ACTIONS).toEqual(expect.arrayContaining(asArray(s.Action)));
-      }
-    }
-  });
-
-  it('grants exactly the actions the handler needs, each on its resources', () => {
-    const grants: Record<string, unknown[]> = {};
-    for (const s of statements()) {
-      for (const action of asArray(s.Action)) {
-        if (action.startsWith('logs:')) continue;
-        grants[action] = sortedByJson([...(grants[action] ?? []), ...asArray(s.Resource)]);
-      }
-    }
-    const expected = Object.fromEntries(Object.entries(EXPECTED_GRANTS).map(([a, r]) => [a, sortedByJson(r)]));
-    expect(grants).toEqual(expected);
-  });
-
-  it("limits the framework's logs permissions to the function's log group", () => {
-    const logs = statements().filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
-    expect(logs.length).toBeGreaterThan(0);
-    for (const s of logs) {
-      for (const resource of asArray(s.Resource)) {
-        expect(JSON.stringify(resource)).toContain('log-group:/aws/lambda/ecs-admission-dev');
-      }
-    }
-  });
-
-  it('passes roles only to ECS tasks', () => {
-    const passRole = statements().filter((s) => asArray(s.Action).includes('iam:PassRole'));
-    expect(passRole).toHaveLength(1);
-    expect(asArray(passRole[0]!.Action)).toEqual(['iam:PassRole']);
-    expect(passRole[0]!.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  it('has the kill switch: an SSM parameter the function reads, set to the deployed mode', () => {
+    const parameter = onlyResource(template, 'AWS::SSM::Parameter');
+    expect(parameter.Properties).toMatchObject({ Name: '/ecs-admission/dev/mode', Type: 'String', Value: 'audit', AllowedPattern: '^(audit|enforce)$' });
+    const variables = (template.Resources[ADMISSION]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.ECS_ADMISSION_MODE_PARAMETER).toBe(parameter.Properties.Name);
   });
 });
 
 describe('Lambda package', () => {
   const entries = () => readZip(pkg.zipPath);
 
-  it('holds the bundled handlers and the policy files, and no sources, tests or node_modules', () => {
-    const files = entries();
-    const names = [...files.keys()];
-    for (const handler of ['handler', 'sweep-handler']) {
-      expect(names).toContain(`src/lambda/${handler}.cjs`);
-      expect(names).toContain(`src/lambda/${handler}.cjs.map`);
-    }
-    expect(files.get('policies/recommended.yaml')?.toString('utf8')).toBe(readFileSync(join(root, 'policies/recommended.yaml'), 'utf8'));
-    expect(names.filter((n) => /node_modules\/|\.ts$|(^|\/)tests\/|\.test\.ya?ml$|\.schema\.json$/.test(n))).toEqual([]);
+  it('holds the bundled handlers and the compiled policies, and no policy file, source, test or node_modules', () => {
+    const names = [...entries().keys()].filter((n) => !n.endsWith('/')).sort();
+    expect(names).toEqual([COMPILED_POLICIES, 'src/lambda/handler.cjs', 'src/lambda/handler.cjs.map', 'src/lambda/sweep-handler.cjs', 'src/lambda/sweep-handler.cjs.map']);
   });
 
-  it('holds exactly the policy files the policy reader finds under policies/', () => {
-    const packaged = [...entries().keys()].filter((n) => n.startsWith('policies/') && !n.endsWith('/'));
-    const read = policyFiles([join(root, 'policies')]).files.map((f) => relative(root, f).split(sep).join('/'));
-    expect(packaged.sort()).toEqual(read.sort());
+  it('holds the `policies` param compiled: what `ecs-admission compile` makes of policies/recommended.yaml', async () => {
+    const packaged = JSON.parse(entries().get(COMPILED_POLICIES)!.toString('utf8')) as PolicyBundle;
+    const { policies, errors } = await loadPolicies(['policies/recommended.yaml'], builtinRules, new Date());
+    expect(errors).toEqual([]);
+    expect(packaged).toEqual(toBundle(policies, { sources: ['policies/recommended.yaml'], compiledBy: packaged.compiledBy }));
+    expect(packaged.compiledBy).toMatch(/^ecs-admission \d+\.\d+\.\d+/);
+  });
+
+  it('bundles no YAML reader and no policy file loader (read from the source maps: every file bundled)', () => {
+    for (const handler of ['handler', 'sweep-handler']) {
+      const { sources } = JSON.parse(entries().get(`src/lambda/${handler}.cjs.map`)!.toString('utf8')) as { sources: string[] };
+      expect(sources.some((s) => s.includes('src/lambda/policies.ts')), `${handler}: the map lists the sources`).toBe(true);
+      expect(sources.filter((s) => /node_modules\/(yaml|jsonc-parser)\/|src\/adapters\/policy-files\.ts|src\/policy\/load\.ts|src\/input\/parse\.ts/.test(s)), handler).toEqual([]);
+    }
   });
 
   it('loads in Node.js and exports the handler functions', async () => {
@@ -336,7 +279,7 @@ describe('Lambda package', () => {
         mkdirSync(dirname(join(task, name)), { recursive: true });
         writeFileSync(join(task, name), data);
       }
-      const variables = (template.Resources[SWEEP]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables = (template.Resources[ADMISSION]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       // The deployed environment, with made-up values where CloudFormation would fill them in.
       const env = Object.fromEntries(
         Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : `arn:aws:test:us-east-1:123456789012:${name}`]),
@@ -367,7 +310,7 @@ if (!hasCfnLint && process.env.ECS_ADMISSION_REQUIRE_MOTO !== '1') console.warn(
 
 describe('cfn-lint', () => {
   it.skipIf(!hasCfnLint && process.env.ECS_ADMISSION_REQUIRE_MOTO !== '1')(
-    'finds no error or warning in the template',
+    'finds no error or warning in the template, with no rule ignored',
     async () => {
       const started = Date.now();
       const result = await promisify(execFile)('cfn-lint', [pkg.templatePath], { timeout: 60_000 }).then(
@@ -380,6 +323,8 @@ describe('cfn-lint', () => {
       console.log(`cfn-lint: ${((Date.now() - started) / 1000).toFixed(1)} s`);
       expect(result.output).toBe('');
       expect(result.code).toBe(0);
+      // No rule switched off in the template's metadata, nor in a config file next to it.
+      expect(JSON.stringify(template)).not.toContain('cfn-lint');
     },
     60_000,
   );

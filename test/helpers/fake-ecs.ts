@@ -94,6 +94,8 @@ export class FakeEcs implements EcsGateway {
   }
   tagResource(arn: string, tags: Record<string, string>) {
     this.write('tagResource', `${arn} ${JSON.stringify(tags)}`);
+    const tagged = this.taskDefinitions.get(arn) ?? this.services.get(arn) ?? this.taskSets.get(arn) ?? this.tasks.get(arn);
+    if (tagged) tagged.tags = [...(tagged.tags ?? []).filter((t) => !(t.key! in tags)), ...Object.entries(tags).map(([key, value]) => ({ key, value }))];
     return Promise.resolve();
   }
 }

@@ -17,7 +17,7 @@ import { root } from './cli.js';
 export interface Template {
   Parameters?: Record<string, Record<string, unknown>>;
   Conditions?: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Condition?: string; DependsOn?: unknown; Properties: Record<string, unknown> }>;
+  Resources: Record<string, { Type: string; Condition?: string; DependsOn?: unknown; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, unknown> }>;
   Outputs?: Record<string, unknown>;
 }
 
@@ -31,8 +31,12 @@ export interface PackagedService {
   seconds: number;
 }
 
-/** What the service needs to package: its config, the sources esbuild bundles, the policy files. */
-const SERVICE_FILES = ['serverless.yml', 'package.json', 'tsconfig.json', 'src', 'policies'];
+/**
+ * What the service needs to package: its config (serverless.yml, deploy/), the local plugin
+ * (scripts/) and the built CLI it compiles the policies with (bin/, dist/), the sources esbuild
+ * bundles, the policy files.
+ */
+const SERVICE_FILES = ['serverless.yml', 'deploy', 'scripts', 'bin', 'dist', 'package.json', 'tsconfig.json', 'src', 'policies'];
 const BUILD_TIMEOUT_MS = 90_000;
 
 export async function packageService(): Promise<PackagedService> {

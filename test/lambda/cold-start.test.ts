@@ -1,16 +1,18 @@
-// What the admission Lambda loads when its bundle is required (the cold start), as opposed to what
-// it loads with the first policy read. Read from esbuild's module graph of the handler, bundled
-// as serverless.yml bundles it: static imports run at load, dynamic imports when reached.
+// What the Lambdas load when their bundle is required (the cold start), as opposed to what they
+// load with the first read of the compiled policies, and what they never hold: the policy file
+// readers. Read from esbuild's module graph of each handler, bundled as serverless.yml bundles it:
+// static imports run at load, dynamic imports when reached.
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { root } from '../helpers/cli.js';
 
 const ENTRY = 'src/lambda/handler.ts';
+const SWEEP_ENTRY = 'src/lambda/sweep-handler.ts';
 
-async function moduleGraph(): Promise<Metafile['inputs']> {
+async function moduleGraph(entry = ENTRY): Promise<Metafile['inputs']> {
   const { metafile } = await build({
     absWorkingDir: root,
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     outfile: 'handler.cjs',
@@ -25,9 +27,9 @@ async function moduleGraph(): Promise<Metafile['inputs']> {
 }
 
 /** The files the entry reaches through static imports only. */
-function loadedAtStart(inputs: Metafile['inputs']): Set<string> {
+function loadedAtStart(inputs: Metafile['inputs'], entry = ENTRY): Set<string> {
   const reached = new Set<string>();
-  const pending = [ENTRY];
+  const pending = [entry];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (reached.has(file)) continue;
     reached.add(file);
@@ -38,19 +40,31 @@ function loadedAtStart(inputs: Metafile['inputs']): Set<string> {
 
 const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
 
+// What reads policy files: the YAML reader, the JSON position reader, the policy file loader.
+const FILE_READERS = ['yaml', 'jsonc-parser'];
+const FILE_READER_SOURCES = ['src/adapters/policy-files.ts', 'src/policy/load.ts', 'src/input/parse.ts'];
+
 describe('the admission handler at cold start', () => {
-  it('loads neither the YAML reader nor cel-js: they load with the first policy read, cel-js only for custom rules', async () => {
+  it('holds no policy file reader at all: it reads the compiled policies (JSON), whatever the policies are', async () => {
+    for (const entry of [ENTRY, SWEEP_ENTRY]) {
+      const inputs = Object.keys(await moduleGraph(entry));
+      for (const reader of FILE_READERS) expect(inputs.filter((f) => packageOf(f) === reader), `${entry}: ${reader}`).toEqual([]);
+      for (const source of FILE_READER_SOURCES) expect(inputs, `${entry}: ${source}`).not.toContain(source);
+    }
+  });
+
+  it('loads neither cel-js nor the bundle reader at start: they load with the first invocation, cel-js only for custom rules', async () => {
     const inputs = await moduleGraph();
     const atStart = loadedAtStart(inputs);
     const packages = new Set([...atStart].map(packageOf).filter(Boolean));
 
-    // Still in the bundle (reached through `import()`), so the Lambda can read YAML policies with CEL rules…
-    expect(Object.keys(inputs).some((f) => packageOf(f) === 'yaml')).toBe(true);
+    // Still in the bundle (reached through `import()`), so the Lambda can run CEL custom rules…
     expect(Object.keys(inputs).some((f) => packageOf(f) === '@marcbachmann/cel-js')).toBe(true);
+    expect(Object.keys(inputs)).toContain('src/policy/bundle.ts');
     // …but not run when the bundle is required.
-    for (const lazy of ['yaml', 'jsonc-parser', '@marcbachmann/cel-js']) expect(packages, lazy).not.toContain(lazy);
-    for (const lazy of ['src/policy/load.ts', 'src/policy/schema.ts', 'src/policy/custom-rule.ts', 'src/input/parse.ts']) expect(atStart, lazy).not.toContain(lazy);
+    for (const lazy of ['@marcbachmann/cel-js', 're2js']) expect(packages, lazy).not.toContain(lazy);
+    for (const lazy of ['src/policy/bundle.ts', 'src/policy/schema.ts', 'src/policy/custom-rule.ts']) expect(atStart, lazy).not.toContain(lazy);
     // The control: what every invocation needs is loaded at start.
-    for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts']) expect(atStart, eager).toContain(eager);
+    for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts', 'src/lambda/policies.ts']) expect(atStart, eager).toContain(eager);
   });
 });

@@ -8,11 +8,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, DescribeTaskSetsCommand, ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, UpdateServiceCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDocument } from '../../src/admission/alert.js';
 import { readConfig } from '../../src/lambda/config.js';
 import { awsDependencies, createHandler } from '../../src/lambda/handler.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
+import { compiledPolicies } from '../helpers/compiled-policies.js';
+import { grantedActions } from '../helpers/readme.js';
+import { recordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
 import { awsClientConfig, defaultNetwork, describeWithMoto, ledgerTable, motoEndpoint, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
 
 const ACCOUNT = '123456789012';
@@ -30,6 +33,8 @@ describeWithMoto('the admission Lambda against moto server', () => {
   let table: string;
   let cluster: string;
   let network: { subnets: string[]; securityGroups: string[] };
+  let policies: string;
+  let proxy: RecordingProxy;
 
   beforeAll(async () => {
     ecs = new ECSClient(aws());
@@ -40,11 +45,15 @@ describeWithMoto('the admission Lambda against moto server', () => {
     cluster = uniqueName('prod');
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     network = await defaultNetwork();
+    policies = await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml');
+    proxy = await recordingProxy(motoEndpoint()!);
   });
+  afterAll(() => proxy?.close());
 
   function handlerFor(mode: 'audit' | 'enforce', extra: Record<string, string> = {}) {
-    const config = readConfig({ ECS_ADMISSION_MODE: mode, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: 'test/fixtures/policies/enforce-recommended.yaml', ...extra });
-    const handler = createHandler(config, { ...awsDependencies(config, aws()), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => new Date() });
+    const config = readConfig({ ECS_ADMISSION_MODE: mode, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ...extra });
+    // Through a recording proxy: the last test checks every call made here against the role.
+    const handler = createHandler(config, { ...awsDependencies(config, { ...aws(), endpoint: proxy.endpoint }), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => new Date() });
     return (event: unknown) => handler(event, CONTEXT);
   }
 
@@ -56,7 +65,7 @@ describeWithMoto('the admission Lambda against moto server', () => {
   const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   const caller = { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } } };
   const event = (eventName: string, requestParameters: unknown, responseElements: unknown) =>
-    eventBridgeEvent({ eventName, awsRegion: REGION, recipientAccountId: ACCOUNT, userIdentity: caller, requestParameters: json(requestParameters), responseElements: json(responseElements) }, uniqueName('event'));
+    eventBridgeEvent({ eventID: uniqueName('record'), eventName, awsRegion: REGION, recipientAccountId: ACCOUNT, userIdentity: caller, requestParameters: json(requestParameters), responseElements: json(responseElements) }, uniqueName('event'));
 
   async function register(family: string, containers: ContainerDefinition[], extra: Partial<RegisterTaskDefinitionCommandInput> = {}) {
     const input: RegisterTaskDefinitionCommandInput = { family, containerDefinitions: containers, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', tags: [{ key: 'Owner', value: 'team-payments' }], ...extra };
@@ -197,7 +206,9 @@ describeWithMoto('the admission Lambda against moto server', () => {
       const task = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [out.tasks![0]!.taskArn!] }))).tasks![0]!;
       expect(task.desiredStatus ?? task.lastStatus).toBe('STOPPED');
       expect(task.stoppedReason).toBe(`ecs-admission: breaks require-compliant-task-definition (event ${String(e.id)})`);
-      expect((await alerts())[0]!.attributes).toMatchObject({ verdict: 'deny', eventName: 'RunTask' });
+      const [alert] = await alerts();
+      expect(alert!.attributes).toMatchObject({ verdict: 'deny', decisionId: alert!.message.decisionId });
+      expect(alert!.message.eventName).toBe('RunTask');
     });
 
     it('StartTask of a denied revision on a container instance: the task is stopped', async () => {
@@ -213,11 +224,21 @@ describeWithMoto('the admission Lambda against moto server', () => {
     });
   });
 
-  it('drops a malformed event without throwing, and throws on an AWS failure so the event is retried', async () => {
-    expect(await handlerFor('enforce')({ id: 'broken-1', source: 'aws.ecs' })).toMatchObject({ status: 'malformed', eventId: 'broken-1' });
+  it('throws a malformed event and an AWS failure alike, so that both are retried and dead-lettered, never dropped', async () => {
+    await expect(handlerFor('enforce')({ id: 'broken-1', source: 'aws.ecs' })).rejects.toThrow('event broken-1: not an EventBridge');
     const { input, out } = await register(uniqueName('web'), [PRIVILEGED]);
     const broken = handlerFor('enforce', { ECS_ADMISSION_LEDGER_TABLE: 'no-such-table' });
-    await expect(broken(event('RegisterTaskDefinition', input, out))).rejects.toThrow(/resource not found|ResourceNotFound|Requested resource not found/i);
+    // The error names the resource and the setting, not a bare exception name.
+    await expect(broken(event('RegisterTaskDefinition', input, out))).rejects.toThrow('the decision ledger, DynamoDB table "no-such-table" (ECS_ADMISSION_LEDGER_TABLE) does not exist in Region us-east-1');
+  });
+
+  // Runs last (tests run in order within a file): by then every kind of event has been handled.
+  it('calls nothing its role does not grant, and is granted no ECS action it never calls (README IAM table)', () => {
+    const granted = grantedActions('admission');
+    const called = new Set(proxy.all().map((c) => `${c.service}:${c.action}`));
+    expect([...called].filter((action) => !granted.has(action))).toEqual([]);
+    expect([...granted].filter((action) => action.startsWith('ecs:') && !called.has(action))).toEqual([]);
+    expect(called).toEqual(new Set([...granted].filter((a) => !['iam:PassRole', 'sqs:SendMessage', 'ssm:GetParameter', 'logs:CreateLogStream', 'logs:PutLogEvents'].includes(a))));
   });
 });
 

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
-import { memoryLedger } from '../../src/adapters/memory-ledger.js';
+import { describe, expect, it, vi } from 'vitest';
+import { memoryBudget, memoryLedger } from '../../src/adapters/memory-ledger.js';
 import { ConfigError, readConfig } from '../../src/lambda/config.js';
-import { createHandler } from '../../src/lambda/handler.js';
+import { createHandler, type HandlerDependencies } from '../../src/lambda/handler.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
+import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { captureLambdaOutput } from '../helpers/lambda-output.js';
 import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
 
@@ -18,11 +19,13 @@ const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedF
 
 const { lines, text } = captureLambdaOutput();
 
-function setup(env: Record<string, string> = {}) {
+const ENFORCE_RECOMMENDED = await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml');
+
+function setup(env: Record<string, string> = {}, extra: Partial<HandlerDependencies> = {}) {
   const ecs = new FakeEcs();
   const alerts = new FakeAlerts();
-  const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: 'test/fixtures/policies/enforce-recommended.yaml', ...env });
-  const handler = createHandler(config, { ecs, alerts, ledger: memoryLedger(), logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }), now: () => new Date('2026-11-23T12:00:00Z') });
+  const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: ENFORCE_RECOMMENDED, ...env });
+  const handler = createHandler(config, { ecs, alerts, ledger: memoryLedger(), budget: memoryBudget(config.budget), ...extra, logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }), now: () => new Date('2026-11-23T12:00:00Z') });
   return { ecs, alerts, invoke: (event: unknown) => handler(event, CONTEXT) };
 }
 
@@ -51,16 +54,16 @@ describe('the Lambda handler', () => {
     expect(ecs.writes.join('\n')).not.toContain(SECRET);
   });
 
-  it('logs a malformed event with its id and drops it; counts it', async () => {
+  it('logs a malformed event with its id, counts it, and throws it to the retry and dead-letter path (never dropped)', async () => {
     const { invoke } = setup();
-    expect(await invoke({ id: 'bad-1', 'detail-type': 'Scheduled Event' })).toMatchObject({ status: 'malformed', eventId: 'bad-1' });
-    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'malformed event dropped', eventId: 'bad-1' }), expect.objectContaining({ MalformedEvents: 1 })]));
+    await expect(invoke({ id: 'bad-1', 'detail-type': 'Scheduled Event' })).rejects.toThrow('event bad-1: not an EventBridge "AWS API Call via CloudTrail" event');
+    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'malformed event: left to retries and the dead-letter queue', eventId: 'bad-1' }), expect.objectContaining({ MalformedEvents: 1 })]));
   });
 
   it('logs an ignored event (its own call) and does nothing', async () => {
     const role = 'arn:aws:iam::111122223333:role/ecs-admission';
     const { ecs, invoke } = setup({ ECS_ADMISSION_ROLE_ARN: role });
-    const event = eventBridgeEvent({ eventName: 'UpdateService', userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: role } } }, requestParameters: { service: 'api' } });
+    const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'UpdateService', userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: role } } }, requestParameters: { service: 'api' } });
     expect(await invoke(event)).toMatchObject({ status: 'ignored', reason: 'UpdateService was made by ecs-admission itself' });
     expect(ecs.writes).toEqual([]);
   });
@@ -69,26 +72,27 @@ describe('the Lambda handler', () => {
     const { ecs, invoke } = setup();
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx', privileged: true }]);
     ecs.failNext = { type: 'deregisterTaskDefinition' };
-    const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
     await expect(invoke(event)).rejects.toThrow('deregisterTaskDefinition: service unavailable');
     expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'admission failed; the event will be retried', eventId: event.id })]));
   });
 
   it('refuses to run with policies that do not load, naming the file (the event goes to retry, not dropped)', async () => {
-    const { ecs, invoke } = setup({ ECS_ADMISSION_POLICIES: 'test/fixtures/policies/missing.yaml' });
+    const { ecs, invoke } = setup({ ECS_ADMISSION_POLICIES: 'test/fixtures/policies/missing.json' });
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx' }]);
-    const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
-    await expect(invoke(event)).rejects.toThrow('policies in test/fixtures/policies/missing.yaml do not load: test/fixtures/policies/missing.yaml: no such file or directory');
+    const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    await expect(invoke(event)).rejects.toThrow('ECS_ADMISSION_POLICIES: test/fixtures/policies/missing.json no such file');
   });
+
   it('reads the policies again on the next invocation after they failed to load (a container is not stuck on one bad read)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-late-policy-'));
-    const file = join(dir, 'policy.yaml');
+    const file = join(dir, 'policies.json');
     try {
       const { ecs, invoke } = setup({ ECS_ADMISSION_POLICIES: file });
       const arn = ecs.register('web', [{ name: 'app', image: 'nginx', privileged: true }]);
-      const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
-      await expect(invoke(event)).rejects.toThrow('no such file or directory');
-      copyFileSync('test/fixtures/policies/enforce-recommended.yaml', file);
+      const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+      await expect(invoke(event)).rejects.toThrow('no such file');
+      copyFileSync(ENFORCE_RECOMMENDED, file);
       await expect(invoke(event)).resolves.toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny' }] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -96,24 +100,86 @@ describe('the Lambda handler', () => {
   });
 });
 
+describe('never silent, never twice', () => {
+  const privileged = (ecs: FakeEcs, family = 'web') => {
+    const arn = ecs.register(family, [{ name: 'app', image: 'nginx', privileged: true }]);
+    return eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+  };
+
+  it('an event of another account is alerted as unverified, logged at warn level with its id, and counted', async () => {
+    const { ecs, alerts, invoke } = setup();
+    const event = privileged(ecs);
+    (event.detail as Record<string, unknown>).recipientAccountId = '999988887777';
+    const result = await invoke(event);
+    expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'unverified', unverified: [expect.stringContaining('account 999988887777')] }] });
+    expect(alerts.published).toHaveLength(1);
+    expect(ecs.writes).toEqual([]);
+    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: 'admission could not verify everything', eventId: event.id }), expect.objectContaining({ Unverified: 1 })]));
+  });
+
+  it('a delivery that finds another invocation deciding the record throws to be retried, counted as LeaseHeld, not as an error', async () => {
+    const ecs = new FakeEcs();
+    const alerts = new FakeAlerts();
+    const ledger = memoryLedger();
+    const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: ENFORCE_RECOMMENDED });
+    const handler = createHandler(config, { ecs, alerts, ledger, budget: memoryBudget(config.budget), logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }), now: () => new Date('2026-11-23T12:00:00Z') });
+    const event = privileged(ecs);
+    // The first invocation holds the lease while its alert is slow to go out.
+    let publish!: () => void;
+    alerts.publish = (decision) => new Promise<void>((resolve) => (publish = () => (alerts.byChannel.set('topic', [decision]), resolve())));
+    const first = handler(event, { ...CONTEXT, awsRequestId: 'first', getRemainingTimeInMillis: () => 30_000 });
+    await vi.waitFor(() => expect(publish).toBeTypeOf('function'));
+    await expect(handler(event, { ...CONTEXT, awsRequestId: 'second', getRemainingTimeInMillis: () => 30_000 })).rejects.toThrow(/being decided by invocation first/);
+    publish();
+    await expect(first).resolves.toMatchObject({ status: 'decided' });
+    expect(ecs.writes.filter((w) => w.startsWith('deregister'))).toHaveLength(1);
+    const logged = lines();
+    expect(logged).toEqual(expect.arrayContaining([expect.objectContaining({ LeaseHeld: 1 })]));
+    expect(logged.some((l) => 'Errors' in l)).toBe(false);
+  });
+
+  it('counts the destructive actions the budget refused', async () => {
+    const { ecs, invoke } = setup({ ECS_ADMISSION_BUDGET_ACTIONS: '0' });
+    expect(await invoke(privileged(ecs))).toMatchObject({ overBudget: 1, decisions: [{ actions: [expect.stringMatching(/^done tagResource/)] }] });
+    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: 'the action budget is spent: resources flagged instead of enforced' }), expect.objectContaining({ BudgetSpent: 1 })]));
+  });
+
+  it('the kill switch: audit there makes an enforce deployment audit; a value that is no mode counts as audit, with a warning', async () => {
+    let value: 'audit' | 'enforce' | 'enforcee' = 'audit';
+    const modeSwitch = () => Promise.resolve(value === 'enforcee' ? { invalid: value } : { mode: value });
+    const { ecs, invoke } = setup({}, { modeSwitch });
+    expect(await invoke(privileged(ecs, 'a'))).toMatchObject({ mode: 'audit', decisions: [{ mode: 'audit', actions: [expect.stringMatching(/^would deregister/), expect.stringMatching(/^would tag/)] }] });
+    value = 'enforcee';
+    const second = privileged(ecs, 'b');
+    (second.detail as Record<string, unknown>).eventID = 'second';
+    expect(await invoke(second)).toMatchObject({ mode: 'audit' });
+    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: 'the mode parameter holds neither audit nor enforce: running in audit mode', value: 'enforcee' })]));
+    value = 'enforce';
+    const third = privileged(ecs, 'c');
+    (third.detail as Record<string, unknown>).eventID = 'third';
+    expect(await invoke(third)).toMatchObject({ mode: 'enforce', decisions: [{ actions: [expect.stringMatching(/^done deregister/), expect.stringMatching(/^done tag/)] }] });
+    expect(ecs.writes.filter((w) => w.startsWith('deregister'))).toHaveLength(1);
+  });
+});
+
 describe('a rule that errors, in enforce mode', () => {
   /** An enforce policy with one deny custom rule that errors on every task definition without pidMode. */
-  function erroringPolicy(onError?: string): string {
+  function erroringPolicy(onError?: string): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-erroring-'));
     const file = join(dir, 'erroring.yaml');
     writeFileSync(
       file,
       `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: erroring }\nspec:\n  mode: enforce\n  customRules:\n    - id: pid-mode-task\n      appliesTo: [taskDefinition]\n      expression: "object.pidMode == 'task'"\n      message: pid mode must be task\n      severity: high\n      action: deny\n${onError ? `      onError: ${onError}\n` : ''}`,
     );
-    return file;
+    return compiledPolicies(file);
   }
   const register = (ecs: FakeEcs) => {
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx:1.27' }]);
-    return { arn, event: eventBridgeEvent({ eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }) };
+    return { arn, event: eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }) };
   };
 
   it('is never a quiet pass: by default (onError: flag) it is alerted like a finding, and nothing is changed but a tag', async () => {
-    const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: erroringPolicy() });
+    const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: await erroringPolicy() });
     const { arn, event } = register(ecs);
     expect(await invoke(event)).toMatchObject({ status: 'decided', decisions: [{ resource: arn, verdict: 'flag' }] });
     expect(alerts.published[0]!.findings).toEqual([expect.objectContaining({ ruleId: 'pid-mode-task', action: 'flag', error: true, message: expect.stringContaining('The rule could not be evaluated') as unknown })]);
@@ -121,7 +187,7 @@ describe('a rule that errors, in enforce mode', () => {
   });
 
   it('with onError: deny, the error denies: the revision is deregistered', async () => {
-    const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: erroringPolicy('deny') });
+    const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: await erroringPolicy('deny') });
     const { arn, event } = register(ecs);
     expect(await invoke(event)).toMatchObject({ status: 'decided', decisions: [{ resource: arn, verdict: 'deny' }] });
     expect(ecs.writes).toContain(`deregisterTaskDefinition ${arn}`);
@@ -130,8 +196,24 @@ describe('a rule that errors, in enforce mode', () => {
 });
 
 describe('readConfig', () => {
-  it('defaults to audit mode, the bundled recommended policy and the usual owner tags', () => {
-    expect(readConfig({})).toEqual({ mode: 'audit', topicArn: undefined, chatbotTopicArn: undefined, alertFormat: 'json', policies: ['policies/recommended.yaml'], maxActions: 10, ownerTags: ['Owner', 'owner', 'Team', 'team'], ledgerTable: undefined, ownRoleArn: undefined });
+  it('defaults to audit mode, the compiled policies of the package, the usual owner tags, a budget and no kill switch', () => {
+    expect(readConfig({})).toEqual({
+      mode: 'audit',
+      topicArn: undefined,
+      chatbotTopicArn: undefined,
+      alertFormat: 'json',
+      policies: 'compiled/policies.json',
+      maxActions: 10,
+      budget: { actions: 20, windowSeconds: 300 },
+      modeParameter: undefined,
+      ownerTags: ['Owner', 'owner', 'Team', 'team'],
+      ledgerTable: undefined,
+      ownRoleArn: undefined,
+    });
+    expect(readConfig({ ECS_ADMISSION_MODE_PARAMETER: '/ecs-admission/prod/mode', ECS_ADMISSION_BUDGET_ACTIONS: '5', ECS_ADMISSION_BUDGET_WINDOW_SECONDS: '60' })).toMatchObject({
+      modeParameter: { name: '/ecs-admission/prod/mode', maxAgeSeconds: 30 },
+      budget: { actions: 5, windowSeconds: 60 },
+    });
   });
 
   it('names every bad variable and its value', () => {
@@ -142,6 +224,6 @@ describe('readConfig', () => {
   });
 
   it('reads lists and treats empty variables as unset', () => {
-    expect(readConfig({ ECS_ADMISSION_OWNER_TAGS: ' owner , cost-center ', ECS_ADMISSION_POLICIES: 'a.yaml,dir', ECS_ADMISSION_TOPIC_ARN: '' })).toMatchObject({ ownerTags: ['owner', 'cost-center'], policies: ['a.yaml', 'dir'], topicArn: undefined });
+    expect(readConfig({ ECS_ADMISSION_OWNER_TAGS: ' owner , cost-center ', ECS_ADMISSION_TOPIC_ARN: '' })).toMatchObject({ ownerTags: ['owner', 'cost-center'], topicArn: undefined });
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAdmissionEvent } from '../../src/admission/event.js';
 import { HANDLED_EVENTS } from '../../src/input/api.js';
 import { root } from '../helpers/cli.js';
+import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { describeWithMoto, motoEndpoint } from '../helpers/moto.js';
 
 const SAMPLES = join(root, 'docs/events');
@@ -28,7 +29,7 @@ describeWithMoto('npm run invoke', () => {
     const registered = await ecs.send(new RegisterTaskDefinitionCommand(sample.detail.requestParameters as never));
     expect(registered.taskDefinition!.taskDefinitionArn).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/payments-api:1');
 
-    const env = { PATH: process.env.PATH, AWS_ENDPOINT_URL: motoEndpoint()!, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: 'test/fixtures/policies/enforce-recommended.yaml', POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    const env = { PATH: process.env.PATH, AWS_ENDPOINT_URL: motoEndpoint()!, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml'), POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
     const { stdout } = await promisify(execFile)('node', ['scripts/invoke.js', 'docs/events/register-task-definition.json'], { cwd: root, env });
     const result = JSON.parse(stdout.slice(stdout.indexOf('{\n'))) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', mode: 'enforce', actions: ['done deregisterTaskDefinition payments-api:1', 'done tagResource payments-api:1'] }] });

@@ -12,11 +12,13 @@ import type { Context } from 'aws-lambda';
 import { beforeAll, expect, it } from 'vitest';
 import { awsSweepDependencies, createSweepHandler, readSweepConfig } from '../../src/lambda/sweep-handler.js';
 import type { SweepDigest } from '../../src/sweep/digest.js';
+import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { awsClientConfig, defaultNetwork, describeWithMoto, freezeTaskStates, ledgerTable, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'sa-east-1';
 const CONTEXT = { functionName: 'ecs-admission-sweep', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:ecs-admission-sweep`, memoryLimitInMB: '512', functionVersion: '$LATEST' } as Context;
+const POLICIES = await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml');
 const GOOD: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'d'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 };
 
 describeWithMoto('the sweep Lambda against moto server', () => {
@@ -70,7 +72,7 @@ describeWithMoto('the sweep Lambda against moto server', () => {
   });
 
   function sweepHandler() {
-    const config = readSweepConfig({ AWS_REGION: 'us-east-1', ECS_ADMISSION_SWEEP_REGIONS: REGION, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: 'test/fixtures/policies/enforce-recommended.yaml' });
+    const config = readSweepConfig({ AWS_REGION: 'us-east-1', ECS_ADMISSION_SWEEP_REGIONS: REGION, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: POLICIES });
     // A new handler each time: a new container, so only the ledger table remembers the previous sweep.
     const handler = createSweepHandler(config, { ...awsSweepDependencies(config, aws()), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => new Date() });
     return () => handler({ id: uniqueName('scheduled'), source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }, CONTEXT);

@@ -9,6 +9,7 @@ import { createSweepHandler, readSweepConfig, type SweepDependencies } from '../
 import type { DigestChatbotNotification, DigestMessage, SweepDigest } from '../../src/sweep/digest.js';
 import type { EcsInventory, SweepTarget } from '../../src/sweep/types.js';
 import { ACCOUNT, FakeEcs, REGION } from '../helpers/fake-ecs.js';
+import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { captureLambdaOutput } from '../helpers/lambda-output.js';
 
 const CONTEXT = { functionName: 'ecs-admission-sweep', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission-sweep`, memoryLimitInMB: '512', functionVersion: '$LATEST' } as Context;
@@ -17,6 +18,7 @@ const CHAT = `arn:aws:sns:${REGION}:${ACCOUNT}:chatbot`;
 const SCHEDULED = { id: 'sched-1', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
 const GOOD = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' }, memory: 256 };
 
+const POLICIES = await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml');
 const { lines } = captureLambdaOutput();
 /** The fake ECS as the sweep reads it: one cluster, its services and tasks. */
 function inventory(ecs: FakeEcs): EcsInventory {
@@ -58,14 +60,14 @@ function setup(env: Record<string, string> = {}, options: { failRegion?: string 
     metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),
     now: () => new Date('2026-11-23T06:00:00Z'),
   };
-  const config = readSweepConfig({ AWS_REGION: REGION, ECS_ADMISSION_POLICIES: 'test/fixtures/policies/enforce-recommended.yaml', ECS_ADMISSION_TOPIC_ARN: TOPIC, ECS_ADMISSION_CHATBOT_TOPIC_ARN: CHAT, ...env });
+  const config = readSweepConfig({ AWS_REGION: REGION, ECS_ADMISSION_POLICIES: POLICIES, ECS_ADMISSION_TOPIC_ARN: TOPIC, ECS_ADMISSION_CHATBOT_TOPIC_ARN: CHAT, ...env });
   const handler = createSweepHandler(config, deps);
   return { ecs, published, state, deps, failPublish: (on: boolean) => (failPublish = on), invoke: () => handler(SCHEDULED, CONTEXT) };
 }
 
 describe('readSweepConfig', () => {
   it("sweeps the Lambda's own Region by default, and the listed Regions when set", () => {
-    expect(readSweepConfig({ AWS_REGION: 'eu-west-1' })).toMatchObject({ regions: ['eu-west-1'], policies: ['policies/recommended.yaml'], alertFormat: 'json' });
+    expect(readSweepConfig({ AWS_REGION: 'eu-west-1' })).toMatchObject({ regions: ['eu-west-1'], policies: 'compiled/policies.json', alertFormat: 'json' });
     expect(readSweepConfig({ AWS_REGION: 'eu-west-1', ECS_ADMISSION_SWEEP_REGIONS: ' us-east-1, eu-central-2 ,us-east-1,' }).regions).toEqual(['us-east-1', 'eu-central-2']);
     expect(readSweepConfig({ AWS_REGION: 'eu-west-1', ECS_ADMISSION_SWEEP_REGIONS: '' }).regions).toEqual(['eu-west-1']);
     expect(readSweepConfig({ ECS_ADMISSION_SWEEP_REGIONS: 'us-gov-west-1,cn-north-1' }).regions).toEqual(['us-gov-west-1', 'cn-north-1']);
@@ -155,6 +157,17 @@ describe('the sweep Lambda', () => {
     await expect(invoke()).resolves.toMatchObject({ published: [TOPIC, CHAT] });
     expect(published).toHaveLength(2);
     expect(lines().find((l) => l.level === 'ERROR')).toMatchObject({ message: 'the sweep state could not be stored; the next digest may repeat these changes' });
+  });
+
+  it('reads only the compiled policies: a missing bundle, or a policy file in its place, stops every run naming the setting and the fix', async () => {
+    for (const [path, why] of [['compiled/none.json', 'no such file'], ['test/fixtures/policies/enforce-recommended.yaml', 'is not JSON']] as const) {
+      const { published, invoke } = setup({ ECS_ADMISSION_POLICIES: path });
+      const failure = invoke();
+      await expect(failure).rejects.toThrow(ConfigError);
+      await expect(failure).rejects.toThrow(`ECS_ADMISSION_POLICIES: ${path} ${why}`);
+      await expect(failure).rejects.toThrow('compile the policies with `ecs-admission compile <policy files> --out <file>`');
+      expect(published).toEqual([]);
+    }
   });
 
   it('sends the Chatbot format to the main topic when asked, and only logs without topics', async () => {

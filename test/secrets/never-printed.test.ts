@@ -16,7 +16,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryLedger } from '../../src/adapters/memory-ledger.js';
+import { memoryBudget, memoryLedger } from '../../src/adapters/memory-ledger.js';
 import { buildAlert } from '../../src/admission/alert.js';
 import type { TaskDefinitionState } from '../../src/admission/ports.js';
 import { main } from '../../src/cli/main.js';
@@ -33,6 +33,7 @@ import { sweep } from '../../src/sweep/sweep.js';
 import type { EcsInventory } from '../../src/sweep/types.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
+import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { captureLambdaOutput } from '../helpers/lambda-output.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-never-printed-'));
@@ -209,10 +210,11 @@ describe('nothing secret is ever printed', () => {
         fc.pre(!['containerName', 'user', 'image'].includes(place) || detectSecret(secret) !== undefined);
         const ecs = new FakeEcs();
         const alerts = new FakeAlerts();
-        const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: PROBE_POLICY });
+        const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: await compiledPolicies(PROBE_POLICY) });
         const handler = createHandler(config, {
           ecs,
           alerts,
+          budget: memoryBudget(config.budget),
           ledger: memoryLedger(),
           logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'DEBUG' }),
           metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),

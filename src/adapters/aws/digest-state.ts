@@ -1,6 +1,6 @@
 // What the scheduled sweep keeps between runs (src/sweep/digest.ts, DigestState): one item in the
-// decision ledger's table, under `eventId = sweep#<account>` (EventBridge event ids, the other
-// items' keys, are UUIDs, so the two never meet). GetItem and PutItem only, as the ledger.
+// decision ledger's table, under `eventId = sweep#<account>` (the decisions' keys are
+// `<account>:<CloudTrail eventID>`, the budget's `budget#<account>#<slot>`: they never meet).
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseDigestState, type DigestState } from '../../sweep/digest.js';
 

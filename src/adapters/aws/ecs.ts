@@ -16,7 +16,7 @@ import {
   paginateListTaskDefinitions,
   paginateListTasks,
 } from '@aws-sdk/client-ecs';
-import { ActionRefusedError, type EcsGateway, type TaskState } from '../../admission/ports.js';
+import { ActionRefusedError, UnreadableError, type EcsGateway, type TaskState } from '../../admission/ports.js';
 import type { PlannedAction } from '../../admission/types.js';
 import type { EcsInventory } from '../../sweep/types.js';
 
@@ -33,20 +33,24 @@ const isNotFound = (error: unknown): boolean =>
   NOT_FOUND.has(codeOf(error)) || (codeOf(error) === 'ClientException' && /unable to describe task definition/i.test((error as AwsError).message ?? ''));
 
 /** A client error that is not throttling cannot be fixed by retrying; everything else can. */
+const isTransient = (error: unknown): boolean => (error as AwsError)?.$fault !== 'client' || /Throttl|TooManyRequests|RequestLimitExceeded/.test(codeOf(error));
+
 function refusedOrThrow(action: PlannedAction['type'], error: unknown): never {
-  const e = error as AwsError;
-  if (e?.$fault === 'client' && !/Throttl|TooManyRequests|RequestLimitExceeded/.test(codeOf(error))) {
-    throw new ActionRefusedError(action, codeOf(error), e.message ?? 'no message');
-  }
+  if (!isTransient(error)) throw new ActionRefusedError(action, codeOf(error), (error as AwsError).message ?? 'no message');
   throw error;
 }
 
-/** Reads return `undefined` for what does not exist; other errors propagate (the event is retried). */
+/**
+ * Reads return `undefined` for what does not exist; a refusal a retry cannot fix (access denied,
+ * a bad ARN) is an UnreadableError, so the call is alerted as unverified; anything else (throttling,
+ * a server error) propagates, and the event is retried.
+ */
 async function orUndefined<T>(read: () => Promise<T | undefined>): Promise<T | undefined> {
   try {
     return await read();
   } catch (error) {
     if (isNotFound(error)) return undefined;
+    if (!isTransient(error)) throw new UnreadableError(codeOf(error), (error as AwsError).message ?? 'no message');
     throw error;
   }
 }
@@ -79,11 +83,11 @@ export function ecsGateway(client: ECSClient): EcsGateway {
       return found;
     },
     listActiveRevisions: async (family, limit) => {
-      const out = await client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) }));
+      const out = await orUndefined(() => client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) })));
       // familyPrefix matches prefixes (`web` lists `web-admin` too), and not every implementation
       // honours the sort (moto lists oldest first): filter and order here.
       const revision = (arn: string): number => Number(arn.slice(arn.lastIndexOf(':') + 1));
-      return (out.taskDefinitionArns ?? [])
+      return (out?.taskDefinitionArns ?? [])
         .filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family)
         .sort((a, b) => revision(b) - revision(a))
         .slice(0, limit);
