@@ -1,5 +1,5 @@
 // Lambda benchmarks (npm run bench runs them after bench/run.js). Figures, not pass/fail; the targets
-// are in the README:
+// are in docs/performance.md:
 //  6. handler overhead: end-to-end time of a RegisterTaskDefinition violation against moto server,
 //     against a baseline that makes the same AWS calls with the same SDK clients and evaluates
 //     nothing (median of each; target: ratio ≤ 1.15);

@@ -1,4 +1,4 @@
-// Benchmarks (npm run bench builds first). Figures, not pass/fail: the targets are in the README.
+// Benchmarks (npm run bench builds first). Figures, not pass/fail: the targets are in docs/performance.md.
 //  1. evaluation throughput of a realistic task definition with the `recommended` preset, for 1, 10
 //     and 50 containers (cost per container shows whether it grows linearly);
 //  2. `ecs-admission check` on one file: whole-process wall time (median of 15 runs);

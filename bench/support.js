@@ -1,7 +1,9 @@
 // What the benchmarks share: the realistic task definition they evaluate, moto server (started as test/setup/moto-server.ts
 // starts it for the tests) and a bundle of the sources they measure.
+import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -76,6 +78,7 @@ export async function benchBundle(exportLines, outfile) {
     target: 'node20',
     minify: true,
     mainFields: ['module', 'main'],
+    loader: { '.css': 'text' },
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
     logLevel: 'warning',
   });
@@ -146,4 +149,30 @@ export async function defaultNetwork(endpoint, region) {
   const securityGroups = all(groupXml, /<groupId>(sg-[0-9a-f]+)<\/groupId>/g);
   if (securityGroups.length !== 1) throw new Error(`expected one default security group:\n${groupXml.slice(0, 500)}`);
   return { subnets, securityGroups };
+}
+
+/** An HTTP proxy in front of moto that holds every request `latency` ms before forwarding it. */
+export async function latencyProxy(target, latency) {
+  const server = createHttpServer((request, response) => {
+    const chunks = [];
+    request.on('data', (c) => chunks.push(c));
+    request.on('end', async () => {
+      await delay(latency);
+      const upstream = httpRequest(`${target}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on('error', (error) => response.destroy(error));
+      upstream.end(Buffer.concat(chunks));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(resolve);
+    }),
+  };
 }

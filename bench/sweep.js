@@ -1,4 +1,4 @@
-// Sweep benchmark (npm run bench runs it last). Figures, not pass/fail; the target is in the issue:
+// Sweep benchmark (npm run bench runs it last). Figures, not pass/fail (the targets are in docs/performance.md):
 //  8. `sweep()` (what `ecs-admission scan` runs) against moto server seeded with 5 clusters, 200
 //     services, 20 standalone tasks and 1,000 task definition revisions (50 families × 20), against
 //     a baseline that makes the minimum ECS calls the sweep needs one after another with one
@@ -12,15 +12,12 @@
 // It builds its own bundle with esbuild into a temp dir (dist/index.mjs does not export the sweep),
 // with the options of scripts/build.js, and counts every ECS call both sides send (one middleware
 // on every ECSClient of that bundle).
-import { Buffer } from 'node:buffer';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { benchBundle, defaultNetwork, startMoto, stop } from './support.js';
+import { benchBundle, defaultNetwork, latencyProxy, startMoto, stop } from './support.js';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(0)} ms`;
@@ -218,32 +215,6 @@ async function sweepBenchmark() {
   }
   console.log(`\n   seeding took ${(seedMs / 1000).toFixed(1)} s; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} cores)${latency ? '' : '; ECS_ADMISSION_BENCH_LATENCY_MS=25 adds a run through a proxy with that latency per call'}`);
   if (!allSame) throw new Error('the sweep and the baseline disagree: see "same results" above');
-}
-
-/** An HTTP proxy in front of moto that holds every request `latency` ms before forwarding it. */
-async function latencyProxy(target, latency) {
-  const server = createHttpServer((request, response) => {
-    const chunks = [];
-    request.on('data', (c) => chunks.push(c));
-    request.on('end', async () => {
-      await delay(latency);
-      const upstream = httpRequest(`${target}${request.url}`, { method: request.method, headers: request.headers }, (answer) => {
-        response.writeHead(answer.statusCode, answer.headers);
-        answer.pipe(response);
-      });
-      upstream.on('error', (error) => response.destroy(error));
-      upstream.end(Buffer.concat(chunks));
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(resolve);
-    }),
-  };
 }
 
 /** Findings (resource ARN + rule) and rollback targets of the sweep's report and of the baseline. */
@@ -570,7 +541,7 @@ function cpuOf(pid) {
 /** ESM bundle of the sweep and what the bench needs, with the options of scripts/build.js. */
 async function bundleForBench() {
   return benchBundle([
-    "export { sweep } from './src/sweep/sweep.ts';",
+    "export { sweep } from './src/use-cases/sweep.ts';",
     "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
     "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
     "export { builtinRules } from './src/rules/index.ts';",

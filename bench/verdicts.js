@@ -1,4 +1,4 @@
-// Verdict benchmarks (npm run bench). Figures, not pass/fail; the targets are in the README.
+// Verdict benchmarks (npm run bench). Figures, not pass/fail; the targets are in docs/performance.md.
 //  8. evaluation of a 10-container API task definition, this tree against a baseline commit built
 //     beside it (BENCH_BASELINE, default the last commit before verdicts learned types and
 //     conditions), interleaved in the same process (target: within 10%);

@@ -16,6 +16,8 @@ const common = {
   sourcemap: true,
   // jsonc-parser's CommonJS build loads files dynamically; its ESM build bundles cleanly.
   mainFields: ['module', 'main'],
+  // Asset files as text: the HTML report's style sheet (src/render/html/report.css).
+  loader: { '.css': 'text' },
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 };

@@ -1,7 +1,7 @@
 // Runs the admission Lambda's handler locally on one event file, with the current environment
 // (ECS_ADMISSION_*, AWS_REGION, AWS_ENDPOINT_URL for moto server), and prints what it returns.
 // Like the deployed function it reads compiled policies (ECS_ADMISSION_POLICIES, by default
-// compiled/policies.json), never policy files: see the README's "Run it locally".
+// compiled/policies.json), never policy files: see "Run it locally" in docs/lambda.md.
 //   npx ecs-admission compile policies/recommended.yaml --out compiled/policies.json
 //   npm run invoke -- docs/events/register-task-definition.json
 import { readFileSync } from 'node:fs';

@@ -4,7 +4,9 @@
 //     them) and stops with a message naming each bad one: `param "mode" is "enforcee": expected
 //     audit or enforce`;
 //  2. compiles the `policies` param (policy files and directories) with `ecs-admission compile`
-//     into custom.ecsAdmission.compiledPolicies, which the package takes and the functions read;
+//     into custom.ecsAdmission.compiledPolicies, which the package takes and the functions read
+//     (with policiesFrom=bucket, nothing: the functions follow the hub bucket's object, which
+//     `ecs-admission policy push` publishes; the deploy uploads nothing there);
 //  3. on invoke local, turns source maps on, as the deployed function has them.
 // A bad setting then fails the package, not every invocation after a deploy.
 // CommonJS: the framework require()s plugins, and the package is "type": "module".
@@ -32,6 +34,10 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 /** A role ARN (pattern): this partition and account may be written as CloudFormation pseudo parameters. */
 const ROLE_ARN = /^arn:(aws[a-z-]*|\$\{AWS::Partition\}):iam::(\d{12}|\$\{AWS::AccountId\}):role\/[\w+=,.@/*-]+$/;
 const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
+/** An AWS Organizations id (DescribeOrganization's Id). */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** An IAM role name (no path). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 const CHECKS = {
@@ -50,7 +56,34 @@ const CHECKS = {
   sweepSchedule: (v) => (/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(v) || /^cron\((\S+ ){5}\S+\)$/.test(v) ? undefined : 'expected an EventBridge schedule: rate(<n> <minutes|hours|days>) or cron(<6 fields>)'),
   sweepEnabled: oneOf('true', 'false'),
   sweepRegions: listOf(REGION, 'AWS Region names'),
+  shape: oneOf('single', 'hub'),
+  organizationId: (v) => (v === '' || ORGANIZATION_ID.test(v) ? undefined : 'expected an AWS Organizations id (o- and 10 to 32 lowercase letters or digits), or nothing'),
+  memberRoleName: (v) => (ROLE_NAME.test(v) ? undefined : 'expected an IAM role name (up to 64 letters, digits and +=,.@_-)'),
+  sweepAccounts: (v) => (v === '' ? undefined : listOf(/^\d{12}$/, 'AWS account ids (12 digits)')(v)),
+  sweepFanOut: oneOf('auto', 'always', 'never'),
+  policiesFrom: oneOf('package', 'bucket'),
+  policiesCheckSeconds: wholeNumber(0, ' (0: every invocation checks)'),
 };
+
+/** Checks across parameters, once each one is good on its own: what is missing or meaningless together. */
+const TOGETHER = [
+  ({ shape, sweepAccounts, sweepFanOut }) =>
+    shape === 'single' && ((sweepAccounts ?? '') !== '' || (sweepFanOut ?? 'auto') !== 'auto')
+      ? `param ${(sweepAccounts ?? '') !== '' ? `"sweepAccounts" is ${JSON.stringify(sweepAccounts)}` : `"sweepFanOut" is ${JSON.stringify(sweepFanOut)}`} but param "shape" is "single", which sweeps its own account only: add --param="shape=hub" for an organization sweep, or leave it out`
+      : undefined,
+  ({ shape, organizationId }) =>
+    shape === 'hub' && organizationId === ''
+      ? 'param "organizationId" is "": the hub shape needs the organization\'s id (o-..., from `aws organizations describe-organization`): only its accounts may put events on the hub\'s bus and be acted in'
+      : undefined,
+  ({ shape, organizationId }) =>
+    shape === 'single' && organizationId !== ''
+      ? `param "organizationId" is ${JSON.stringify(organizationId)} but param "shape" is "single", which has no use for it: add --param="shape=hub" for a hub, or leave organizationId out`
+      : undefined,
+  ({ shape, policiesFrom }) =>
+    policiesFrom === 'bucket' && shape !== 'hub'
+      ? `param "policiesFrom" is "bucket" but param "shape" is ${JSON.stringify(shape ?? 'single')}: the policy bucket is the hub's (deploy/hub.yml); add --param="shape=hub" --param="organizationId=o-..." for a hub, or leave policiesFrom out to compile the "policies" param into the package`
+      : undefined,
+];
 
 class EcsAdmissionPlugin {
   constructor(serverless, options, utils) {
@@ -73,6 +106,12 @@ class EcsAdmissionPlugin {
     const settings = this.serverless.service.custom?.ecsAdmission;
     if (!settings?.params || !settings.compiledPolicies) throw this.error('serverless.yml: custom.ecsAdmission needs `params` and `compiledPolicies`');
     this.checkParams(settings.params);
+    if (String(settings.params.policiesFrom) === 'bucket') {
+      // Nothing to compile or upload: the functions follow the hub bucket's object, which only
+      // `ecs-admission policy push` writes (checks, tests, compiles, then uploads).
+      this.log.notice('ecs-admission: policiesFrom=bucket: no policies in the package; the functions read s3://<stack output PolicyBucket>/policies.json. Before the first event (until then every event fails and waits for a redrive): ecs-admission policy push <policy files> --bucket <PolicyBucket>');
+      return;
+    }
     this.compile(String(settings.params.policies), settings.compiledPolicies);
   }
 
@@ -88,6 +127,13 @@ class EcsAdmissionPlugin {
       else {
         const expected = check(value);
         if (expected) problems.push(`param "${name}" is ${JSON.stringify(value)}: ${expected}`);
+      }
+    }
+    if (problems.length === 0) {
+      const values = Object.fromEntries(Object.entries(params).map(([name, raw]) => [name, raw === null || raw === undefined ? '' : String(raw)]));
+      for (const check of TOGETHER) {
+        const problem = check(values);
+        if (problem) problems.push(problem);
       }
     }
     if (problems.length > 0) throw this.error(problems.join('\n'));

@@ -3,7 +3,7 @@
 // workload runs. The Lambda acts on the plan; the sweep reports it.
 import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, ResourceResult } from '../core/types.js';
-import { factsOf } from '../policy/match.js';
+import { factsOf } from '../core/identity.js';
 import { plan, type Plan, type PlanContext } from './plan.js';
 import type { EcsReader } from './ports.js';
 import { rollbackTarget } from './rollback.js';
@@ -14,6 +14,8 @@ export interface DecideContext {
   ownerTags: readonly string[];
   account: string;
   region: string;
+  /** The account's organizational units, when looked up (the rollback candidates are judged with them). */
+  organizationalUnits?: readonly string[];
   ecs: EcsReader;
   evaluate: Evaluate;
   /** The task definitions the workloads run, by the reference they use. */

@@ -6,6 +6,7 @@
 import * as z from '../zod.js';
 import { HANDLED_EVENTS } from '../input/api.js';
 import type { AdmissionEventName, AdmissionRequest, Principal, Target } from './types.js';
+import { isRoleNamed } from '../core/identity.js';
 
 /** The event cannot be understood: logged with its id and dropped, since a retry cannot fix it. */
 export class MalformedEventError extends Error {
@@ -64,6 +65,8 @@ const CloudTrailEvent = z.object({
 export interface ParseOptions {
   /** The Lambda's own role: its calls (rollbacks) are never judged, so enforcement cannot loop. */
   ownRoleArn?: string;
+  /** The member role a hub acts through in other accounts: its calls there are the hub's own. */
+  memberRoleName?: string;
 }
 
 export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}): AdmissionRequest | IgnoredEvent {
@@ -87,6 +90,7 @@ export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}):
   const issuer = d.userIdentity?.sessionContext?.sessionIssuer?.arn;
   if (issuer) principal.sessionIssuerArn = issuer;
   if (options.ownRoleArn && issuer === options.ownRoleArn) return ignore(`${d.eventName} was made by ecs-admission itself`);
+  if (options.memberRoleName && issuer && isRoleNamed(issuer, options.memberRoleName)) return ignore(`${d.eventName} was made by ecs-admission through its member role`);
 
   const eventName = d.eventName as AdmissionEventName;
   const target = targetOf(eventName, d.requestParameters ?? {}, d.responseElements ?? {}, e.id);

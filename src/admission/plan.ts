@@ -1,11 +1,13 @@
 /**
- * From an evaluated resource to a decision: the verdict, and the actions `deny` and `flag` ask for
- * (rules.md, "What deny means"). Pure: the rollback target, when one is needed, is looked up
- * before planning and passed in.
+ * From an evaluated resource to a decision: the verdict, and the actions it asks for. `deny`
+ * deregisters a task definition revision, puts a service back on its last compliant revision (or
+ * changes the denied setting back), deletes a task set and stops a task; `flag` tags and alerts. In
+ * audit mode nothing is changed: the alert says what would have been done. Pure: the rollback
+ * target, when one is needed, is looked up before planning and passed in.
  */
 import type { Finding, Resource, ResourceResult, Service, Task } from '../core/types.js';
 import { worstSeverity } from '../core/types.js';
-import { factsOf } from '../policy/match.js';
+import { factsOf } from '../core/identity.js';
 import { TAG_KEYS, type ActionOutcome, type Decision, type JudgedResource, type PlannedAction, type ServiceChanges, type Verdict } from './types.js';
 
 /** Tag keys that name a resource's owner unless configured otherwise. */

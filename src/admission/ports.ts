@@ -108,7 +108,10 @@ export interface ActionBudget {
   take(account: string, wanted: number, now: Date): Promise<number>;
 }
 
-/** Where alerts go: one or more channels (an SNS topic in JSON, another in the Chatbot format…). */
+/**
+ * Where alerts go: one or more channels (an SNS topic in JSON, another in the Chatbot format…).
+ * The Lambda composes it from channels and the alert renderer (src/lambda/channels.ts).
+ */
 export interface AlertSink {
   /** Stable names of the channels, in the order they are published to. */
   readonly channels: readonly string[];

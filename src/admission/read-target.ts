@@ -10,6 +10,7 @@ import { judgeWithOverrides } from './overrides.js';
 import { UnreadableError, type EcsReader } from './ports.js';
 import { findRegistered } from './registration.js';
 import type { AdmissionRequest, JudgedResource } from './types.js';
+import { familyOf, lastSegment } from '../core/identity.js';
 
 export type Read =
   | {
@@ -41,7 +42,7 @@ export async function readTarget(request: AdmissionRequest, ecs: EcsReader, home
 }
 
 async function read(request: AdmissionRequest, ecs: EcsReader): Promise<Read> {
-  const info = { eventId: request.eventId, eventName: request.eventName, eventTime: request.eventTime, account: request.account, region: request.region, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}) };
+  const info = { eventId: request.eventId, eventName: request.eventName, eventTime: request.eventTime, account: request.account, region: request.region, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}), ...(request.organizationalUnits ? { organizationalUnits: request.organizationalUnits } : {}) };
   const taskDefinitions = new Map<string, Resource<'taskDefinition'>>();
   const notes: string[] = [];
   const withTaskDefinition = async (ref: string | undefined): Promise<void> => {
@@ -99,14 +100,14 @@ export function identityOf(request: AdmissionRequest): JudgedResource {
   const t = request.target;
   switch (t.kind) {
     case 'taskDefinition':
-      return { kind: 'taskDefinition', arn: t.taskDefinition, name: t.taskDefinition.slice(t.taskDefinition.lastIndexOf('/') + 1), family: t.taskDefinition.slice(t.taskDefinition.lastIndexOf('/') + 1).replace(/:\d+$/, ''), tags: {}, owner };
+      return { kind: 'taskDefinition', arn: t.taskDefinition, name: lastSegment(t.taskDefinition), family: familyOf(t.taskDefinition), tags: {}, owner };
     case 'registration':
       return { kind: 'taskDefinition', arn: t.family, name: t.family, family: t.family, tags: {}, owner };
     case 'service':
-      return { kind: 'service', arn: t.service, name: t.service.slice(t.service.lastIndexOf('/') + 1), cluster: t.cluster, service: t.service.slice(t.service.lastIndexOf('/') + 1), tags: {}, owner };
+      return { kind: 'service', arn: t.service, name: lastSegment(t.service), cluster: t.cluster, service: lastSegment(t.service), tags: {}, owner };
     case 'taskSet':
-      return { kind: 'taskSet', arn: t.taskSet, name: t.taskSet.slice(t.taskSet.lastIndexOf('/') + 1), cluster: t.cluster, service: t.service.slice(t.service.lastIndexOf('/') + 1), tags: {}, owner };
+      return { kind: 'taskSet', arn: t.taskSet, name: lastSegment(t.taskSet), cluster: t.cluster, service: lastSegment(t.service), tags: {}, owner };
     case 'task':
-      return { kind: 'task', arn: t.tasks[0] ?? '', name: t.tasks.map((a) => a.slice(a.lastIndexOf('/') + 1)).join(', '), cluster: t.cluster, tags: {}, owner };
+      return { kind: 'task', arn: t.tasks[0] ?? '', name: t.tasks.map(lastSegment).join(', '), cluster: t.cluster, tags: {}, owner };
   }
 }

@@ -4,6 +4,7 @@ import type { Evaluate } from '../core/evaluate.js';
 import { resourceFromApi } from '../input/api.js';
 import type { EcsReader, ServiceState } from './ports.js';
 import type { AdmissionRequest } from './types.js';
+import { familyOf } from '../core/identity.js';
 
 /** How many older revisions are considered as a rollback target before giving up. */
 const ROLLBACK_CANDIDATES = 25;
@@ -12,14 +13,14 @@ const ROLLBACK_CANDIDATES = 25;
  * The revision to put a service back on: its previous deployment's, else the newest ACTIVE
  * revision of the family — never one that a deny rule fails.
  */
-export async function rollbackTarget(service: ServiceState, request: Pick<AdmissionRequest, 'eventId' | 'account' | 'region'>, ecs: EcsReader, evaluate: Evaluate): Promise<{ to: string } | { none: string }> {
+export async function rollbackTarget(service: ServiceState, request: Pick<AdmissionRequest, 'eventId' | 'account' | 'region' | 'organizationalUnits'>, ecs: EcsReader, evaluate: Evaluate): Promise<{ to: string } | { none: string }> {
   const current = service.taskDefinition;
-  const family = current ? current.slice(current.lastIndexOf('/') + 1).replace(/:\d+$/, '') : undefined;
+  const family = current ? familyOf(current) : undefined;
   if (!family) return { none: 'the service names no task definition' };
   const time = (d: { createdAt?: Date | string }): number => (d.createdAt ? new Date(d.createdAt).getTime() : 0);
   const previous = [...(service.deployments ?? [])].sort((a, b) => time(b) - time(a)).map((d) => d.taskDefinition);
   const candidates = [...new Set([...previous, ...(await ecs.listActiveRevisions(family, ROLLBACK_CANDIDATES))])].filter((c): c is string => !!c && c !== current);
-  const info = { eventId: request.eventId, account: request.account, region: request.region };
+  const info = { eventId: request.eventId, account: request.account, region: request.region, ...(request.organizationalUnits ? { organizationalUnits: request.organizationalUnits } : {}) };
   let checked = 0;
   for (const candidate of candidates.slice(0, ROLLBACK_CANDIDATES)) {
     const td = (await ecs.describeTaskDefinition(candidate));

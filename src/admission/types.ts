@@ -40,6 +40,8 @@ export interface AdmissionRequest {
   eventTime: string;
   account: string;
   region: string;
+  /** The account's organizational units, nearest first: looked up only when a policy scopes by them. */
+  organizationalUnits?: readonly string[];
   principal: Principal;
   target: Target;
 }

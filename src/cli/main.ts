@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './commands/check.js';
 import { COMPILE_USAGE, runCompile } from './commands/compile.js';
+import { POLICY_USAGE, runPolicy } from './commands/policy.js';
 import { REDRIVE_USAGE, runRedrive } from './commands/redrive.js';
 import { RULES_USAGE, runRules } from './commands/rules.js';
 import { runScan, SCAN_USAGE } from './commands/scan.js';
@@ -27,6 +28,9 @@ Commands:
   compile <path>... --out <file>
                           check policy files and write them compiled to one JSON file (what the
                           Lambda reads)
+  policy push <path>... --bucket <name>
+                          check policy files and run their tests, then upload them compiled to
+                          S3, where the Lambdas pick them up without a redeploy
 
 Run \`ecs-admission <command> --help\` for the options of a command.`;
 
@@ -37,6 +41,7 @@ const COMMANDS = {
   validate: { usage: VALIDATE_USAGE, run: runValidate },
   test: { usage: TEST_USAGE, run: runTest },
   compile: { usage: COMPILE_USAGE, run: runCompile },
+  policy: { usage: POLICY_USAGE, run: runPolicy },
   redrive: { usage: REDRIVE_USAGE, run: runRedrive },
 } as const;
 
@@ -60,6 +65,8 @@ const OPTIONS = {
   html: { type: 'string' },
   concurrency: { type: 'string' },
   out: { type: 'string' },
+  bucket: { type: 'string' },
+  key: { type: 'string' },
   'queue-url': { type: 'string' },
   region: { type: 'string' },
   max: { type: 'string' },

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import type { InputProblem, InputText } from '../app/check.js';
+import type { InputProblem, InputText } from '../use-cases/check.js';
 
 const DOCUMENT = /\.(json|ya?ml)$/i;
 

@@ -11,10 +11,13 @@ export interface EvaluatorOptions {
    * Finds the task definition a service, task set or task runs. Return a string to say why it
    * cannot be found; `require-compliant-task-definition` then reports `unknown` with that reason.
    */
-  resolveTaskDefinition?: (ref: string, from: Resource) => Resource<'taskDefinition'> | string;
+  resolveTaskDefinition?: ResolveTaskDefinition;
 }
 
 export type Evaluate = (resource: Resource) => ResourceResult;
+
+/** Finds the task definition `ref` names among what was read with `from`; a string says why it cannot. */
+export type ResolveTaskDefinition = (ref: string, from: Resource) => Resource<'taskDefinition'> | string;
 
 /**
  * Evaluates resources against a rule set. Pure: no I/O, no clock. Never a silent pass:

@@ -1,3 +1,4 @@
+import { taskDefinitionName } from './identity.js';
 import type { Resource } from './types.js';
 import { peek, peekString } from './unknown.js';
 
@@ -26,7 +27,7 @@ export function indexTaskDefinitions(resources: readonly Resource[]): (ref: stri
     if (ref.startsWith('#')) {
       return byKey.get(`${from.origin.source}${ref}`) ?? `task definition ${ref.slice(1)} is not a resource of this template`;
     }
-    const short = ref.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref;
+    const short = taskDefinitionName(ref);
     const found = byKey.get(ref) ?? byKey.get(short) ?? (short.includes(':') ? undefined : latest.get(short)?.resource);
     return found ?? `task definition ${short} is not among the inputs: pass its file too to check it`;
   };

@@ -125,6 +125,11 @@ export interface RequestInfo {
   principalArn?: string;
   account?: string;
   region?: string;
+  /**
+   * The organizational units the account sits in, from its parent up to the root (`ou-…` ids,
+   * nearest first), when looked up (the Lambdas, when a policy scopes by OU); unknown offline.
+   */
+  organizationalUnits?: readonly string[];
 }
 
 /** Where a resource came from, for messages and for SARIF locations. */

@@ -1,6 +1,7 @@
 // Resources as the ECS API returns them (the Lambda and the sweep). Kept apart from the file
 // readers, so that the Lambda's bundle carries no YAML or JSON-position parser.
 import type { RequestInfo, Resource, ResourceKind } from '../core/types.js';
+import { lastSegment, taskDefinitionName } from '../core/identity.js';
 
 /** The ECS calls that change what runs; CloudTrail records of other calls are not ours to judge. */
 export const HANDLED_EVENTS = ['RegisterTaskDefinition', 'CreateService', 'UpdateService', 'CreateTaskSet', 'RunTask', 'StartTask'] as const;
@@ -43,8 +44,6 @@ export function resourceName(kind: ResourceKind, value: Record<string, unknown>,
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** `arn:aws:ecs:…:task-definition/web:3` → `web:3`. */
-const shortTaskDefinition = (ref: string | undefined): string | undefined =>
-  ref?.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + 17) : ref;
+const shortTaskDefinition = (ref: string | undefined): string | undefined => (ref === undefined ? undefined : taskDefinitionName(ref));
 
-export const shortArn = (arn: string | undefined): string | undefined => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
+export const shortArn = (arn: string | undefined): string | undefined => (arn ? lastSegment(arn) : undefined);

@@ -18,7 +18,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
-import { admit, type AdmitResult } from '../admission/admit.js';
+import { admit, type AdmitResult } from '../use-cases/admit.js';
 import { MalformedEventError, parseAdmissionEvent } from '../admission/event.js';
 import { LeaseHeldError } from '../admission/lease.js';
 import type { ActionBudget, AlertSink, DecisionLedger, EcsGateway } from '../admission/ports.js';
@@ -28,12 +28,15 @@ import { dynamoBudget } from '../adapters/aws/budget.js';
 import { ecsGateway } from '../adapters/aws/ecs.js';
 import { dynamoLedger } from '../adapters/aws/ledger.js';
 import { ssmModeSwitch, type ModeSwitch } from '../adapters/aws/mode-switch.js';
-import { snsAlerts } from '../adapters/aws/sns.js';
 import { memoryBudget, memoryLedger } from '../adapters/memory-ledger.js';
-import { createPolicyEngine } from '../policy/engine.js';
-import { policiesOnce } from './policies.js';
+import { lambdaPolicies, s3PolicyObjects, withOrganizationalUnits, type BadPolicyVersion, type OpenPolicyObject } from './compiled-policies.js';
+import { organizationalUnits, type OrganizationalUnitsOf } from '../adapters/aws/organization.js';
 import { observability, onFirstUse } from './powertools.js';
 import { readConfig, type LambdaConfig } from './config.js';
+import { alertSink, policyProblemSink, snsRoutes } from './channels.js';
+import { parseArn } from '../core/identity.js';
+import { policyEvaluator } from '../policy/evaluator.js';
+import { memberAccess, type MemberAccess } from '../adapters/aws/member-access.js';
 
 export interface ClientConfig {
   endpoint?: string;
@@ -52,6 +55,14 @@ export interface HandlerDependencies {
   modeSwitch?: ModeSwitch;
   /** The account and Region this function reads (from its ARN and AWS_REGION when not given). */
   home?: Home;
+  /** A hub's way into member accounts: the ECS gateway for an event's account and Region. */
+  members?: (home: Required<Home>) => Pick<MemberAccess, 'ecsFor'>;
+  /** Opens the policies' S3 object (ECS_ADMISSION_POLICIES=s3://…); the default reads the environment's settings. */
+  openPolicyObject?: OpenPolicyObject;
+  /** The alert on a new policy version that does not load (logged and counted as PolicyLoadFailed in any case). */
+  onBadPolicyVersion?: (problem: BadPolicyVersion) => Promise<void>;
+  /** An account's organizational units, for policies that scope by them (looked up only then). */
+  organizationalUnits?: OrganizationalUnitsOf;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -79,16 +90,18 @@ export interface DecisionSummary {
  */
 export function awsDependencies(config: LambdaConfig, clientConfig: ClientConfig = {}): Omit<HandlerDependencies, 'logger' | 'metrics' | 'now'> {
   const dynamo = config.ledgerTable ? new DynamoDBClient(clientConfig) : undefined;
-  const alerts = snsAlerts(new SNSClient(clientConfig), {
-    format: config.alertFormat,
-    ...(config.topicArn ? { topicArn: config.topicArn } : {}),
-    ...(config.chatbotTopicArn ? { chatbotTopicArn: config.chatbotTopicArn } : {}),
-  });
+  // Decisions through the alert topics, each in its format.
+  const routes = snsRoutes(config, new SNSClient(clientConfig));
+  const alerts = alertSink(routes);
   return {
     ecs: ecsGateway(new ECSClient(clientConfig)),
+    ...(config.memberRoleName ? { members: (home: Required<Home>) => memberAccess({ roleName: config.memberRoleName!, home, clientConfig }) } : {}),
     ledger: dynamo && config.ledgerTable ? dynamoLedger(dynamo, config.ledgerTable) : memoryLedger(),
     budget: dynamo && config.ledgerTable ? dynamoBudget(dynamo, config.ledgerTable, config.budget) : memoryBudget(config.budget),
     alerts,
+    onBadPolicyVersion: policyProblemSink(routes),
+    openPolicyObject: s3PolicyObjects(clientConfig),
+    organizationalUnits: organizationalUnits({ clientConfig }),
     ...(config.modeParameter ? { modeSwitch: ssmModeSwitch(new SSMClient(clientConfig), config.modeParameter.name, config.modeParameter.maxAgeSeconds) } : {}),
   };
 }
@@ -105,7 +118,16 @@ const MAX_INVOCATION_MS = 15 * 60_000;
 
 export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   const { logger, metrics } = deps;
-  const loadOnce = policiesOnce(config.policies, logger);
+  // One way into the member accounts per container, made with the first event (its home is in the context).
+  let access: Pick<MemberAccess, 'ecsFor'> | undefined;
+  const members = deps.members ? (home: Required<Home>) => (access ??= deps.members!(home)) : undefined;
+  const loadOnce = lambdaPolicies(config.policies, {
+    logger,
+    metrics,
+    checkSeconds: config.policiesCheckSeconds,
+    ...(deps.openPolicyObject ? { openObject: deps.openPolicyObject } : {}),
+    ...(deps.onBadPolicyVersion ? { onBadVersion: deps.onBadPolicyVersion } : {}),
+  });
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): decisions are only logged');
 
   /** Audit when the deployment or the kill switch says so; a kill switch set to nonsense counts as audit. */
@@ -122,7 +144,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   const admitEvent = async (event: unknown, context: InvocationContext): Promise<InvocationResult> => {
     let request;
     try {
-      request = parseAdmissionEvent(event, config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {});
+      request = parseAdmissionEvent(event, { ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}), ...(config.memberRoleName ? { memberRoleName: config.memberRoleName } : {}) });
     } catch (error) {
       if (!(error instanceof MalformedEventError)) throw error;
       // Thrown, not dropped: the event ends in the dead-letter queue, where it can be read and redriven.
@@ -134,7 +156,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       logger.info('event ignored', { eventId: request.eventId, reason: request.reason });
       return { status: 'ignored', eventId: request.eventId, reason: request.reason };
     }
-    logger.appendKeys({ eventId: request.eventId, eventName: request.eventName, ...(request.cloudTrailEventId ? { cloudTrailEventId: request.cloudTrailEventId } : {}) });
+    logger.appendKeys({ eventId: request.eventId, eventName: request.eventName, account: request.account, region: request.region, ...(request.cloudTrailEventId ? { cloudTrailEventId: request.cloudTrailEventId } : {}) });
     let result: AdmitResult;
     let mode: 'audit' | 'enforce';
     try {
@@ -142,13 +164,16 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       mode = await effectiveMode();
       const now = deps.now();
       const started = now.getTime();
-      result = await admit(request, {
-        ecs: deps.ecs,
+      const home = deps.home ?? homeOf(context);
+      // A hub reads and acts in the event's account and Region; a single deployment in its own only.
+      const hub = members && home.account && home.region ? members({ account: home.account, region: home.region }) : undefined;
+      result = await admit(await withOrganizationalUnits(request, loaded, deps.organizationalUnits), {
+        ecs: hub ? hub.ecsFor(request.account, request.region) : deps.ecs,
         ledger: deps.ledger,
         budget: deps.budget,
         alerts: deps.alerts,
-        makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(loaded, { now, forceAudit: mode === 'audit', resolveTaskDefinition }).evaluate,
-        settings: { maxActions: config.maxActions, budget: config.budget, ownerTags: config.ownerTags, home: deps.home ?? homeOf(context) },
+        makeEvaluate: policyEvaluator(loaded, { now, audit: mode === 'audit' }).makeEvaluate,
+        settings: { maxActions: config.maxActions, budget: config.budget, ownerTags: config.ownerTags, home: hub ? {} : home },
         invocation: { id: context.awsRequestId, deadline: started + (context.getRemainingTimeInMillis?.() ?? MAX_INVOCATION_MS) },
         now: () => deps.now().getTime(),
       });
@@ -171,7 +196,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
 
 /** The function's own account (from its ARN) and Region (from the runtime's environment). */
 function homeOf(context: InvocationContext): Home {
-  const account = context.invokedFunctionArn?.split(':')[4];
+  const account = parseArn(context.invokedFunctionArn)?.account;
   const region = process.env.AWS_REGION;
   return { ...(account && /^\d{12}$/.test(account) ? { account } : {}), ...(region ? { region } : {}) };
 }

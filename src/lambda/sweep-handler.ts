@@ -2,7 +2,8 @@
  * The scheduled sweep Lambda: an EventBridge schedule invokes it (daily by default, see
  * serverless.yml), it sweeps the Lambda's own account in the configured regions with the same
  * policies as the admission Lambda — always in audit mode: it changes nothing — and publishes a
- * digest (src/sweep/digest.ts) to the alert topics, with what changed since the previous sweep.
+ * digest (src/sweep/digest.ts, rendered by src/render/digest) to the alert topics, with what
+ * changed since the previous sweep.
  *
  * Error contract: a region (or cluster) that cannot be read is reported in the digest, not thrown;
  * a digest that cannot be published is thrown, so Lambda retries the invocation (twice, for
@@ -10,99 +11,51 @@
  * retry compares with the same previous sweep. A state that cannot be stored is logged, not
  * thrown (the digest went out; the next one may then repeat its "new" violations).
  */
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
-import * as z from '../zod.js';
 import { sweepTargets } from '../adapters/aws/accounts.js';
-import { publishMessage } from '../adapters/aws/sns.js';
-import { dynamoDigestState, memoryDigestState, type DigestStateStore } from '../adapters/aws/digest-state.js';
+import { dynamoDigestState, memoryDigestState } from '../adapters/aws/digest-state.js';
 import { SEVERITIES } from '../core/types.js';
-import { createPolicyEngine } from '../policy/engine.js';
-import { buildDigest, digestMessage, type DigestMessage, type SeverityCounts } from '../sweep/digest.js';
-import { sweep } from '../sweep/sweep.js';
-import type { SweepTarget } from '../sweep/types.js';
-import { policiesOnce } from './policies.js';
+import { buildDigest, digestMessage } from '../render/digest/index.js';
+import { sweep } from '../use-cases/sweep.js';
+import { lambdaPolicies, s3PolicyObjects, withOrganizationalUnits } from './compiled-policies.js';
+import { organizationalUnits } from '../adapters/aws/organization.js';
 import { observability, onFirstUse } from './powertools.js';
-import { ConfigError, readConfig, type LambdaConfig } from './config.js';
+import { policyProblemSink, snsRoutes } from './channels.js';
 import type { ClientConfig } from './handler.js';
+import { policyEvaluator } from '../policy/evaluator.js';
+import { awsOrganizationDependencies, createOrganizationSweepHandler, type OrganizationSweepOutput } from './org-sweep.js';
+import { readSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
 
-/** AWS Region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`. */
-const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
-
-const SweepEnv = z.object({
-  ECS_ADMISSION_SWEEP_REGIONS: z.pipe(
-    z.pipe(z.string(), z.transform((text) => [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))])),
-    z.array(z.string().check(z.regex(REGION, 'expected AWS Region names, comma-separated'))).check(z.minLength(1, 'expected at least one Region')),
-  ),
-});
-
-export interface SweepConfig extends LambdaConfig {
-  /** Regions of the Lambda's account to sweep. */
-  regions: string[];
-}
-
-/**
- * The admission Lambda's settings (policies, owner tags, topics, ledger table) plus the sweep's:
- * ECS_ADMISSION_SWEEP_REGIONS, comma-separated; default the Lambda's own Region (AWS_REGION).
- * `ECS_ADMISSION_MODE` does not apply: the sweep never changes anything.
- */
-export function readSweepConfig(env: Record<string, string | undefined>): SweepConfig {
-  const config = readConfig(env);
-  const fallback = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  const value = env.ECS_ADMISSION_SWEEP_REGIONS?.trim() || fallback;
-  if (!value) throw new ConfigError('invalid ecs-admission settings: ECS_ADMISSION_SWEEP_REGIONS is not set and neither is AWS_REGION');
-  const parsed = SweepEnv.safeParse({ ECS_ADMISSION_SWEEP_REGIONS: value });
-  if (!parsed.success) {
-    throw new ConfigError(`invalid ecs-admission settings: ${parsed.error.issues.map((i) => `ECS_ADMISSION_SWEEP_REGIONS=${JSON.stringify(value)}: ${i.message}`).join('; ')}`);
-  }
-  return { ...config, regions: parsed.data.ECS_ADMISSION_SWEEP_REGIONS };
-}
-
-export interface SweepDependencies {
-  /** The Lambda's own account in these regions (the account comes from the credentials). */
-  targets: (regions: readonly string[]) => Promise<SweepTarget[]>;
-  state: DigestStateStore;
-  publish: (topicArn: string, message: DigestMessage) => Promise<void>;
-  logger: Logger;
-  metrics: Metrics;
-  now: () => Date;
-}
-
-/** What an invocation returns (and logs). */
-export interface SweepResult {
-  account: string;
-  regions: string[];
-  startedAt: string;
-  finishedAt: string;
-  resources: number;
-  violations: SeverityCounts;
-  /** null: no previous sweep to compare with. */
-  newViolations: number | null;
-  resolved: number | null;
-  failures: number;
-  subject: string;
-  /** Topics the digest went to. */
-  published: string[];
-}
-
-export function awsSweepDependencies(config: SweepConfig, clientConfig: ClientConfig = {}): Pick<SweepDependencies, 'targets' | 'state' | 'publish'> {
-  const sns = new SNSClient(clientConfig);
+export function awsSweepDependencies(
+  config: SweepConfig,
+  clientConfig: ClientConfig = {},
+): Pick<SweepDependencies, 'targets' | 'state' | 'channels' | 'openPolicyObject' | 'organizationalUnits' | 'onBadPolicyVersion'> {
   const { endpoint, credentials } = clientConfig;
+  const channels = snsRoutes(config, new SNSClient(clientConfig));
   return {
     targets: (regions) => sweepTargets({ regions, clientConfig: { ...(endpoint ? { endpoint } : {}), ...(credentials ? { credentials } : {}) } }),
     state: config.ledgerTable ? dynamoDigestState(new DynamoDBClient(clientConfig), config.ledgerTable) : memoryDigestState(),
-    publish: (topicArn, message) => publishMessage(sns, topicArn, message),
+    channels,
+    onBadPolicyVersion: policyProblemSink(channels),
+    openPolicyObject: s3PolicyObjects(clientConfig),
+    organizationalUnits: organizationalUnits({ clientConfig }),
   };
 }
 
 export function createSweepHandler(config: SweepConfig, deps: SweepDependencies) {
   const { logger, metrics } = deps;
-  const loadOnce = policiesOnce(config.policies, logger);
+  const loadOnce = lambdaPolicies(config.policies, {
+    logger,
+    metrics,
+    checkSeconds: config.policiesCheckSeconds,
+    ...(deps.openPolicyObject ? { openObject: deps.openPolicyObject } : {}),
+    ...(deps.onBadPolicyVersion ? { onBadVersion: deps.onBadPolicyVersion } : {}),
+  });
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): the digest is only logged');
 
   const run = async (event: unknown): Promise<SweepResult> => {
@@ -110,7 +63,7 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
     if (typeof scheduledEventId === 'string') logger.appendKeys({ eventId: scheduledEventId });
     try {
       const loaded = await loadOnce();
-      const targets = await deps.targets(config.regions);
+      const targets = await Promise.all((await deps.targets(config.regions)).map((t) => withOrganizationalUnits(t, loaded, deps.organizationalUnits)));
       const account = targets[0]?.account;
       if (!account) throw new Error('no account to sweep');
       const now = deps.now();
@@ -120,7 +73,7 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
         parallelTargets: 4,
         ownerTags: config.ownerTags,
         // Audit whatever the policies say: the sweep reports what enforcement would do, and does none of it.
-        makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(loaded, { now, forceAudit: true, resolveTaskDefinition }).evaluate,
+        makeEvaluate: policyEvaluator(loaded, { now, audit: true }).makeEvaluate,
         policies: loaded.map((p) => p.name),
         now: deps.now,
       });
@@ -129,13 +82,9 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
       const previous = await deps.state.get(account);
       const built = buildDigest(report, { format: config.alertFormat, account, regions: config.regions }, previous);
       const published: string[] = [];
-      if (config.topicArn) {
-        await deps.publish(config.topicArn, built.message);
-        published.push(config.topicArn);
-      }
-      if (config.chatbotTopicArn) {
-        await deps.publish(config.chatbotTopicArn, config.alertFormat === 'chatbot' ? built.message : digestMessage(built.digest, 'chatbot'));
-        published.push(config.chatbotTopicArn);
+      for (const { channel, format } of deps.channels) {
+        await channel.send(format === config.alertFormat ? built.message : digestMessage(built.digest, format));
+        published.push(channel.destination);
       }
       try {
         await deps.state.put(account, built.state);
@@ -177,7 +126,7 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
   return middy(run).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
 }
 
-function record(result: SweepResult, metrics: Metrics): void {
+export function record(result: SweepResult, metrics: Metrics): void {
   metrics.addMetric('SweepResources', MetricUnit.Count, result.resources);
   metrics.addMetric('SweepFailures', MetricUnit.Count, result.failures);
   if (result.newViolations !== null) metrics.addMetric('SweepNewViolations', MetricUnit.Count, result.newViolations);
@@ -190,7 +139,13 @@ function record(result: SweepResult, metrics: Metrics): void {
 }
 
 /** The Lambda entry point. */
-export const handler: (event: unknown, context: Parameters<ReturnType<typeof createSweepHandler>>[1]) => Promise<SweepResult> = onFirstUse(() => {
+export const handler: (event: unknown, context: Parameters<ReturnType<typeof createSweepHandler>>[1]) => Promise<SweepResult | OrganizationSweepOutput> = onFirstUse<unknown, Parameters<ReturnType<typeof createSweepHandler>>[1], SweepResult | OrganizationSweepOutput>(() => {
   const config = readSweepConfig(process.env);
-  return createSweepHandler(config, { ...awsSweepDependencies(config), ...observability(), now: () => new Date() });
+  const deps = { ...awsSweepDependencies(config), ...observability(), now: () => new Date() };
+  // A hub sweeps the organization (and serves the fan-out's steps): src/lambda/org-sweep.ts.
+  if (config.organization) {
+    const org = { ...config, organization: config.organization };
+    return createOrganizationSweepHandler(org, { ...deps, ...awsOrganizationDependencies(org) }, record);
+  }
+  return createSweepHandler(config, deps);
 });

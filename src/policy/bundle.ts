@@ -114,7 +114,7 @@ export function fromBundle(
   options: { compileCustomRule?: typeof compileCustomRule } = {},
 ): CompiledPolicy[] {
   const fail = (path: readonly PropertyKey[], detail: string): never => {
-    throw new PolicyError(file, path.length > 0 ? `${pathText(path)}: ${detail}` : detail);
+    throw new BundleError(file, path.length > 0 ? `${pathText(path)}: ${detail}` : detail, sourceOf(json, path));
   };
   const recompile = 'compile the policies again with this version of ecs-admission (ecs-admission compile)';
   if (typeof json !== 'object' || json === null || Array.isArray(json) || (json as { format?: unknown }).format !== BUNDLE_FORMAT) {
@@ -158,6 +158,35 @@ export function fromBundle(
       exceptions: p.exceptions.map((spec, index) => ({ policy: p.name, file: p.file, index, spec, applied: 0, missed: 0 })),
     };
   });
+}
+
+/** The policy file (and line, for a custom rule) behind a place in a bundle, as far as the bundle says. */
+export interface BundleSource {
+  file: string;
+  line?: number;
+  /** The policy's name, for a place inside one. */
+  policy?: string;
+}
+
+/** A bundle that cannot be read; `source` names the policy file behind the problem, when the bundle says. */
+export class BundleError extends PolicyError {
+  constructor(
+    file: string,
+    detail: string,
+    readonly source?: BundleSource,
+  ) {
+    super(file, detail);
+  }
+}
+
+function sourceOf(json: unknown, path: readonly PropertyKey[]): BundleSource | undefined {
+  const [list, index] = path;
+  if (typeof index !== 'number') return undefined;
+  const entry = ((json as Record<string, unknown> | null)?.[String(list)] as unknown[] | undefined)?.[index] as Record<string, unknown> | undefined;
+  if (list === 'policies' && typeof entry?.file === 'string') return { file: entry.file, ...(typeof entry.name === 'string' ? { policy: entry.name } : {}) };
+  const where = entry?.where as { file?: unknown; line?: unknown } | undefined;
+  if (list === 'customRules' && typeof where?.file === 'string') return { file: where.file, ...(typeof where.line === 'number' ? { line: where.line } : {}) };
+  return undefined;
 }
 
 /** What a policy is called, where it comes from and what it applies to: the same in a bundle and compiled. */

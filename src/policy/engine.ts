@@ -1,4 +1,4 @@
-import { createEvaluator, type Evaluate } from '../core/evaluate.js';
+import { createEvaluator, type Evaluate, type ResolveTaskDefinition } from '../core/evaluate.js';
 import { isPreset, presetRuleSet, type PresetName } from '../core/presets.js';
 import { buildRuleSet, parseRuleOptions, RuleOptionsError, type RuleChoice, type RuleSet } from '../core/rule-set.js';
 import type { Rule } from '../core/rule.js';
@@ -8,7 +8,8 @@ import type { compileCustomRule, CustomRuleSpec } from './custom-rule.js';
 import { CustomRuleError, pathText, PolicyError, type SpecLocation } from './errors.js';
 import { applyExceptions, dayOf, exceptionStatus, type ExceptionEntry, type ExceptionStatus } from './exceptions.js';
 import type { ParsedPolicy } from './load.js';
-import { excluded, factsOf, matches, type ResourceFacts } from './match.js';
+import { factsOf, type ResourceFacts } from '../core/identity.js';
+import { excluded, matches } from './match.js';
 import type { Match } from './schema.js';
 
 /** A policy ready to apply: `extends` resolved, rules and custom rules checked. */
@@ -54,6 +55,10 @@ const ACTION_RANK: Record<Action, number> = { off: 0, flag: 1, deny: 2 };
  * Whether a policy, or a policy file it extends, has custom rules: the caller then loads the CEL
  * compiler for `compileCustomRule`. A file that cannot be read counts as none; compiling reports it.
  */
+/** Whether any policy (its match, its exclude, or an exception's match) scopes by organizational unit: only then are OUs looked up. */
+export const usesOrganizationalUnits = (policies: readonly Pick<CompiledPolicy, 'match' | 'exclude' | 'exceptions'>[]): boolean =>
+  policies.some((p) => !!(p.match?.organizationalUnits || p.exclude?.organizationalUnits || p.exceptions.some((e) => e.spec.match?.organizationalUnits)));
+
 export function usesCustomRules(parsed: readonly ParsedPolicy[], readExtended: CompileOptions['readExtended']): boolean {
   const seen = new Set<ParsedPolicy>();
   const uses = (p: ParsedPolicy): boolean => {
@@ -231,7 +236,7 @@ export interface EngineOptions {
   now: Date;
   /** Forces audit over every policy (ECS_ADMISSION_MODE=audit, --audit). */
   forceAudit?: boolean;
-  resolveTaskDefinition?: (ref: string, from: Resource) => Resource<'taskDefinition'> | string;
+  resolveTaskDefinition?: ResolveTaskDefinition;
 }
 
 /**

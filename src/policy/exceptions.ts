@@ -1,5 +1,6 @@
 import type { Finding, ResourceResult } from '../core/types.js';
-import { globs, matches, type ResourceFacts } from './match.js';
+import type { ResourceFacts } from '../core/identity.js';
+import { globs, matches } from './match.js';
 import type { ExceptionSpec } from './schema.js';
 
 /** How soon an exception counts as expiring. */

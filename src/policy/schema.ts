@@ -6,11 +6,17 @@ import { ACTIONS, ON_ERROR, RESOURCE_KINDS, SEVERITIES } from '../core/types.js'
  * fields are errors) and `policies/policy.schema.json` for editors.
  */
 
+/** An OU id (`ou-ab12-cd34ef56`), or a glob of them (`ou-ab12-*`). */
+const OU_PATTERN = /^ou-[a-z0-9*?{}[\],!-]+$/;
+
 const globs = z.array(z.string().check(z.minLength(1))).check(z.describe('glob patterns (`*` within a segment, `**` across)'));
 
 export const MatchSchema = z
   .strictObject({
     accounts: z.optional(globs).check(z.describe('AWS account ids')),
+    organizationalUnits: z
+      .optional(z.array(z.string().check(z.minLength(1), z.regex(OU_PATTERN, 'expected organizational unit ids: ou-<root>-<unit> (glob characters allowed)'))))
+      .check(z.describe('AWS Organizations OU ids (ou-xxxx-yyyyyyyy); an account under a listed OU, at any depth, matches. Looked up by the Lambdas; offline (check) nothing matches')),
     regions: z.optional(globs).check(z.describe('AWS regions, e.g. "eu-*"')),
     clusters: z.optional(globs).check(z.describe('cluster names (or ARNs)')),
     families: z.optional(globs).check(z.describe('task definition families (for workloads: the family they run)')),

@@ -32,7 +32,7 @@ export const SuiteSchema = z.strictObject({
         resource: z.string().check(z.minLength(1), z.describe('a fixture file, relative to the suite file')),
         /** Which resource of the file, by name, when it holds several. */
         select: z.optional(z.string()),
-        context: z.optional(z.strictObject({ account: z.optional(z.string()), region: z.optional(z.string()) })),
+        context: z.optional(z.strictObject({ account: z.optional(z.string()), region: z.optional(z.string()), organizationalUnits: z.optional(z.array(z.string())) })),
         expect: z.record(z.string(), Expectation),
       }),
     )

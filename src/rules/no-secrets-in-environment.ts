@@ -6,6 +6,7 @@ import { peek, type UnknownValue, UnknownValueError } from '../core/unknown.js';
 import { memoByOptions } from './_lib/memo.js';
 import { forEachEnvironmentVariable, isPlaceholder } from './_lib/environment.js';
 import { containerLabel } from './_lib/task-definition.js';
+import { startsLikeArn } from '../core/identity.js';
 
 /*
  * Two independent signals, each reported with its reason and never with the value:
@@ -76,7 +77,6 @@ function isBuiltinSecretName(name: string): boolean {
   return secret;
 }
 
-const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
 const URL_WITHOUT_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/(?![^/@\s]*:[^/@\s]*@)\S*$/i;
 const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/])[\w.@~\-/\\]*$/;
 const BOOLEAN_LIKE = /^(?:true|false|yes|no|on|off|enabled|disabled|none|null)$/i;
@@ -105,7 +105,7 @@ function isKeyMap(value: string): boolean {
  * formats, so a high-entropy value that merely starts with `/` still fails.
  */
 const isReference = (value: string): boolean =>
-  ARN.test(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || isPlaceholder(value) || CLASS_NAME.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
+  startsLikeArn(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || isPlaceholder(value) || CLASS_NAME.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
 
 const AWS_KEY_ID = 'an AWS access key id';
 

@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import type { TaskDefinition } from '../core/types.js';
 import { UnknownValueError } from '../core/unknown.js';
+import { lastSegment, parseArn } from '../core/identity.js';
 
 type Read = { known: string | undefined } | { unknown: UnknownValueError };
 
@@ -34,9 +35,9 @@ function roleIdentity(value: string): { account?: string; name: string } {
 }
 
 function parseRole(value: string): { account?: string; name: string } {
-  const match = /^arn:[^:]+:iam::(\d*):role\/(?:.*\/)?([^/]+)$/.exec(value);
-  if (match) return match[1] ? { account: match[1], name: match[2]!.toLowerCase() } : { name: match[2]!.toLowerCase() };
-  return { name: value.slice(value.lastIndexOf('/') + 1).toLowerCase() };
+  const arn = parseArn(value);
+  const name = lastSegment(value).toLowerCase();
+  return arn?.service === 'iam' && arn.resource.startsWith('role/') && arn.account ? { account: arn.account, name } : { name };
 }
 
 function sameRole(a: string, b: string): boolean {

@@ -4,7 +4,7 @@
  */
 import type { Plan } from '../admission/plan.js';
 import type { EcsReader, ServiceState } from '../admission/ports.js';
-import type { CheckSummary } from '../app/summary.js';
+import type { CheckSummary } from '../core/summary.js';
 import type { ResourceResult } from '../core/types.js';
 
 /** The ECS reads a sweep needs beyond the admission's: listing what exists. */
@@ -23,6 +23,8 @@ export interface EcsInventory extends EcsReader {
 export interface SweepTarget {
   account: string;
   region: string;
+  /** The account's organizational units, nearest first, when looked up (a policy scopes by them). */
+  organizationalUnits?: readonly string[];
   open: () => Promise<EcsInventory>;
 }
 

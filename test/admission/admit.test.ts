@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { admit, type AdmitDependencies } from '../../src/admission/admit.js';
+import { admit, type AdmitDependencies } from '../../src/use-cases/admit.js';
 import { compilePolicies, createPolicyEngine } from '../../src/policy/engine.js';
 import { parsePolicyFile } from '../../src/policy/load.js';
 import { builtinRules } from '../../src/rules/index.js';

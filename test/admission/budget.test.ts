@@ -1,6 +1,6 @@
 /** Blast radius: the per-invocation cap and the per-account sliding window. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { admit } from '../../src/admission/admit.js';
+import { admit } from '../../src/use-cases/admit.js';
 import { takeFromWindow } from '../../src/admission/budget.js';
 import { admissionDeps, NOW, PRIVILEGED, ran, registered, world, type World } from '../helpers/admission.js';
 

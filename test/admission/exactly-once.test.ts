@@ -3,7 +3,7 @@
  * logic runs over DynamoDB; test/lambda/exactly-once.moto.test.ts counts the calls at a proxy).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { admit } from '../../src/admission/admit.js';
+import { admit } from '../../src/use-cases/admit.js';
 import { claim, decisionId, LeaseHeldError, ledgerKey } from '../../src/admission/lease.js';
 import type { LedgerEntry } from '../../src/admission/ports.js';
 import { admissionDeps, KEY, NOW, PRIVILEGED, registered, requestOf, world, type World } from '../helpers/admission.js';

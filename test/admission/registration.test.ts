@@ -1,6 +1,6 @@
 /** The exact revision is judged: a RegisterTaskDefinition without its response is resolved by content. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { admit } from '../../src/admission/admit.js';
+import { admit } from '../../src/use-cases/admit.js';
 import { contains } from '../../src/admission/contains.js';
 import { findRegistered, holdsRegistration } from '../../src/admission/registration.js';
 import { admissionDeps, GOOD, PRIVILEGED, requestOf, world, type World } from '../helpers/admission.js';

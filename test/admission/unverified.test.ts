@@ -4,8 +4,8 @@
  * default), with the error said.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { admit } from '../../src/admission/admit.js';
-import { buildAlert, type AlertDocument } from '../../src/admission/alert.js';
+import { admit } from '../../src/use-cases/admit.js';
+import { buildAlert, type AlertDocument } from '../../src/render/alert/index.js';
 import { UnreadableError } from '../../src/admission/ports.js';
 import { admissionDeps, GOOD, loadCelCompiler, PRIVILEGED, registered, requestOf, world, type World } from '../helpers/admission.js';
 import { ACCOUNT, REGION } from '../helpers/fake-ecs.js';

@@ -71,6 +71,18 @@ describe('ecs-admission validate', () => {
     expect(status).toBe(2);
     expect(stderr).toContain(`${join(dir, 'p.yaml')}:6:33: spec.rules.no-privileged-containers.acton: unknown field "acton" (did you mean "action"?)`);
   });
+
+  it('notes that a scope by organizational unit matches nothing offline (check), and what does match it', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'p.yaml'), 'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: prod }\nspec:\n  match: { organizationalUnits: ["ou-ab12-prod0001"] }\n');
+    const { status, stdout } = await run(['validate', dir]);
+    expect(status).toBe(0);
+    expect(stdout).toBe(
+      `${join(dir, 'p.yaml')}: note: policy "prod" scopes by organizationalUnits: the Lambdas look each account's OUs up (Organizations ListParents); offline (check) an account's OUs are unknown and such a scope matches nothing\n1 policy valid: prod\n`,
+    );
+    const checked = await run(['check', join(policies, 'tests/host-network-privileged.json'), '--policy', join(dir, 'p.yaml'), '--format', 'json']);
+    expect((JSON.parse(checked.stdout) as { results: { policies?: string[] }[] }).results[0]!.policies).toEqual([]);
+  });
 });
 
 describe('ecs-admission check --policy', () => {

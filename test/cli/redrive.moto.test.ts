@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { RedriveItem } from '../../src/app/redrive.js';
+import type { RedriveItem } from '../../src/use-cases/redrive.js';
 import { root, runCli } from '../helpers/cli.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';

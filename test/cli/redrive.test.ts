@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDeadLetter, redrive, type DeadLetter, type DeadLetterQueue, type RunEvent } from '../../src/app/redrive.js';
+import { readDeadLetter, redrive, type DeadLetter, type DeadLetterQueue, type RunEvent } from '../../src/use-cases/redrive.js';
 import { root, runCli } from '../helpers/cli.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 

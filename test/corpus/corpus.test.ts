@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verdictsOf, type FileVerdicts } from '../../src/app/corpus-verdicts.js';
+import { verdictsOf, type FileVerdicts } from '../../src/use-cases/corpus-verdicts.js';
 import { builtinRules } from '../../src/rules/index.js';
 
 interface Entry {

@@ -1,7 +1,7 @@
 // The alarms of the packaged template (deploy/alarms.yml): what each watches, that each reaches the
 // alarm topic, and that the topic can receive them (a customer managed key CloudWatch may use).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { markdownTable, readmeSection } from '../helpers/readme.js';
+import { docSection, markdownTable } from '../helpers/docs.js';
 import { packageService, type Template } from '../helpers/serverless-package.js';
 
 const ADMISSION = { Name: 'FunctionName', Value: { Ref: 'AdmissionLambdaFunction' } };
@@ -54,8 +54,8 @@ describe('alarms', () => {
     ]);
   });
 
-  it('are each in the README, with what to do', () => {
-    const rows = markdownTable(readmeSection('### Alarms'), ['alarm (`ecs-admission-<stage>-…`)', 'metric', 'what to do']);
+  it('are each in docs/lambda.md, with what to do', () => {
+    const rows = markdownTable(docSection('docs/lambda.md', '## Alarms'), ['alarm (`ecs-admission-<stage>-…`)', 'metric', 'what to do']);
     const names = alarms().map(([, r]) => String(r.Properties.AlarmName).replace('ecs-admission-dev-', ''));
     expect(rows.map((r) => r['alarm (`ecs-admission-<stage>-…`)']!.replaceAll('`', '')).sort()).toEqual(names.sort());
   });

@@ -1,7 +1,16 @@
-// Runs the packaged rule's EventPattern in moto's EventBridge: sample CloudTrail events go in, and
-// an SQS queue standing in for the Lambda shows which ones the rule lets through. (The pattern is
-// what matters; the rule here lives on a bus of its own, see below.)
+// The CloudTrail events the admission handles, listed in one place each: the EventBridge pattern
+// (serverless.yml, and any pattern under deploy/), HANDLED_EVENTS (src/input/api.ts), the calls the
+// admission event parser reads (src/admission/event.ts), the offline CloudTrail reader
+// (src/input/normalize.ts), the sample events (docs/events/) and the docs must all name the same
+// calls: adding one in one place and forgetting another fails here (see CONTRIBUTING.md, "A CloudTrail
+// event").
+//
+// Then the packaged rule's EventPattern runs in moto's EventBridge: sample CloudTrail events go in,
+// and an SQS queue standing in for the Lambda shows which ones the rule lets through. (The pattern
+// is what matters; the rule here lives on a bus of its own, see below.)
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CreateEventBusCommand,
   DeleteEventBusCommand,
@@ -20,8 +29,14 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAdmissionEvent } from '../../src/admission/event.js';
+import { HANDLED_EVENTS } from '../../src/input/api.js';
+import { loadResources } from '../../src/input/load.js';
+import { parseDocuments } from '../../src/input/parse.js';
+import { root as repo } from '../helpers/cli.js';
 import { cloudTrailRecord } from '../helpers/cloudtrail.js';
+import { doc, docSection } from '../helpers/docs.js';
 import { awsClientConfig, describeWithMoto, uniqueName } from '../helpers/moto.js';
 import { packageService } from '../helpers/serverless-package.js';
 
@@ -74,6 +89,62 @@ function ecsCall(eventName: string, userIdentity: Record<string, unknown>, extra
     }),
   };
 }
+
+const handled = [...HANDLED_EVENTS].sort();
+
+/** The `detail.eventName` lists of every EventBridge pattern in a deployment file, by where they are. */
+function patternEventNames(file: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value !== 'object' || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      const names = (child as { detail?: { eventName?: unknown } } | null)?.detail?.eventName;
+      if ((key === 'pattern' || key === 'EventPattern') && Array.isArray(names)) found.set(`${file} ${path}.${key}`, names.map(String));
+      walk(child, `${path}.${key}`);
+    }
+  };
+  for (const document of parseDocuments(readFileSync(join(repo, file), 'utf8'), file)) walk(document.value, '');
+  return found;
+}
+
+const deploymentFiles = ['serverless.yml', ...readdirSync(join(repo, 'deploy')).filter((f) => /\.ya?ml$/.test(f)).map((f) => `deploy/${f}`)];
+const SAMPLES = join(repo, 'docs/events');
+const samples = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, text: readFileSync(join(SAMPLES, f), 'utf8') }))
+  .map(({ file, text }) => ({ file, text, event: JSON.parse(text) as { detail: { eventName: string } } }));
+
+describe('one list of handled CloudTrail events', () => {
+  it('is the list of every EventBridge pattern of the deployment', () => {
+    const patterns = new Map(deploymentFiles.flatMap((file) => [...patternEventNames(file)]));
+    expect(patterns.size).toBeGreaterThanOrEqual(1);
+    for (const [where, names] of patterns) expect([...names].sort(), where).toEqual(handled);
+  });
+
+  it('is the list of calls the admission event parser turns into requests (src/admission/event.ts)', () => {
+    const cases = [...readFileSync(join(repo, 'src/admission/event.ts'), 'utf8').matchAll(/case '([A-Z][A-Za-z]+)':/g)].map((m) => m[1]!);
+    expect([...new Set(cases)].sort()).toEqual(handled);
+  });
+
+  it('has a sample event per handled call, each one a request the Lambda judges', () => {
+    expect(samples.map((s) => s.event.detail.eventName).sort()).toEqual([...HANDLED_EVENTS].sort());
+    for (const { file, event } of samples) expect(parseAdmissionEvent(event), file).not.toHaveProperty('ignored');
+  });
+
+  it('reads each sample offline too, as `check` does, into a resource with its call', () => {
+    for (const { file, text, event } of samples) {
+      const resources = loadResources(text, file);
+      expect(resources.length, file).toBeGreaterThanOrEqual(1);
+      for (const resource of resources) expect(resource.request?.eventName, file).toBe(event.detail.eventName);
+    }
+  });
+
+  it('is named in the docs that list the watched calls', () => {
+    for (const text of [docSection('README.md', '## Deploy in five steps'), doc('docs/inputs.md'), doc('docs/lambda.md'), doc('docs/rules.md')]) {
+      expect(handled.filter((name) => !text.includes(`\`${name}\``))).toEqual([]);
+    }
+  });
+});
 
 describeWithMoto('the packaged EventBridge rule', () => {
   let pattern: string;
@@ -154,7 +225,7 @@ describeWithMoto('the packaged EventBridge rule', () => {
     return arrived.has(String(event.detail.eventID));
   }
 
-  it.each(['RegisterTaskDefinition', 'CreateService', 'UpdateService', 'CreateTaskSet', 'RunTask', 'StartTask'])(
+  it.each([...HANDLED_EVENTS])(
     'lets through %s by an assumed role',
     async (eventName) => {
       expect(await passes(ecsCall(eventName, assumedRole('deployer')))).toBe(true);

@@ -1,10 +1,10 @@
 // The two roles of the packaged template (deploy/roles.yml), statement by statement against the
-// README's IAM table (role, actions, resources, conditions, why): neither can change without the
+// IAM table of docs/lambda.md (role, actions, resources, conditions, why): neither can change without the
 // other. And what least privilege means here, whatever the table says: only Allow, named actions,
 // "*" only where ECS has no resource-level permissions, a sweep that cannot write.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TAG_KEYS } from '../../src/admission/types.js';
-import { codeSpans, markdownTable, readmeSection } from '../helpers/readme.js';
+import { codeSpans, iamSection, markdownTable } from '../helpers/docs.js';
 import { packageService, type Template } from '../helpers/serverless-package.js';
 
 const ROLES = { admission: 'AdmissionRole', sweep: 'SweepRole' } as const;
@@ -25,7 +25,7 @@ interface Statement {
   NotResource?: unknown;
 }
 
-/** A statement as the README's table row writes it. */
+/** A statement as the docs' table row writes it. */
 interface Row {
   role: string;
   actions: string[];
@@ -43,7 +43,7 @@ function render(value: unknown): string {
   else if (typeof v.Ref === 'string') text = `\${${v.Ref}}`;
   else if (Array.isArray(v['Fn::GetAtt'])) text = `\${${(v['Fn::GetAtt'] as string[]).join('.')}}`;
   else if (typeof v['Fn::Sub'] === 'string') text = v['Fn::Sub'];
-  else throw new Error(`no README notation for ${JSON.stringify(value)}`);
+  else throw new Error(`no notation in the docs for ${JSON.stringify(value)}`);
   return text.replaceAll('ecs-admission-dev-', 'ecs-admission-<stage>-').replaceAll('/ecs-admission/dev/', '/ecs-admission/<stage>/');
 }
 
@@ -67,20 +67,20 @@ beforeAll(async () => {
 const statementsOf = (roleId: string): Statement[] =>
   (template.Resources[roleId]!.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
 const allStatements = () => Object.values(ROLES).flatMap(statementsOf);
-const readmeRows = () => markdownTable(readmeSection('### Permissions (IAM)'), COLUMNS);
+const docRows = () => markdownTable(iamSection(), COLUMNS);
 
-describe('the roles against the README', () => {
-  it("has, for each role, exactly the README table's statements: actions, resources and conditions", () => {
+describe('the roles against the IAM table of docs/lambda.md', () => {
+  it("has, for each role, exactly the docs table's statements: actions, resources and conditions", () => {
     const fromTemplate = Object.entries(ROLES).flatMap(([role, id]) =>
       statementsOf(id).map((s): Row => ({ role, actions: asArray(s.Action), resources: resources(s.Resource), conditions: conditions(s.Condition) })),
     );
-    const fromReadme = readmeRows().map((row): Row => ({ role: row.role!, actions: codeSpans(row.actions!), resources: codeSpans(row.resources!), conditions: codeSpans(row.conditions!) }));
+    const fromReadme = docRows().map((row): Row => ({ role: row.role!, actions: codeSpans(row.actions!), resources: codeSpans(row.resources!), conditions: codeSpans(row.conditions!) }));
     expect(fromReadme.length).toBeGreaterThanOrEqual(18);
     expect(sortedRows(fromTemplate)).toEqual(sortedRows(fromReadme));
   });
 
-  it('says in the README why each statement is there', () => {
-    for (const row of readmeRows()) expect(row.why!.length, row.actions).toBeGreaterThan(20);
+  it('says in the docs why each statement is there', () => {
+    for (const row of docRows()) expect(row.why!.length, row.actions).toBeGreaterThan(20);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The README's "Run it locally" recipe, run as written: its commands (the AWS CLI against moto,
+ * The "Run it locally" recipe of docs/lambda.md, run as written: its commands (the AWS CLI against moto,
  * then `serverless invoke local` with the deployment's plugin, bundling and environment) in a copy
  * of the service, against the run's moto server. Two things differ from a reader's shell: moto is
  * the run's (its endpoint replaces http://127.0.0.1:5000), and the Region is one no other test file
@@ -14,20 +14,20 @@ import { promisify } from 'node:util';
 import { expect, inject, it } from 'vitest';
 import { root } from '../helpers/cli.js';
 import { awsClientConfig, describeWithMoto, motoEndpoint } from '../helpers/moto.js';
-import { readmeSection, shellCommands } from '../helpers/readme.js';
+import { docSection, shellCommands } from '../helpers/docs.js';
 import { copyService } from '../helpers/serverless-package.js';
 
-const README_ENDPOINT = 'http://127.0.0.1:5000';
-const README_REGION = 'eu-west-1';
+const DOC_ENDPOINT = 'http://127.0.0.1:5000';
+const DOC_REGION = 'eu-west-1';
 const REGION = 'eu-north-1';
 
 /** The recipe up to `serverless invoke local`, the server's own start left out (the run has one). */
 function recipe(): string[] {
-  const commands = shellCommands(readmeSection('### Run it locally'));
+  const commands = shellCommands(docSection('docs/lambda.md', '## Run it locally'));
   const last = commands.findIndex((c) => c.includes('npx serverless invoke local'));
   expect(last, 'the recipe runs serverless invoke local').toBeGreaterThan(0);
   expect(commands[0]).toMatch(/^moto_server -H 127\.0\.0\.1 -p 5000 &$/);
-  return commands.slice(1, last + 1).map((c) => c.replaceAll(README_ENDPOINT, motoEndpoint()!).replaceAll(README_REGION, REGION));
+  return commands.slice(1, last + 1).map((c) => c.replaceAll(DOC_ENDPOINT, motoEndpoint()!).replaceAll(DOC_REGION, REGION));
 }
 
 /** Runs commands in one bash, in the copy of the service; rejects with the output when one fails. */
@@ -53,10 +53,10 @@ function run(work: string, commands: string[]): Promise<{ stdout: string }> {
   });
 }
 
-describeWithMoto('the README recipe: serverless invoke local against moto', () => {
+describeWithMoto('the docs recipe: serverless invoke local against moto', () => {
   it('states the Region in every step, and the same one', () => {
-    for (const command of shellCommands(readmeSection('### Run it locally')).filter((c) => /^(aws|npx serverless) /.test(c) || c.includes(' npx serverless '))) {
-      expect(command, command).toContain(`--region ${README_REGION}`);
+    for (const command of shellCommands(docSection('docs/lambda.md', '## Run it locally')).filter((c) => /^(aws|npx serverless) /.test(c) || c.includes(' npx serverless '))) {
+      expect(command, command).toContain(`--region ${DOC_REGION}`);
     }
   });
 
@@ -64,7 +64,7 @@ describeWithMoto('the README recipe: serverless invoke local against moto', () =
     const work = mkdtempSync(join(inject('runDir'), 'invoke-local-'));
     copyService(work);
     // What the recipe reads besides the service: the sample event and the enforcing test policy.
-    const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8').replaceAll(README_REGION, REGION);
+    const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8').replaceAll(DOC_REGION, REGION);
     cpSync(join(root, 'docs/events'), join(work, 'docs/events'), { recursive: true });
     writeFileSync(join(work, 'docs/events/register-task-definition.json'), event);
     cpSync(join(root, 'test/fixtures/policies'), join(work, 'test/fixtures/policies'), { recursive: true });

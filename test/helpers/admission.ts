@@ -3,7 +3,7 @@
  * given mode), the fakes of test/helpers/fake-ecs.ts, a memory ledger and budget, a fixed clock.
  */
 import { expect } from 'vitest';
-import type { AdmitDependencies } from '../../src/admission/admit.js';
+import type { AdmitDependencies } from '../../src/use-cases/admit.js';
 import { parseAdmissionEvent } from '../../src/admission/event.js';
 import type { AdmissionRequest } from '../../src/admission/types.js';
 import { memoryBudget, memoryLedger } from '../../src/adapters/memory-ledger.js';

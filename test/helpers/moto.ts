@@ -23,8 +23,13 @@ export function motoEndpoint(): string | null {
   return inject('motoEndpoint');
 }
 
-/** `describe` that skips its tests when there is no moto server. */
-export const describeWithMoto = describe.skipIf(!motoEndpoint());
+/**
+ * `describe` that skips its tests when there is no moto server. Its tests carry the `moto` tag, by
+ * which the skip summary at the end of `npm test` counts them (test/setup/prerequisites.ts).
+ */
+export function describeWithMoto(name: string, body: () => void): void {
+  describe.skipIf(!motoEndpoint())(name, { tags: ['moto'] }, body);
+}
 
 /**
  * Config for any AWS SDK v3 client, pointing at moto with dummy credentials. Safe to call in a

@@ -40,6 +40,8 @@ export interface Fault {
   times?: number;
   /** `before` (default): fail without forwarding; `after`: forward, then answer 500 anyway. */
   when?: 'before' | 'after';
+  /** Answer this client error (403) instead of a 500, e.g. `AccessDenied`: a refusal no retry fixes. */
+  refuse?: string;
 }
 
 export interface RecordingProxy {
@@ -77,7 +79,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
       const fault = faultFor(call);
       const json = String(incoming.headers['content-type'] ?? '').includes('json');
       if (fault) call.fault = fault.when ?? 'before';
-      if (call.fault === 'before') return serverError(outgoing, json);
+      if (call.fault === 'before') return fault?.refuse ? clientError(outgoing, json, fault.refuse) : serverError(outgoing, json);
       const forward = () =>
         new Promise<void>((done) => {
           const upstream = request(new URL(incoming.url ?? '/', target), { method: incoming.method, headers: incoming.headers }, (response) => {
@@ -120,6 +122,13 @@ function serverError(outgoing: import('node:http').ServerResponse, json: boolean
   } else {
     outgoing.writeHead(500, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>fault injected by the test proxy</Message></Error><RequestId>injected</RequestId></ErrorResponse>');
   }
+}
+
+/** A 403 refusal as AWS writes one: the SDK takes it for a client fault and does not retry. */
+function clientError(outgoing: import('node:http').ServerResponse, json: boolean, code: string): void {
+  const message = `refused by the test proxy (${code})`;
+  if (json) outgoing.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: code, message }));
+  else outgoing.writeHead(403, { 'content-type': 'text/xml' }).end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>refused</RequestId></ErrorResponse>`);
 }
 
 /** The signing name in a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/ecs/aws4_request`. */

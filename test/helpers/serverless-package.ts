@@ -39,8 +39,14 @@ export interface PackagedService {
 const SERVICE_FILES = ['serverless.yml', 'deploy', 'scripts', 'bin', 'dist', 'package.json', 'tsconfig.json', 'src', 'policies'];
 const BUILD_TIMEOUT_MS = 90_000;
 
-export async function packageService(): Promise<PackagedService> {
-  const folder = join(inject('runDir'), 'serverless-package');
+/**
+ * The service packaged with the default params, or with `params` (`--param=name=value` each): one
+ * build per set of params and run, shared by the test files that ask for it.
+ */
+export async function packageService(params: Record<string, string> = {}): Promise<PackagedService> {
+  const args = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
+  const suffix = Object.entries(params).map(([name, value]) => `-${name}-${value}`.replace(/[^\w.-]/g, '_')).join('');
+  const folder = join(inject('runDir'), `serverless-package${suffix}`);
   const outDir = join(folder, 'out');
   const done = join(folder, 'seconds.txt');
   const failed = join(folder, 'error.txt');
@@ -54,7 +60,7 @@ export async function packageService(): Promise<PackagedService> {
   }
   if (builder) {
     try {
-      writeFileSync(done, String(await build(join(folder, 'service'), outDir)));
+      writeFileSync(done, String(await build(join(folder, 'service'), outDir, args)));
     } catch (error) {
       writeFileSync(failed, (error as Error).message);
       throw error;
@@ -110,10 +116,10 @@ export async function runServerless(work: string, args: string[], options: { env
 }
 
 /** Copies the service to `work` and packages it into `outDir` (osls makes no network call); returns the seconds it took. */
-async function build(work: string, outDir: string): Promise<number> {
+async function build(work: string, outDir: string, args: string[]): Promise<number> {
   copyService(work);
   const started = Date.now();
-  await runServerless(work, ['package', '--package', outDir], { timeoutMs: BUILD_TIMEOUT_MS });
+  await runServerless(work, ['package', '--package', outDir, ...args], { timeoutMs: BUILD_TIMEOUT_MS });
   return (Date.now() - started) / 1000;
 }
 

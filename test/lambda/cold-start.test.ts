@@ -64,7 +64,13 @@ describe('the admission handler at cold start', () => {
     // …but not run when the bundle is required.
     for (const lazy of ['@marcbachmann/cel-js', 're2js']) expect(packages, lazy).not.toContain(lazy);
     for (const lazy of ['src/policy/bundle.ts', 'src/policy/schema.ts', 'src/policy/custom-rule.ts']) expect(atStart, lazy).not.toContain(lazy);
+    // Policies in S3 and scopes by OU: their SDK clients load with the first use, only when the policies need them.
+    for (const lazy of ['@aws-sdk/client-s3', '@aws-sdk/client-organizations']) {
+      expect(Object.keys(inputs).some((f) => packageOf(f) === lazy), `${lazy} in the bundle`).toBe(true);
+      expect(packages, lazy).not.toContain(lazy);
+    }
+    expect(atStart).not.toContain('src/adapters/aws/policy-bundle-s3.ts');
     // The control: what every invocation needs is loaded at start.
-    for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts', 'src/lambda/policies.ts']) expect(atStart, eager).toContain(eager);
+    for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts', 'src/lambda/compiled-policies.ts']) expect(atStart, eager).toContain(eager);
   });
 });

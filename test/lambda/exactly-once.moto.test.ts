@@ -9,14 +9,14 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertDocument } from '../../src/admission/alert.js';
+import type { AlertDocument } from '../../src/render/alert/index.js';
 import { LeaseHeldError } from '../../src/admission/lease.js';
 import { readConfig } from '../../src/lambda/config.js';
 import { awsDependencies, createHandler } from '../../src/lambda/handler.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { awsClientConfig, describeWithMoto, ledgerTable, motoEndpoint, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
-import { grantedActions } from '../helpers/readme.js';
+import { grantedActions } from '../helpers/docs.js';
 import { recordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
 
 const ACCOUNT = '123456789012';
@@ -251,7 +251,7 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
   });
 
   // Runs last: the kill switch's GetParameter and the budget's writes are among the calls by then.
-  it('calls nothing its role does not grant (README IAM table)', () => {
+  it('calls nothing its role does not grant (IAM table of docs/lambda.md)', () => {
     const granted = grantedActions('admission');
     expect(proxy.all().map((c) => `${c.service}:${c.action}`).filter((action) => !granted.has(action))).toEqual([]);
     expect(proxy.calls('GetParameter').length).toBeGreaterThan(0);

@@ -9,12 +9,12 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, DescribeTaskSetsCommand, ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, UpdateServiceCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertDocument } from '../../src/admission/alert.js';
+import type { AlertDocument } from '../../src/render/alert/index.js';
 import { readConfig } from '../../src/lambda/config.js';
 import { awsDependencies, createHandler } from '../../src/lambda/handler.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
-import { grantedActions } from '../helpers/readme.js';
+import { grantedActions } from '../helpers/docs.js';
 import { recordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
 import { awsClientConfig, defaultNetwork, describeWithMoto, ledgerTable, motoEndpoint, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
 
@@ -233,7 +233,7 @@ describeWithMoto('the admission Lambda against moto server', () => {
   });
 
   // Runs last (tests run in order within a file): by then every kind of event has been handled.
-  it('calls nothing its role does not grant, and is granted no ECS action it never calls (README IAM table)', () => {
+  it('calls nothing its role does not grant, and is granted no ECS action it never calls (IAM table of docs/lambda.md)', () => {
     const granted = grantedActions('admission');
     const called = new Set(proxy.all().map((c) => `${c.service}:${c.action}`));
     expect([...called].filter((action) => !granted.has(action))).toEqual([]);

@@ -203,6 +203,7 @@ describe('readConfig', () => {
       chatbotTopicArn: undefined,
       alertFormat: 'json',
       policies: 'compiled/policies.json',
+      policiesCheckSeconds: 60,
       maxActions: 10,
       budget: { actions: 20, windowSeconds: 300 },
       modeParameter: undefined,

@@ -10,8 +10,9 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTaskDefinitionsCommand, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { beforeAll, expect, it } from 'vitest';
-import { awsSweepDependencies, createSweepHandler, readSweepConfig } from '../../src/lambda/sweep-handler.js';
-import type { SweepDigest } from '../../src/sweep/digest.js';
+import { awsSweepDependencies, createSweepHandler } from '../../src/lambda/sweep-handler.js';
+import { readSweepConfig } from '../../src/lambda/sweep-settings.js';
+import type { SweepDigest } from '../../src/render/digest/index.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { awsClientConfig, defaultNetwork, describeWithMoto, freezeTaskStates, ledgerTable, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
 

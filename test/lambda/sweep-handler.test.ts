@@ -5,8 +5,11 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { memoryDigestState } from '../../src/adapters/aws/digest-state.js';
 import { ConfigError } from '../../src/lambda/config.js';
-import { createSweepHandler, readSweepConfig, type SweepDependencies } from '../../src/lambda/sweep-handler.js';
-import type { DigestChatbotNotification, DigestMessage, SweepDigest } from '../../src/sweep/digest.js';
+import { createSweepHandler } from '../../src/lambda/sweep-handler.js';
+import { readSweepConfig, type SweepDependencies } from '../../src/lambda/sweep-settings.js';
+import type { Message as DigestMessage } from '../../src/core/channel.js';
+import { topicRoutes } from '../../src/lambda/channels.js';
+import type { DigestChatbotNotification, SweepDigest } from '../../src/render/digest/index.js';
 import type { EcsInventory, SweepTarget } from '../../src/sweep/types.js';
 import { ACCOUNT, FakeEcs, REGION } from '../helpers/fake-ecs.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
@@ -41,6 +44,7 @@ function setup(env: Record<string, string> = {}, options: { failRegion?: string 
   const published: { topic: string; message: DigestMessage }[] = [];
   const state = memoryDigestState();
   let failPublish = false;
+  const config = readSweepConfig({ AWS_REGION: REGION, ECS_ADMISSION_POLICIES: POLICIES, ECS_ADMISSION_TOPIC_ARN: TOPIC, ECS_ADMISSION_CHATBOT_TOPIC_ARN: CHAT, ...env });
   const deps: SweepDependencies = {
     targets: (regions) =>
       Promise.resolve(
@@ -51,16 +55,19 @@ function setup(env: Record<string, string> = {}, options: { failRegion?: string 
         })),
       ),
     state,
-    publish: (topic, message) => {
-      if (failPublish) return Promise.reject(new Error('SNS unavailable'));
-      published.push({ topic, message });
-      return Promise.resolve();
-    },
+    channels: topicRoutes(config, (name, topic) => ({
+      name,
+      destination: topic,
+      send: (message) => {
+        if (failPublish) return Promise.reject(new Error('SNS unavailable'));
+        published.push({ topic, message });
+        return Promise.resolve();
+      },
+    })),
     logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }),
     metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),
     now: () => new Date('2026-11-23T06:00:00Z'),
   };
-  const config = readSweepConfig({ AWS_REGION: REGION, ECS_ADMISSION_POLICIES: POLICIES, ECS_ADMISSION_TOPIC_ARN: TOPIC, ECS_ADMISSION_CHATBOT_TOPIC_ARN: CHAT, ...env });
   const handler = createSweepHandler(config, deps);
   return { ecs, published, state, deps, failPublish: (on: boolean) => (failPublish = on), invoke: () => handler(SCHEDULED, CONTEXT) };
 }

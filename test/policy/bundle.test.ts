@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicies } from '../../src/adapters/policy-files.js';
 import type { Resource } from '../../src/core/types.js';
 import { loadResources } from '../../src/input/load.js';
-import { BUNDLE_FORMAT, bundleHasCustomRules, fromBundle, toBundle, type PolicyBundle } from '../../src/policy/bundle.js';
+import { BUNDLE_FORMAT, bundleHasCustomRules, fromBundle, toBundle, type BundleError, type PolicyBundle } from '../../src/policy/bundle.js';
 import { compileCustomRule } from '../../src/policy/custom-rule.js';
 import { createPolicyEngine, type CompiledPolicy } from '../../src/policy/engine.js';
 import { builtinRules } from '../../src/rules/index.js';
@@ -108,6 +108,26 @@ describe('reading a bundle that is not one this version can use', () => {
     const b = bundle();
     b.customRules[0]!.spec.expression = 'has(object.tags) &&';
     expect(read(b)).toThrow(/^compiled\/policies\.json: customRules\[0\]: .*owner-tag-cel\/policy\.yaml:13:19: customRules\[require-owner-tag\]: expression, position \d+: /);
+  });
+
+  it('says which policy file a problem comes from (source), for the alert on a bad version', () => {
+    const sourceOf = (json: unknown) => {
+      try {
+        read(json)();
+      } catch (error) {
+        return (error as BundleError).source;
+      }
+      return 'read';
+    };
+    const c = bundle();
+    c.policies[0]!.rules[0]!.id = 'no-such-rule';
+    expect(sourceOf(c)).toEqual({ file: c.policies[0]!.file, policy: c.policies[0]!.name });
+    const b = bundle();
+    b.customRules[0]!.spec.expression = 'has(object.tags) &&';
+    const custom = sourceOf(b) as BundleError['source'];
+    expect(custom?.line).toBe(13);
+    expect(custom?.file).toMatch(/owner-tag-cel\/policy\.yaml$/);
+    expect(sourceOf({ ...bundle(), version: 2 })).toBeUndefined();
   });
 
   it('asks for the CEL compiler rather than dropping custom rules', () => {

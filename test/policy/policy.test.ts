@@ -131,6 +131,49 @@ describe('createPolicyEngine: scope', () => {
   });
 });
 
+describe('createPolicyEngine: scope by organizational unit', () => {
+  const { policies, errors } = compile({
+    'prod.yaml': policy('prod', 'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]\nexclude:\n  organizationalUnits: ["ou-ab12-prodlab1"]'),
+  });
+  const inOus = (...organizationalUnits: string[]) => {
+    const resource = td();
+    resource.request = { account: '111122223333', organizationalUnits };
+    return ruleOf(resource, policies, 'no-privileged-containers').rule?.status;
+  };
+
+  it('accepts OU ids and globs, and refuses what is not an OU id (an OU name, an account), with its line', () => {
+    expect(errors).toEqual([]);
+    const { errors: bad } = parsePolicyFile(policy('p', 'match:\n  organizationalUnits: ["Production", "111122223333"]'), 'p.yaml');
+    expect(bad.map((e) => e.message)).toEqual([
+      'p.yaml:7:27: spec.match.organizationalUnits[0]: expected organizational unit ids: ou-<root>-<unit> (glob characters allowed)',
+      'p.yaml:7:41: spec.match.organizationalUnits[1]: expected organizational unit ids: ou-<root>-<unit> (glob characters allowed)',
+    ]);
+  });
+
+  it('applies to an account under a matching OU, at any depth, and not under another or an excluded one', () => {
+    expect(inOus('ou-ab12-prod0001')).toBe('fail');
+    expect(inOus('ou-ab12-team0001', 'ou-ab12-prod0001')).toBe('fail');
+    expect(inOus('ou-ab12-dev00001')).toBeUndefined();
+    expect(inOus()).toBeUndefined();
+    expect(inOus('ou-ab12-prodlab1', 'ou-ab12-prod0001')).toBeUndefined();
+  });
+
+  it('never widens a scope with what is unknown: no OUs offline means no match', () => {
+    const resource = td();
+    resource.request = { account: '111122223333' };
+    expect(ruleOf(resource, policies, 'no-privileged-containers').rule).toBeUndefined();
+  });
+
+  it('suspends by OU in an exception, too', () => {
+    const { policies: excepted } = compile({
+      'p.yaml': policy('p', 'rules:\n  no-privileged-containers: deny\nexceptions:\n  - rules: [no-privileged-containers]\n    match: { organizationalUnits: ["ou-ab12-lab*"] }\n    reason: the lab runs eBPF agents\n    expires: 2027-01-31'),
+    });
+    const resource = td();
+    resource.request = { organizationalUnits: ['ou-ab12-lab00001'] };
+    expect(createPolicyEngine(excepted, { now: NOW }).evaluate(resource).findings[0]?.exception).toMatchObject({ policy: 'p' });
+  });
+});
+
 describe('createPolicyEngine: several policies', () => {
   const { policies } = compile({
     'audit.yaml': policy('a-audit', 'mode: audit\nrules:\n  require-readonly-root-filesystem: deny\n  no-privileged-containers: flag'),

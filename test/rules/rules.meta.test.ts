@@ -1,7 +1,8 @@
 /**
- * Invariants of the rule library: every rule of the catalog exists with exactly its severity and
- * recommended action, every rule file is registered under its own name, carries its metadata, and
- * has a test with pass and fail fixtures and a row in the README.
+ * Invariants of the rule library: every rule of the rule reference (docs/rules.md, generated) exists
+ * with exactly its severity and recommended action, every rule file is registered under its own
+ * name, carries its metadata, and has a test folder test/rules/<id>/ with pass and fail fixtures and
+ * a row and a section in docs/rules.md.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +15,11 @@ const ruleFiles = readdirSync(join(root, 'src/rules'))
   .map((f) => f.replace(/\.ts$/, ''))
   .sort();
 
-/** Rows of the catalog tables: `| id | fails when | references | severity | recommended |`. */
-const catalog = readFileSync(join(root, 'docs/rule-catalog.md'), 'utf8')
+const rulesDoc = readFileSync(join(root, 'docs/rules.md'), 'utf8');
+/** Rows of the rule table of docs/rules.md: `| \`id\` | applies to | severity | recommended | strict | title |`. */
+const catalog = rulesDoc
   .split('\n')
-  .map((line) => /^\| ([a-z][a-z0-9-]+) \|.*\| ([^|]+) \| (deny|flag|off) \|$/.exec(line))
+  .map((line) => /^\| `([a-z][a-z0-9-]+)` \| [^|]+ \| ([^|]+) \| (deny|flag|off) \| (?:deny|flag|off) \|.*\|$/.exec(line))
   .filter((m): m is RegExpExecArray => m !== null)
   .map((m) => ({ id: m[1]!, severity: m[2]!.trim(), recommended: m[3]! }));
 
@@ -41,7 +43,6 @@ describe('rule library', () => {
     expect(builtinRules.map((r) => r.id).filter((id) => !catalog.some((c) => c.id === id))).toEqual([]);
   });
 
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
   it.each(builtinRules.map((r) => [r.id, r] as const))('%s has metadata, a test, pass and fail fixtures and documentation', (id, rule) => {
     for (const field of ['title', 'description', 'rationale', 'remediation'] as const) {
       expect(rule[field].trim().length, `${id}: ${field}`).toBeGreaterThan(10);
@@ -54,6 +55,7 @@ describe('rule library', () => {
       const dir = join(root, 'test/rules', id, verdict);
       expect(existsSync(dir) && readdirSync(dir).length > 0, `${id}: ${verdict}/ fixtures`).toBe(true);
     }
-    expect(readme, `${id}: README row`).toContain(`| \`${id}\` |`);
+    expect(rulesDoc, `${id}: docs/rules.md row`).toContain(`| \`${id}\` |`);
+    expect(rulesDoc, `${id}: docs/rules.md section`).toContain(`\n### ${id}\n`);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The secret detector, measured on labelled corpora (test/fixtures/secrets): the development
  * corpus it was tuned on must give no false positive and a recall of 95% or more; the held-out
- * corpus, never tuned on, is held to what it gave when last measured (README, "Secrets").
+ * corpus, never tuned on, is held to what it gave when last measured (docs/verdicts.md, "The secret detector").
  * And the formats the issue names, one by one.
  */
 import { readFileSync } from 'node:fs';

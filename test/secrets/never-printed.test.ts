@@ -17,8 +17,9 @@ import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryBudget, memoryLedger } from '../../src/adapters/memory-ledger.js';
-import { buildAlert } from '../../src/admission/alert.js';
+import { buildAlert } from '../../src/render/alert/index.js';
 import type { TaskDefinitionState } from '../../src/admission/ports.js';
+import { OUTPUT_FORMATS } from '../../src/cli/formats/index.js';
 import { main } from '../../src/cli/main.js';
 import { loadPolicies } from '../../src/adapters/policy-files.js';
 import { detectSecret } from '../../src/core/secrets/detect.js';
@@ -27,9 +28,9 @@ import { readConfig } from '../../src/lambda/config.js';
 import { createHandler } from '../../src/lambda/handler.js';
 import { createPolicyEngine } from '../../src/policy/engine.js';
 import { builtinRules } from '../../src/rules/index.js';
-import { buildDigest, digestMessage } from '../../src/sweep/digest.js';
-import { renderHtmlReport } from '../../src/sweep/html.js';
-import { sweep } from '../../src/sweep/sweep.js';
+import { buildDigest, digestMessage } from '../../src/render/digest/index.js';
+import { renderHtmlReport } from '../../src/render/html/report.js';
+import { sweep } from '../../src/use-cases/sweep.js';
 import type { EcsInventory } from '../../src/sweep/types.js';
 import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
@@ -167,7 +168,8 @@ const expectAbsent = (output: string, secret: string, where: string): void => {
 async function checkOutputs(file: string): Promise<string> {
   let output = '';
   const io = { stdout: (t: string) => void (output += t), stderr: (t: string) => void (output += t), isTTY: false, env: {}, cwd: dir };
-  for (const format of ['text', 'json', 'sarif']) {
+  // Every format of the registry: a new one is held to this as soon as it exists.
+  for (const format of Object.keys(OUTPUT_FORMATS)) {
     await main(['check', file, '--format', format, '--policy', PROBE_POLICY, '--verbose', '--fail-on', 'none'], io);
   }
   return output;

@@ -3,9 +3,10 @@
  * and hands its URL to the test files through `provide('motoEndpoint')`. Tests read it with the
  * helpers in test/helpers/moto.ts.
  *
- * Without `moto_server` on PATH the endpoint is null and the AWS integration tests skip, so a
- * plain `npm test` still works on a machine without Python; CI sets ECS_ADMISSION_REQUIRE_MOTO=1
- * so that a missing server fails the run instead of silently skipping those tests.
+ * Without `moto_server` on PATH the endpoint is null and the AWS integration tests skip (the skip
+ * summary at the end of `npm test` counts them, see test/setup/prerequisites.ts), so a plain
+ * `npm test` still works on a machine without Python; CI sets ECS_ADMISSION_REQUIRE_MOTO=1 so that a
+ * missing server fails the run instead of skipping those tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { required } from './prerequisites.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,10 +42,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   } catch (error) {
     rmSync(logPath, { force: true });
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    if (process.env.ECS_ADMISSION_REQUIRE_MOTO === '1') {
+    if (required('moto')) {
       throw new Error("moto_server not found, and ECS_ADMISSION_REQUIRE_MOTO=1: install it with pip install 'moto[server]'");
     }
-    console.warn("moto_server not found: AWS integration tests are skipped; install with pip install 'moto[server]'");
+    console.warn("moto_server not found: the AWS integration tests are skipped (counted at the end); install with pip install 'moto[server]'");
     project.provide('motoEndpoint', null);
     return async () => {};
   }

@@ -1,10 +1,13 @@
 /** The sweep digest: counts, worst offenders, changes since the previous sweep, the SNS message in both formats, the state. */
 import { describe, expect, it } from 'vitest';
-import { CHATBOT_LIMITS, MAX_MESSAGE_BYTES } from '../../src/admission/alert.js';
+import { CHATBOT_LIMITS } from '../../src/render/chatbot.js';
+import { buildDigest, digestMessage, type DigestChatbotNotification, type SweepDigest } from '../../src/render/digest/index.js';
+import { MAX_MESSAGE_BYTES } from '../../src/render/text.js';
 import { plan } from '../../src/admission/plan.js';
-import { summarize } from '../../src/app/check.js';
+import { summarize } from '../../src/use-cases/check.js';
 import type { Finding, Resource, ResourceKind, Severity } from '../../src/core/types.js';
-import { buildDigest, digestMessage, MAX_STATE_BYTES, MAX_STATE_KEYS, parseDigestState, violationKey, type DigestChatbotNotification, type DigestState, type SweepDigest } from '../../src/sweep/digest.js';
+import { violationKey } from '../../src/sweep/digest.js';
+import { MAX_STATE_BYTES, MAX_STATE_KEYS, parseDigestState, type DigestState } from '../../src/sweep/digest-state.js';
 import type { SweepFailure, SweepReport, SweptResource } from '../../src/sweep/types.js';
 import { HOSTILE_NAME, HOSTILE_OWNER, sampleReport } from './sample-report.js';
 

@@ -6,7 +6,7 @@
  */
 import { plan, type PlanContext } from '../../src/admission/plan.js';
 import type { ServiceState, TaskDefinitionState, TaskState } from '../../src/admission/ports.js';
-import { summarize } from '../../src/app/check.js';
+import { summarize } from '../../src/use-cases/check.js';
 import { indexTaskDefinitions } from '../../src/core/task-definition-index.js';
 import type { ContainerDefinition, Resource, ResourceKind, TaskSet } from '../../src/core/types.js';
 import { resourceFromApi } from '../../src/input/api.js';

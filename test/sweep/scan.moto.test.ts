@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { awsClientConfig, defaultNetwork, describeWithMoto, freezeTaskStates, motoEndpoint } from '../helpers/moto.js';
+import { recordingProxy } from '../helpers/recording-proxy.js';
 
 const R1 = 'ap-northeast-3';
 const R2 = 'ca-central-1';
@@ -176,6 +177,27 @@ spec:
     const { stderr } = await runCli(['scan', '--policy', policy, '--regions', R2], { isTTY: true, env: { AWS_REGION: R2, NO_COLOR: '1' } });
     expect(stderr).toContain('sweeping');
     expect(stderr).toMatch(/1\/1 account-regions · \d+ API calls · 2 resources/);
+  });
+
+  it('assumes the member role by default, and reports an account it cannot enter as a failure naming it, never with other data', async () => {
+    const proxy = await recordingProxy(motoEndpoint()!);
+    vi.stubEnv('AWS_ENDPOINT_URL', proxy.endpoint);
+    try {
+      const reachable = '555566667777';
+      const refused = '999988887777';
+      proxy.inject({ action: 'AssumeRole', contains: refused, refuse: 'AccessDenied', times: 10 });
+      const { status, stdout, stderr } = await scan('--regions', R2, '--accounts', `123456789012,${reachable},${refused}`, '--format', 'json');
+      expect(proxy.calls('AssumeRole', `${reachable}%3Arole%2Fecs-admission-member`)).toHaveLength(1);
+      expect(status).toBe(2);
+      expect(stderr).toMatch(new RegExp(`${refused}/${R2}: .*cannot assume arn:aws:iam::${refused}:role/ecs-admission-member .*deploy the member stack in ${refused}`));
+      const report = JSON.parse(stdout) as { failures: { account: string }[]; results: JsonResult[] };
+      expect(report.failures.map((f) => f.account)).toEqual([refused]);
+      expect(report.results.filter((r) => r.account === refused)).toEqual([]);
+      expect(report.results.filter((r) => r.account === '123456789012').length).toBeGreaterThan(0);
+    } finally {
+      vi.stubEnv('AWS_ENDPOINT_URL', motoEndpoint()!);
+      await proxy.close();
+    }
   });
 
   it('sweeps every ACTIVE account of the organization through the named role', async () => {

@@ -4,7 +4,7 @@ import type { ServiceState, TaskDefinitionState, TaskState } from '../../src/adm
 import { compilePolicies, createPolicyEngine } from '../../src/policy/engine.js';
 import { parsePolicyFile } from '../../src/policy/load.js';
 import { builtinRules } from '../../src/rules/index.js';
-import { sweep, type SweepOptions } from '../../src/sweep/sweep.js';
+import { sweep, type SweepOptions } from '../../src/use-cases/sweep.js';
 import type { EcsInventory, SweepTarget } from '../../src/sweep/types.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');

@@ -1,10 +1,12 @@
-// Which accounts and regions a sweep reads, and the credentials for each: the current ones, or a
-// role assumed in every account (named, or every account of the AWS Organization).
+// Which accounts and regions a sweep reads, and the credentials for each: the current ones, or the
+// member role assumed in every other account (named, or every account of the AWS Organization).
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { SweepTarget } from '../../sweep/types.js';
 import { ecsInventory } from './ecs.js';
+import { parseArn } from '../../core/identity.js';
+import { memberAccess } from './member-access.js';
 
 export interface SweepScope {
   regions: readonly string[];
@@ -26,7 +28,7 @@ export async function sweepTargets(scope: SweepScope): Promise<SweepTarget[]> {
   const sts = new STSClient({ ...scope.clientConfig, region });
   const me = await sts.send(new GetCallerIdentityCommand({}));
   const current = me.Account!;
-  const partition = me.Arn?.split(':')[1] ?? 'aws';
+  const partition = parseArn(me.Arn)?.partition ?? 'aws';
   let accounts = scope.accounts?.length ? [...scope.accounts] : [current];
   if (scope.organization) {
     const organizations = new OrganizationsClient({ ...scope.clientConfig, region });
@@ -36,28 +38,28 @@ export async function sweepTargets(scope: SweepScope): Promise<SweepTarget[]> {
     }
   }
 
-  const credentials = new Map<string, Promise<SweepScope['clientConfig']>>();
-  /** One AssumeRole per account, shared by its regions. */
-  const configFor = (account: string): Promise<SweepScope['clientConfig']> => {
-    if (account === current || !scope.roleName) return Promise.resolve(scope.clientConfig);
-    let config = credentials.get(account);
-    if (!config) {
-      config = (async () => {
-        const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:${partition}:iam::${account}:role/${scope.roleName}`, RoleSessionName: 'ecs-admission-sweep' }));
-        const c = assumed.Credentials!;
-        return { ...scope.clientConfig, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } };
-      })();
-      credentials.set(account, config);
-    }
-    return config;
+  const access = scope.roleName
+    ? memberAccess({
+        roleName: scope.roleName,
+        home: { account: current, region, partition },
+        clientConfig: scope.clientConfig ?? {},
+        // Adaptive retry: a throttled account slows down instead of failing.
+        ecsConfig: { retryMode: 'adaptive', maxAttempts: scope.maxAttempts ?? 10 },
+        sessionName: 'ecs-admission-sweep',
+      })
+    : undefined;
+  const clientFor = (account: string, r: string): ECSClient => {
+    if (access) return access.clientFor(account, r);
+    // Without a role, only the current account can be read: never another account's data under its id.
+    if (account !== current) throw new Error(`account ${account} cannot be read with the current credentials (account ${current}): give the role to assume in it (--role-name)`);
+    return new ECSClient({ ...scope.clientConfig, region: r, retryMode: 'adaptive', maxAttempts: scope.maxAttempts ?? 10 });
   };
 
   return accounts.flatMap((account) =>
     scope.regions.map((r) => ({
       account,
       region: r,
-      // Adaptive retry: a throttled account slows down instead of failing.
-      open: async () => ecsInventory(new ECSClient({ ...(await configFor(account)), region: r, retryMode: 'adaptive', maxAttempts: scope.maxAttempts ?? 10 })),
+      open: () => Promise.resolve().then(() => ecsInventory(clientFor(account, r))),
     })),
   );
 }

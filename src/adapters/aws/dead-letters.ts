@@ -1,6 +1,6 @@
 // The admission Lambda's dead-letter queue over SQS, for `ecs-admission redrive`.
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeadLetterQueue } from '../../app/redrive.js';
+import type { DeadLetterQueue } from '../../use-cases/redrive.js';
 
 /**
  * How long a received message stays hidden from other readers: long enough to run a batch of ten

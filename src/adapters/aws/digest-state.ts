@@ -1,8 +1,8 @@
-// What the scheduled sweep keeps between runs (src/sweep/digest.ts, DigestState): one item in the
+// What the scheduled sweep keeps between runs (src/sweep/digest-state.ts): one item in the
 // decision ledger's table, under `eventId = sweep#<account>` (the decisions' keys are
 // `<account>:<CloudTrail eventID>`, the budget's `budget#<account>#<slot>`: they never meet).
 import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseDigestState, type DigestState } from '../../sweep/digest.js';
+import { parseDigestState, type DigestState } from '../../sweep/digest-state.js';
 
 /** Long enough for any sensible schedule; a state older than that is dropped, and the next digest has no changes. */
 const STATE_TTL_SECONDS = 90 * 24 * 3600;

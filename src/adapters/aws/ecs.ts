@@ -19,6 +19,7 @@ import {
 import { ActionRefusedError, UnreadableError, type EcsGateway, type TaskState } from '../../admission/ports.js';
 import type { PlannedAction } from '../../admission/types.js';
 import type { EcsInventory } from '../../sweep/types.js';
+import { familyOf, revisionOf } from '../../core/identity.js';
 
 interface AwsError {
   name?: string;
@@ -86,10 +87,9 @@ export function ecsGateway(client: ECSClient): EcsGateway {
       const out = await orUndefined(() => client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) })));
       // familyPrefix matches prefixes (`web` lists `web-admin` too), and not every implementation
       // honours the sort (moto lists oldest first): filter and order here.
-      const revision = (arn: string): number => Number(arn.slice(arn.lastIndexOf(':') + 1));
       return (out?.taskDefinitionArns ?? [])
-        .filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family)
-        .sort((a, b) => revision(b) - revision(a))
+        .filter((arn) => familyOf(arn) === family)
+        .sort((a, b) => (revisionOf(b) ?? 0) - (revisionOf(a) ?? 0))
         .slice(0, limit);
     },
 

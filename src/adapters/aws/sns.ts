@@ -1,31 +1,15 @@
-// Alerts through SNS: the main topic in the chosen format, and optionally a second topic in the
-// AWS Chatbot format, so email and Slack can both be served from one deployment.
+// An SNS topic as a channel: it publishes each message as given (subject, body, attributes). The
+// format is chosen by whoever composes the channel with a renderer (src/lambda/channels.ts).
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { buildAlert, type AlertFormat } from '../../admission/alert.js';
-import type { AlertSink } from '../../admission/ports.js';
+import type { Channel, Message } from '../../core/channel.js';
 
-export interface SnsTargets {
-  topicArn?: string;
-  format: AlertFormat;
-  chatbotTopicArn?: string;
-}
-
-/** Channels `topic` (the main topic, in `format`) and `chatbot`, each only when its topic is set. */
-export function snsAlerts(client: SNSClient, targets: SnsTargets): AlertSink {
-  const topics: Record<string, { topicArn: string; format: AlertFormat }> = {};
-  if (targets.topicArn) topics.topic = { topicArn: targets.topicArn, format: targets.format };
-  if (targets.chatbotTopicArn) topics.chatbot = { topicArn: targets.chatbotTopicArn, format: 'chatbot' };
+/** The channel `name` that publishes to `topicArn`. */
+export function snsTopic(client: SNSClient, name: string, topicArn: string): Channel {
   return {
-    channels: Object.keys(topics),
-    async publish(decision, channel) {
-      const topic = topics[channel];
-      if (!topic) throw new Error(`no alert channel "${channel}" (channels: ${Object.keys(topics).join(', ') || 'none'})`);
-      await publishMessage(client, topic.topicArn, buildAlert(decision, topic.format));
+    name,
+    destination: topicArn,
+    async send(message: Message) {
+      await client.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.message, MessageAttributes: message.attributes }));
     },
   };
-}
-
-/** One message on a topic: an alert, or the sweep's digest. */
-export async function publishMessage(client: SNSClient, topicArn: string, message: { subject: string; message: string; attributes: Record<string, { DataType: string; StringValue: string }> }): Promise<void> {
-  await client.send(new PublishCommand({ TopicArn: topicArn, Subject: message.subject, Message: message.message, MessageAttributes: message.attributes }));
 }

@@ -1,12 +1,11 @@
-import { checkDocuments, hasError, reachesThreshold, type CheckReport, type FailOn } from '../../app/check.js';
+import { checkDocuments, hasError, reachesThreshold, type CheckReport, type FailOn } from '../../use-cases/check.js';
 import { SEVERITIES } from '../../core/types.js';
-import { activeRules, createPolicyEngine } from '../../policy/engine.js';
-import { toJsonReport } from '../format/json.js';
-import { toSarif } from '../format/sarif.js';
-import { toText } from '../format/text.js';
+import { activeRules } from '../../policy/engine.js';
+import { formatOption, formatUsage, OUTPUT_FORMATS } from '../formats/index.js';
 import { DEFAULT_MAX_FILE_MIB, readInputs } from '../read-inputs.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
-import { selectPolicies } from '../policies.js';
+import { selectPolicies } from '../select-policies.js';
+import { policyEvaluator } from '../../policy/evaluator.js';
 
 export const CHECK_USAGE = `Usage: ecs-admission check <file|dir|->... [options]
 
@@ -20,7 +19,7 @@ Options:
   --policy-root <dir>  the directory extends may name files in (default: each policy file's own)
   --preset <name>      recommended (default) | strict, when no --policy is given
   --audit              force audit mode over every policy (so does ECS_ADMISSION_MODE=audit)
-  --format <format>    text (default) | json | sarif
+${formatUsage(23)}
   --fail-on <level>    deny (default: any finding whose action is deny) | unknown (deny, or a
                        deny rule that could not decide, or anything not judged) | critical |
                        high | medium | low (any finding at or above that severity) | none
@@ -36,7 +35,7 @@ onError: ignore), or nothing that could be judged in the inputs (unless --allow-
 export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const { positionals, values } = args;
   if (positionals.length === 0) throw new UsageError('check needs at least one file, directory or - (standard input)');
-  const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
+  const format = formatOption(values.format);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'unknown', 'none', ...SEVERITIES] as const);
   const maxMiB = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_MIB : Number(values['max-file-size']);
   if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size must be a positive number of MiB (got ${String(values['max-file-size'])})`);
@@ -47,19 +46,12 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const { policies, name } = selected;
   const forceAudit = values.audit === true || io.env.ECS_ADMISSION_MODE === 'audit';
   const { inputs, problems } = readInputs(positionals, maxMiB * 1024 * 1024);
-  let engine: ReturnType<typeof createPolicyEngine> | undefined;
-  const report = checkDocuments(inputs, name, (resolveTaskDefinition) => {
-    engine = createPolicyEngine(policies, { now, forceAudit, resolveTaskDefinition });
-    return engine.evaluate;
-  }, problems);
-  const exceptions = engine?.exceptions() ?? [];
+  const evaluator = policyEvaluator(policies, { now, audit: forceAudit });
+  const report = checkDocuments(inputs, name, evaluator.makeEvaluate, problems);
+  const exceptions = evaluator.exceptions();
 
-  if (format === 'json') io.stdout(JSON.stringify(toJsonReport(report, exceptions), null, 2) + '\n');
-  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(report, activeRules(policies), io.cwd), null, 2) + '\n');
-  else {
-    const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
-    io.stdout(toText(report, { color, verbose: values.verbose === true }, exceptions));
-  }
+  const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
+  io.stdout(OUTPUT_FORMATS[format].render({ report, exceptions, rules: activeRules(policies), cwd: io.cwd, color, verbose: values.verbose === true }));
   // The text report shows every error; JSON and SARIF hold them as data, so that a terminal sees
   // each once, stderr says only how many there are and where to read them.
   if (format !== 'text' && report.errors.length > 0) {

@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadPolicies } from '../../adapters/policy-files.js';
 import { toBundle } from '../../policy/bundle.js';
+import type { CompiledPolicy } from '../../policy/engine.js';
 import { builtinRules } from '../../rules/index.js';
 import { UsageError, type CommandArgs, type Io } from '../io.js';
 import { VERSION } from '../version.js';
@@ -17,6 +18,10 @@ Options:
   --policy-root <dir>  the directory \`extends\` may name files in (default: each file's own)
 
 Exit status: 0 written, 2 a problem was found (nothing is written).`;
+
+/** The policies compiled into one bundle, as `compile` writes it and `policy push` uploads it. */
+export const bundleText = (policies: readonly CompiledPolicy[], sources: readonly string[]): string =>
+  `${JSON.stringify(toBundle(policies, { sources, compiledBy: `ecs-admission ${VERSION}` }), null, 2)}\n`;
 
 export async function runCompile(args: CommandArgs, io: Io): Promise<number> {
   const out = args.values.out;
@@ -38,7 +43,7 @@ export async function runCompile(args: CommandArgs, io: Io): Promise<number> {
   mkdirSync(dirname(out), { recursive: true });
   // Written whole or not at all: a package never picks up half a file.
   const partial = `${out}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify(toBundle(policies, { sources: paths, compiledBy: `ecs-admission ${VERSION}` }), null, 2)}\n`);
+  writeFileSync(partial, bundleText(policies, paths));
   renameSync(partial, out);
   io.stdout(`${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} compiled to ${out}: ${policies.map((p) => p.name).join(', ')}\n`);
   return 0;

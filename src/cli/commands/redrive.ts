@@ -2,9 +2,10 @@
 // Light at import (main.ts imports every command): the handler, Powertools and the SQS client load
 // only when the command runs, so `check` does not pay for them.
 import { randomUUID } from 'node:crypto';
-import type { HandlerOutcome, RedriveItem, RedriveReport, RunEvent } from '../../app/redrive.js';
+import type { HandlerOutcome, RedriveItem, RedriveReport, RunEvent } from '../../use-cases/redrive.js';
 import type { createHandler } from '../../lambda/handler.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
+import { formatArn } from '../../core/identity.js';
 
 export const REDRIVE_USAGE = `Usage: ecs-admission redrive --queue-url <url> [options]
 
@@ -42,7 +43,7 @@ export async function runRedrive({ values, positionals }: CommandArgs, io: Io): 
 
   // A dry run runs nothing, so it needs none of the function's settings.
   const runEvent = dryRun ? notRun : await admissionHandler(io, { region, ...optional(accountOfQueue(queueUrl)) });
-  const [{ redrive }, { sqsDeadLetters }, { SQSClient }] = await Promise.all([import('../../app/redrive.js'), import('../../adapters/aws/dead-letters.js'), import('@aws-sdk/client-sqs')]);
+  const [{ redrive }, { sqsDeadLetters }, { SQSClient }] = await Promise.all([import('../../use-cases/redrive.js'), import('../../adapters/aws/dead-letters.js'), import('@aws-sdk/client-sqs')]);
   const report = await redrive(sqsDeadLetters(new SQSClient({ region }), queueUrl), runEvent, { max, dryRun });
 
   if (report.error && report.items.length === 0) {
@@ -107,7 +108,7 @@ function lambdaContext({ region, account = '000000000000' }: Home): LambdaContex
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'ecs-admission-redrive',
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:ecs-admission-redrive`,
+    invokedFunctionArn: formatArn({ partition: 'aws', service: 'lambda', region, account, resource: 'function:ecs-admission-redrive' }),
     memoryLimitInMB: '256',
     awsRequestId: `redrive-${randomUUID()}`,
     logGroupName: 'ecs-admission-redrive',

@@ -1,20 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { actionSummary } from '../../admission/alert.js';
 import { DEFAULT_OWNER_TAGS } from '../../admission/plan.js';
 import { sweepTargets } from '../../adapters/aws/accounts.js';
-import { reachesThreshold, type CheckReport, type FailOn } from '../../app/check.js';
-import { KIND_NAMES, SEVERITIES } from '../../core/types.js';
-import { activeRules, createPolicyEngine } from '../../policy/engine.js';
-import { renderHtmlReport } from '../../sweep/html.js';
-import { sweep, type SweepProgress } from '../../sweep/sweep.js';
-import type { SweepReport } from '../../sweep/types.js';
-import { resultToJson } from '../format/json.js';
-import { toSarif } from '../format/sarif.js';
-import { toText } from '../format/text.js';
+import { reachesThreshold, type FailOn } from '../../use-cases/check.js';
+import { SEVERITIES } from '../../core/types.js';
+import { activeRules } from '../../policy/engine.js';
+import { renderHtmlReport } from '../../render/html/report.js';
+import { sweep, type SweepProgress } from '../../use-cases/sweep.js';
+import { formatOption, formatUsage, OUTPUT_FORMATS, sweepAsCheck } from '../formats/index.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
-import { selectPolicies } from '../policies.js';
-import { VERSION } from '../version.js';
+import { selectPolicies } from '../select-policies.js';
+import { policyEvaluator } from '../../policy/evaluator.js';
+import { DEFAULT_MEMBER_ROLE } from '../../adapters/aws/member-access.js';
 
 export const SCAN_USAGE = `Usage: ecs-admission scan [options]
 
@@ -25,12 +22,13 @@ as the Lambda. Changes nothing: for each violation it says what enforcement woul
 Options:
   --regions <list>       comma-separated regions (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1)
   --accounts <list>      comma-separated account ids (default: the current credentials' account)
-  --organization         every ACTIVE account of the AWS Organization (needs --role-name)
+  --organization         every ACTIVE account of the AWS Organization
   --role-name <name>     role to assume in each account other than the current one
+                         (default ${DEFAULT_MEMBER_ROLE}, the member stack's role)
   --all-revisions        also evaluate every ACTIVE task definition revision, used or not
   --policy <path>        evaluate with these policy files (repeatable); else --preset
   --preset <name>        recommended (default) | strict
-  --format <format>      text (default) | json | sarif
+${formatUsage(25)}
   --html <file>          also write a self-contained HTML report
   --fail-on <level>      deny (default) | critical | high | medium | low | none
   --concurrency <n>      API calls in flight per account and region (default 8)
@@ -45,14 +43,13 @@ const list = (value: unknown): string[] => (typeof value === 'string' ? value.sp
 export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   const { values, positionals } = args;
   if (positionals.length > 0) throw new UsageError(`scan takes no file arguments (got ${positionals.join(' ')}); use check for files`);
-  const format = choice('--format', values.format ?? 'text', ['text', 'json', 'sarif'] as const);
+  const format = formatOption(values.format);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
   const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${String(values.concurrency)})`);
   const regions = list(values.regions);
   if (regions.length === 0) regions.push(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1');
-  const roleName = typeof values['role-name'] === 'string' ? values['role-name'] : undefined;
-  if (values.organization && !roleName) throw new UsageError('--organization needs --role-name: the role to assume in each account');
+  const roleName = typeof values['role-name'] === 'string' ? values['role-name'] : DEFAULT_MEMBER_ROLE;
   if (values.organization && values.accounts) throw new UsageError('--organization and --accounts exclude each other');
 
   const now = new Date();
@@ -64,7 +61,7 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   try {
     // AWS_MAX_ATTEMPTS is the SDK's own variable; the sweep's default is higher than the SDK's 3.
     const maxAttempts = Number(io.env.AWS_MAX_ATTEMPTS) || undefined;
-    targets = await sweepTargets({ regions, accounts: list(values.accounts), organization: values.organization === true, ...(roleName ? { roleName } : {}), ...(maxAttempts ? { maxAttempts } : {}) });
+    targets = await sweepTargets({ regions, accounts: list(values.accounts), organization: values.organization === true, roleName, ...(maxAttempts ? { maxAttempts } : {}) });
   } catch (error) {
     io.stderr(`ecs-admission scan: cannot list the accounts to sweep: ${(error as Error).name}: ${(error as Error).message}\n`);
     return 2;
@@ -76,76 +73,23 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
     concurrency,
     parallelTargets: 4,
     ownerTags: DEFAULT_OWNER_TAGS,
-    makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now, resolveTaskDefinition }).evaluate,
+    makeEvaluate: policyEvaluator(policies, { now }).makeEvaluate,
     policies: policies.map((p) => p.name),
     now: () => new Date(),
     onProgress: progress.update,
   });
   progress.stop();
 
-  const asCheck = toCheckReport(report, name);
+  const asCheck = sweepAsCheck(report, name);
   if (typeof values.html === 'string') {
     writeFileSync(values.html, renderHtmlReport(report));
     io.stderr(`ecs-admission scan: report written to ${values.html}\n`);
   }
-  if (format === 'json') io.stdout(JSON.stringify(toJson(report, name), null, 2) + '\n');
-  else if (format === 'sarif') io.stdout(JSON.stringify(toSarif(asCheck, activeRules(policies), io.cwd), null, 2) + '\n');
-  else io.stdout(toScanText(report, asCheck, { color: typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR, verbose: values.verbose === true }));
+  const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
+  io.stdout(OUTPUT_FORMATS[format].render({ report: asCheck, sweep: report, exceptions: [], rules: activeRules(policies), cwd: io.cwd, color, verbose: values.verbose === true }));
   for (const f of report.failures) io.stderr(`ecs-admission scan: ${f.account}/${f.region}: ${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}\n`);
   if (report.failures.length > 0) return 2;
   return reachesThreshold(asCheck, failOn) ? 1 : 0;
-}
-
-/** The sweep as `check` reports it, so the text and SARIF formats serve both. */
-function toCheckReport(report: SweepReport, ruleSet: string): CheckReport {
-  return {
-    ruleSet,
-    results: report.resources.map((r) => r.result),
-    errors: report.failures.map((f) => ({ source: `${f.account}/${f.region}`, message: `${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}` })),
-    unjudged: [],
-    summary: report.summary,
-  };
-}
-
-/** `check`'s JSON fields per result, plus where it runs, its owner and what enforcement would do. */
-function toJson(report: SweepReport, ruleSet: string): object {
-  return {
-    version: 1,
-    tool: { name: 'ecs-admission', version: VERSION },
-    kind: 'sweep',
-    ruleSet,
-    startedAt: report.startedAt,
-    finishedAt: report.finishedAt,
-    allRevisions: report.allRevisions,
-    results: report.resources.map((r) => ({
-      ...resultToJson(r.result),
-      account: r.account,
-      region: r.region,
-      ...(r.plan
-        ? { owner: r.plan.resource.owner, verdict: r.plan.verdict, enforcement: r.plan.outcomes.map((o) => ({ type: o.action.type, target: o.action.name, summary: actionSummary(o), rules: o.rules })), notes: r.plan.notes }
-        : {}),
-    })),
-    failures: report.failures,
-    counts: report.counts,
-    summary: report.summary,
-  };
-}
-
-function toScanText(report: SweepReport, asCheck: CheckReport, options: { color: boolean; verbose: boolean }): string {
-  const lines: string[] = [toText(asCheck, options).trimEnd(), ''];
-  const planned = report.resources.filter((r) => r.plan && r.plan.outcomes.some((o) => o.action.type !== 'tagResource'));
-  if (planned.length > 0) {
-    lines.push('What enforcement would do:');
-    for (const r of planned) {
-      const p = r.plan!;
-      const actions = p.outcomes.filter((o) => o.action.type !== 'tagResource').map(actionSummary).join('; ');
-      lines.push(`  ${r.account}/${r.region} ${p.resource.name} (${KIND_NAMES[p.resource.kind]}, owner ${p.resource.owner}): ${actions}${p.notes.length ? ` — ${p.notes.join(' ')}` : ''}`);
-    }
-    lines.push('');
-  }
-  const c = report.counts;
-  lines.push(`Swept ${c.accounts} account(s), ${c.regions} region(s): ${c.clusters} clusters, ${c.services} services, ${c.taskSets} task sets, ${c.tasks} standalone tasks, ${c.taskDefinitions} task definition revisions${report.failures.length ? ` · ${report.failures.length} could not be read` : ''}`);
-  return lines.join('\n') + '\n';
 }
 
 /** A progress bar on a terminal; plain lines otherwise (CI logs). Both on stderr. */

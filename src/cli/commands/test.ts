@@ -6,11 +6,12 @@ import type { Resource } from '../../core/types.js';
 import { InputError } from '../../input/errors.js';
 import { loadResources } from '../../input/load.js';
 import { parseDocuments } from '../../input/parse.js';
-import { createPolicyEngine, presetPolicy, type CompiledPolicy } from '../../policy/engine.js';
+import { presetPolicy, type CompiledPolicy } from '../../policy/engine.js';
 import { mismatches, SuiteSchema, type Suite } from '../../policy/suite.js';
 import { builtinRules } from '../../rules/index.js';
 import type { CommandArgs, Io } from '../io.js';
 import { confinedPath, loadPolicies } from '../../adapters/policy-files.js';
+import { policyEvaluator } from '../../policy/evaluator.js';
 
 export const TEST_USAGE = `Usage: ecs-admission test [dir|file]...
 
@@ -26,9 +27,10 @@ Options:
 Exit status: 0 every expectation holds, 1 one does not, 2 a suite or a fixture cannot be read
 (every case of such a fixture is counted).`;
 
-const isSuite = (name: string): boolean => /\.test\.ya?ml$/i.test(name);
+export const isSuite = (name: string): boolean => /\.test\.ya?ml$/i.test(name);
 
-function suiteFiles(paths: readonly string[]): string[] {
+/** The suites under the paths: files as named, directories recursively. */
+export function suiteFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -51,6 +53,11 @@ export async function runTest(args: CommandArgs, io: Io): Promise<number> {
     return 2;
   }
   const root = typeof args.values['policy-root'] === 'string' ? args.values['policy-root'] : undefined;
+  return runSuites(files, io, root);
+}
+
+/** Runs the suites, printing each case and a summary; the exit status of `test`. */
+export async function runSuites(files: readonly string[], io: Io, root: string | undefined): Promise<number> {
   let broken = 0;
   let failed = 0;
   let passed = 0;
@@ -118,10 +125,10 @@ async function runSuite(file: string, io: Io, root: string | undefined): Promise
       continue;
     }
     if (testCase.context) for (const r of resources) r.request = { ...r.request, ...testCase.context };
-    const engine = createPolicyEngine(policies, { now, resolveTaskDefinition: indexTaskDefinitions(resources) });
+    const evaluate = policyEvaluator(policies, { now }).makeEvaluate(indexTaskDefinitions(resources));
     const target = testCase.select ? resources.find((r) => r.name === testCase.select) : resources[resources.length - 1];
     if (!target) return problem(`case "${testCase.name}": no resource named ${testCase.select ?? '(any)'} in ${testCase.resource}`);
-    const result = engine.evaluate(target);
+    const result = evaluate(target);
     const problems = Object.entries(testCase.expect).flatMap(([ruleId, expectation]) => mismatches(ruleId, expectation, result));
     if (problems.length === 0) {
       passed++;

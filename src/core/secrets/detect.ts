@@ -7,6 +7,7 @@
  * printed. Measured on a labelled corpus (`test/fixtures/secrets`, `npm run bench`).
  */
 import { HAS, SECRET_FORMATS } from './formats.js';
+import { startsLikeArn } from '../identity.js';
 
 export interface SecretMatch {
   /** What the value looks like: `a GitHub token`, `a high-entropy secret`. */
@@ -213,10 +214,9 @@ const PUBLIC_MATERIAL = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X50
 /** Subresource Integrity digests (`sha384-…`) are hashes of public files. */
 const INTEGRITY = /(?:^|\s)sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}/;
 /** An ARN names a resource; its random-looking parts are generated names. */
-const ARN = /^arn:aws[a-z-]*:/;
 
 function highEntropyToken(value: string): SecretMatch | undefined {
-  if (ARN.test(value) || PUBLIC_MATERIAL.test(value) || INTEGRITY.test(value)) return undefined;
+  if (startsLikeArn(value) || PUBLIC_MATERIAL.test(value) || INTEGRITY.test(value)) return undefined;
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(value); match; match = TOKEN.exec(value)) {
     const token = match[0];

@@ -5,7 +5,7 @@
  *
  * secretlint's recommended preset covers the same vendors; it was measured on our corpus and
  * costs some 400 µs per value through its engine (and 200 KB in the Lambda), against a few
- * hundred nanoseconds here (README, "Secrets").
+ * hundred nanoseconds here (docs/verdicts.md, "The secret detector").
  */
 
 /** Facts of one pass over a value's characters (see detect.ts `scan`): which of these it has. */
