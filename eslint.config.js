@@ -8,12 +8,24 @@ export default tseslint.config(
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   // CommonJS (the serverless plugin, which the framework require()s).
-  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['bin/**', 'scripts/**', 'bench/**', '.ci/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   {
     // The core and the rules stay pure: no AWS SDK, file system, process or clock. Decision logic
     // never renders: alerts, digests and reports (src/render) are made by the callers (lambda/, cli/).
-    files: ['src/core/**/*.ts', 'src/rules/**/*.ts', 'src/input/**/*.ts', 'src/use-cases/**/*.ts', 'src/policy/**/*.ts', 'src/admission/**/*.ts', 'src/sweep/**/*.ts'],
+    files: [
+      'src/core/**/*.ts',
+      'src/rules/**/*.ts',
+      'src/input/**/*.ts',
+      'src/use-cases/**/*.ts',
+      'src/policy/**/*.ts',
+      'src/admission/**/*.ts',
+      'src/sweep/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process', '@middy/*', '**/cli/**', '**/render/**'] }],
       'no-restricted-globals': ['error', 'process'],
@@ -34,9 +46,12 @@ export default tseslint.config(
           'Literal[value=/:task-definition\\//]',
           'Literal[regex.pattern=":\\\\d\\+\\$"]',
           "CallExpression[callee.property.name='split'][arguments.0.value=':']",
-          "CallExpression[callee.property.name=/^(lastIndexOf|indexOf)$/][callee.object.name=/arn|ref|cluster|service|task/i][arguments.0.value=/^[:/]$/]",
-          "CallExpression[callee.property.name=/^(lastIndexOf|indexOf)$/][callee.object.property.name=/arn|ref|cluster|service|task/i][arguments.0.value=/^[:/]$/]",
-        ].map((selector) => ({ selector, message: 'ARNs, families and revisions are parsed and formatted in src/core/identity.ts: use (or add) a function there' })),
+          'CallExpression[callee.property.name=/^(lastIndexOf|indexOf)$/][callee.object.name=/arn|ref|cluster|service|task/i][arguments.0.value=/^[:/]$/]',
+          'CallExpression[callee.property.name=/^(lastIndexOf|indexOf)$/][callee.object.property.name=/arn|ref|cluster|service|task/i][arguments.0.value=/^[:/]$/]',
+        ].map((selector) => ({
+          selector,
+          message: 'ARNs, families and revisions are parsed and formatted in src/core/identity.ts: use (or add) a function there',
+        })),
       ],
     },
   },

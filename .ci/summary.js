@@ -16,7 +16,13 @@ const brokenFiles = report.testResults.filter((r) => r.status === 'failed' && r.
 const unrun = report.testResults
   .flatMap((r) => r.assertionResults)
   .filter((t) => ['skipped', 'pending', 'todo'].includes(t.status) && (t.tags ?? []).some((tag) => REQUIRED_TAGS.includes(tag)));
-if (unrun.length > 0) console.log(`${unrun.length} test(s) that CI requires were skipped (a tool is missing): ${unrun.slice(0, 3).map((t) => t.fullName).join('; ')}${unrun.length > 3 ? '; …' : ''}`);
+if (unrun.length > 0)
+  console.log(
+    `${unrun.length} test(s) that CI requires were skipped (a tool is missing): ${unrun
+      .slice(0, 3)
+      .map((t) => t.fullName)
+      .join('; ')}${unrun.length > 3 ? '; …' : ''}`,
+  );
 const failed = report.numFailedTests + brokenFiles + unrun.length;
 const skipped = report.numPendingTests + report.numTodoTests - unrun.length;
 console.log(`${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

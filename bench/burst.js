@@ -24,7 +24,15 @@ const CONTAINERS = 8;
 const MIX = { register: 700, update: 150, run: 150 };
 const VIOLATING_EVERY = 10; // one event in ten
 
-const GOOD = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256, essential: true };
+const GOOD = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+  essential: true,
+};
 const PRIVILEGED = { ...GOOD, privileged: true };
 
 const root = new URL('..', import.meta.url).pathname;
@@ -39,36 +47,56 @@ try {
     console.log('moto_server is not installed: skipped');
     process.exit(0);
   }
-  const lib = await import(await benchBundle([
-    "export { createHandler, awsDependencies } from './src/lambda/handler.ts';",
-    "export { readConfig } from './src/lambda/config.ts';",
-    "export { loadPolicies } from './src/adapters/policy-files.ts';",
-    "export { toBundle } from './src/policy/bundle.ts';",
-    "export { builtinRules } from './src/rules/index.ts';",
-    "export { recordingProxy } from './test/helpers/recording-proxy.ts';",
-    "export { Logger } from '@aws-lambda-powertools/logger';",
-    "export { Metrics } from '@aws-lambda-powertools/metrics';",
-    "export { DynamoDBClient, CreateTableCommand } from '@aws-sdk/client-dynamodb';",
-    "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, UpdateServiceCommand, RunTaskCommand } from '@aws-sdk/client-ecs';",
-    "export { SNSClient, CreateTopicCommand } from '@aws-sdk/client-sns';",
-  ], join(dir, 'bench-burst.mjs')));
+  const lib = await import(
+    await benchBundle(
+      [
+        "export { createHandler, awsDependencies } from './src/lambda/handler.ts';",
+        "export { readConfig } from './src/lambda/config.ts';",
+        "export { loadPolicies } from './src/adapters/policy-files.ts';",
+        "export { toBundle } from './src/policy/bundle.ts';",
+        "export { builtinRules } from './src/rules/index.ts';",
+        "export { recordingProxy } from './test/helpers/recording-proxy.ts';",
+        "export { Logger } from '@aws-lambda-powertools/logger';",
+        "export { Metrics } from '@aws-lambda-powertools/metrics';",
+        "export { DynamoDBClient, CreateTableCommand } from '@aws-sdk/client-dynamodb';",
+        "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, UpdateServiceCommand, RunTaskCommand } from '@aws-sdk/client-ecs';",
+        "export { SNSClient, CreateTopicCommand } from '@aws-sdk/client-sns';",
+      ],
+      join(dir, 'bench-burst.mjs'),
+    )
+  );
 
   const aws = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
   const policies = join(dir, 'policies.json');
   const loaded = await lib.loadPolicies([join(root, 'test/fixtures/policies/enforce-recommended.yaml')], lib.builtinRules, new Date());
   writeFileSync(policies, JSON.stringify(lib.toBundle(loaded.policies, { sources: ['test/fixtures/policies/enforce-recommended.yaml'], compiledBy: 'bench' })));
   const table = 'bench-ledger';
-  await new lib.DynamoDBClient(aws).send(new lib.CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
+  await new lib.DynamoDBClient(aws).send(
+    new lib.CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+    }),
+  );
   const topicArn = (await new lib.SNSClient(aws).send(new lib.CreateTopicCommand({ Name: 'bench-alerts' }))).TopicArn;
 
   const started = performance.now();
   const events = await seed(lib, aws, moto.endpoint);
-  console.log(`seeded ${events.length} events in moto (${events.filter((e) => e.violating).length} violating) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${events.length} events in moto (${events.filter((e) => e.violating).length} violating) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const proxy = await lib.recordingProxy(moto.endpoint);
   // The handlers' EMF lines would bury the figures.
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  const config = lib.readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ECS_ADMISSION_BUDGET_ACTIONS: '1000' });
+  const config = lib.readConfig({
+    ECS_ADMISSION_MODE: 'enforce',
+    ECS_ADMISSION_TOPIC_ARN: topicArn,
+    ECS_ADMISSION_LEDGER_TABLE: table,
+    ECS_ADMISSION_POLICIES: policies,
+    ECS_ADMISSION_BUDGET_ACTIONS: '1000',
+  });
   const containers = Array.from({ length: CONTAINERS }, () =>
     lib.createHandler(config, {
       ...lib.awsDependencies(config, { ...aws, endpoint: proxy.endpoint }),
@@ -93,7 +121,11 @@ try {
         const first = !warm.has(lane);
         warm.add(lane);
         const t = performance.now();
-        results[i] = await containers[lane % CONTAINERS](events[i].event, { awsRequestId: `burst-${i}`, invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`, getRemainingTimeInMillis: () => 30_000 });
+        results[i] = await containers[lane % CONTAINERS](events[i].event, {
+          awsRequestId: `burst-${i}`,
+          invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`,
+          getRemainingTimeInMillis: () => 30_000,
+        });
         latencies.push(performance.now() - t);
         if (!first) warmLatencies.push(performance.now() - t);
         (byOutcome[results[i].status] ??= []).push(performance.now() - t);
@@ -120,13 +152,29 @@ try {
     return sorted[Math.min(sorted.length - 1, Math.ceil((sorted.length * p) / 100) - 1)];
   };
   const pct = (p) => percentile(latencies, p);
-  console.log(`\n${EVENTS} events (${MIX.register} RegisterTaskDefinition, ${MIX.update} UpdateService, ${MIX.run} RunTask; 1 in ${VIOLATING_EVERY} violating), ${IN_FLIGHT} in flight over ${CONTAINERS} containers, enforce mode, DynamoDB ledger`);
-  console.log(`  ${(EVENTS / seconds).toFixed(0)} events/s; per event p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (without each container's first invocation: p50 ${percentile(warmLatencies, 50).toFixed(1)} ms, p99 ${percentile(warmLatencies, 99).toFixed(1)} ms)`);
+  console.log(
+    `\n${EVENTS} events (${MIX.register} RegisterTaskDefinition, ${MIX.update} UpdateService, ${MIX.run} RunTask; 1 in ${VIOLATING_EVERY} violating), ${IN_FLIGHT} in flight over ${CONTAINERS} containers, enforce mode, DynamoDB ledger`,
+  );
+  console.log(
+    `  ${(EVENTS / seconds).toFixed(0)} events/s; per event p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms (without each container's first invocation: p50 ${percentile(warmLatencies, 50).toFixed(1)} ms, p99 ${percentile(warmLatencies, 99).toFixed(1)} ms)`,
+  );
   // A decided event makes its calls one after the other (read, lease, budget, act, record, alert, record).
-  console.log(`  by outcome: ${Object.entries(byOutcome).map(([k, xs]) => `${xs.length} ${k} p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`).join('; ')}`);
-  console.log(`  outcomes: ${Object.entries(results.reduce((m, r) => ((m[r.status] = (m[r.status] ?? 0) + 1), m), {})).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-  console.log(`  AWS calls: ${calls.length} (${(calls.length / EVENTS).toFixed(2)} per event) against a minimum of ${minimum} (${(minimum / EVENTS).toFixed(2)} per event): ${(calls.length / minimum).toFixed(3)}× (target ≤ 1.2×)`);
-  console.log(`  of which reads ${reads}; per decided event ${((calls.length - reads) / Math.max(1, decided)).toFixed(2)} writes and publishes against ${((minimum - reads) / Math.max(1, decided)).toFixed(2)} at least`);
+  console.log(
+    `  by outcome: ${Object.entries(byOutcome)
+      .map(([k, xs]) => `${xs.length} ${k} p50 ${percentile(xs, 50).toFixed(1)} ms, p99 ${percentile(xs, 99).toFixed(1)} ms`)
+      .join('; ')}`,
+  );
+  console.log(
+    `  outcomes: ${Object.entries(results.reduce((m, r) => ((m[r.status] = (m[r.status] ?? 0) + 1), m), {}))
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  AWS calls: ${calls.length} (${(calls.length / EVENTS).toFixed(2)} per event) against a minimum of ${minimum} (${(minimum / EVENTS).toFixed(2)} per event): ${(calls.length / minimum).toFixed(3)}× (target ≤ 1.2×)`,
+  );
+  console.log(
+    `  of which reads ${reads}; per decided event ${((calls.length - reads) / Math.max(1, decided)).toFixed(2)} writes and publishes against ${((minimum - reads) / Math.max(1, decided)).toFixed(2)} at least`,
+  );
   console.log(`  by operation: ${byAction.map(([a, n]) => `${a} ${n}`).join(', ')}`);
 } finally {
   if (moto) await stop(moto.child);
@@ -140,12 +188,23 @@ try {
 async function seed(lib, aws, endpoint) {
   const ecs = new lib.ECSClient(aws);
   const send = (Command, input) => ecs.send(new Command(input));
-  await globalThis.fetch(`${endpoint}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }) });
+  await globalThis.fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
+  });
   await send(lib.CreateClusterCommand, { clusterName: 'burst' });
   const network = await defaultNetwork(endpoint, REGION);
   const awsvpc = { awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp: 'DISABLED' } };
   const register = (family, violating) => {
-    const input = { family, containerDefinitions: [violating ? PRIVILEGED : GOOD], networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', tags: [{ key: 'Owner', value: 'team-burst' }] };
+    const input = {
+      family,
+      containerDefinitions: [violating ? PRIVILEGED : GOOD],
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      tags: [{ key: 'Owner', value: 'team-burst' }],
+    };
     return send(lib.RegisterTaskDefinitionCommand, input).then((out) => ({ input, out }));
   };
   const json = (value) => JSON.parse(JSON.stringify(value));
@@ -166,7 +225,11 @@ async function seed(lib, aws, endpoint) {
       eventName,
       awsRegion: REGION,
       recipientAccountId: ACCOUNT,
-      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } } },
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`,
+        sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } },
+      },
       requestParameters: json(requestParameters),
       responseElements: json(responseElements),
     },
@@ -186,7 +249,14 @@ async function seed(lib, aws, endpoint) {
     const good = await register(family, false);
     const target = bad ? await register(family, true) : await register(family, false);
     const serviceName = `burst-svc-${i}`;
-    await send(lib.CreateServiceCommand, { cluster: 'burst', serviceName, taskDefinition: good.out.taskDefinition.taskDefinitionArn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc });
+    await send(lib.CreateServiceCommand, {
+      cluster: 'burst',
+      serviceName,
+      taskDefinition: good.out.taskDefinition.taskDefinitionArn,
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: awsvpc,
+    });
     const update = { cluster: 'burst', service: serviceName, taskDefinition: target.out.taskDefinition.taskDefinitionArn };
     events.push({ violating: bad, event: record(n, 'UpdateService', update, await send(lib.UpdateServiceCommand, update)) });
   }

@@ -19,7 +19,15 @@ const IN_FLIGHT = 8;
 const CONTAINERS = 8;
 const ROUNDS = 3;
 
-const GOOD = { name: 'app', image: `${HUB}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256, essential: true };
+const GOOD = {
+  name: 'app',
+  image: `${HUB}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+  essential: true,
+};
 const PRIVILEGED = { ...GOOD, privileged: true };
 
 const root = new URL('..', import.meta.url).pathname;
@@ -74,15 +82,23 @@ try {
       ownEvents.push(await registered(lib, own, HUB, `own-${account}-${i}`, violating));
     }
   }
-  console.log(`seeded ${hubEvents.length} events over ${ACCOUNTS.length} member accounts, and as many in the hub's own account, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${hubEvents.length} events over ${ACCOUNTS.length} member accounts, and as many in the hub's own account, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const hub = await run(lib, aws, topicArn, policies, hubEvents, { ECS_ADMISSION_MEMBER_ROLE_NAME: 'ecs-admission-member' });
   const single = await run(lib, aws, topicArn, policies, ownEvents, {});
 
   const p50 = (xs) => percentile(xs, 50);
-  console.log(`\n${hubEvents.length} RegisterTaskDefinition events (1 in 10 violating), ${IN_FLIGHT} in flight over ${CONTAINERS} containers, enforce mode, DynamoDB ledger; ${ROUNDS} rounds, each in new containers`);
-  console.log(`  hub over ${ACCOUNTS.length} accounts: AssumeRole ${hub.assumeRoles} calls in all, at most ${hub.assumePerContainer} in one container (target ≤ ${ACCOUNTS.length} per container, plus refreshes)`);
-  console.log(`  per event on cache hits: hub p50 ${p50(hub.warm).toFixed(2)} ms, single-account p50 ${p50(single.warm).toFixed(2)} ms → ${(p50(hub.warm) / p50(single.warm)).toFixed(3)}× (target ≤ 1.1)`);
+  console.log(
+    `\n${hubEvents.length} RegisterTaskDefinition events (1 in 10 violating), ${IN_FLIGHT} in flight over ${CONTAINERS} containers, enforce mode, DynamoDB ledger; ${ROUNDS} rounds, each in new containers`,
+  );
+  console.log(
+    `  hub over ${ACCOUNTS.length} accounts: AssumeRole ${hub.assumeRoles} calls in all, at most ${hub.assumePerContainer} in one container (target ≤ ${ACCOUNTS.length} per container, plus refreshes)`,
+  );
+  console.log(
+    `  per event on cache hits: hub p50 ${p50(hub.warm).toFixed(2)} ms, single-account p50 ${p50(single.warm).toFixed(2)} ms → ${(p50(hub.warm) / p50(single.warm)).toFixed(3)}× (target ≤ 1.1)`,
+  );
   console.log(`  first event of an account in a container (AssumeRole + new clients): hub p50 ${p50(hub.cold).toFixed(1)} ms`);
   console.log(`  outcomes: hub ${summary(hub.results)}; single ${summary(single.results)}`);
 } finally {
@@ -99,8 +115,22 @@ async function run(lib, aws, topicArn, policies, events, env) {
   let results = [];
   for (let round = 0; round < ROUNDS; round++) {
     const table = `bench-hub-${Object.keys(env).length ? 'hub' : 'single'}-${round}`;
-    await new lib.DynamoDBClient(aws).send(new lib.CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
-    const config = lib.readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ECS_ADMISSION_BUDGET_ACTIONS: '1000', ...env });
+    await new lib.DynamoDBClient(aws).send(
+      new lib.CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+      }),
+    );
+    const config = lib.readConfig({
+      ECS_ADMISSION_MODE: 'enforce',
+      ECS_ADMISSION_TOPIC_ARN: topicArn,
+      ECS_ADMISSION_LEDGER_TABLE: table,
+      ECS_ADMISSION_POLICIES: policies,
+      ECS_ADMISSION_BUDGET_ACTIONS: '1000',
+      ...env,
+    });
     // A proxy per container: its AssumeRole calls are counted apart.
     const proxies = await Promise.all(Array.from({ length: CONTAINERS }, () => lib.recordingProxy(aws.endpoint)));
     const containers = proxies.map((proxy) => ({
@@ -124,14 +154,21 @@ async function run(lib, aws, topicArn, policies, events, env) {
           const first = !container.seen.has(account);
           container.seen.add(account);
           const t = performance.now();
-          results[i] = await container.handle(events[i].event, { awsRequestId: `hub-${round}-${i}`, invokedFunctionArn: `arn:aws:lambda:${REGION}:${HUB}:function:ecs-admission`, getRemainingTimeInMillis: () => 30_000 });
+          results[i] = await container.handle(events[i].event, {
+            awsRequestId: `hub-${round}-${i}`,
+            invokedFunctionArn: `arn:aws:lambda:${REGION}:${HUB}:function:ecs-admission`,
+            getRemainingTimeInMillis: () => 30_000,
+          });
           (first ? cold : warm).push(performance.now() - t);
         }
       }),
     );
     await Promise.all(proxies.map((proxy) => proxy.close()));
     const perContainer = proxies.map((proxy) => proxy.calls('AssumeRole').length);
-    assumeRoles = Math.max(assumeRoles, perContainer.reduce((a, b) => a + b, 0));
+    assumeRoles = Math.max(
+      assumeRoles,
+      perContainer.reduce((a, b) => a + b, 0),
+    );
     assumePerContainer = Math.max(assumePerContainer, ...perContainer);
   }
   return { warm, cold, assumeRoles, assumePerContainer, results };
@@ -144,7 +181,14 @@ async function memberEcs(lib, aws, account) {
 }
 
 async function registered(lib, ecs, account, family, violating) {
-  const input = { family, containerDefinitions: [violating ? PRIVILEGED : GOOD], networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512' };
+  const input = {
+    family,
+    containerDefinitions: [violating ? PRIVILEGED : GOOD],
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+  };
   const out = await ecs.send(new lib.RegisterTaskDefinitionCommand(input));
   const n = `${account}-${family}`;
   return {
@@ -166,7 +210,11 @@ async function registered(lib, ecs, account, family, violating) {
         eventName: 'RegisterTaskDefinition',
         awsRegion: REGION,
         recipientAccountId: account,
-        userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/deployer/ci`, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${account}:role/deployer` } } },
+        userIdentity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::${account}:assumed-role/deployer/ci`,
+          sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${account}:role/deployer` } },
+        },
         requestParameters: JSON.parse(JSON.stringify(input)),
         responseElements: JSON.parse(JSON.stringify(out)),
       },

@@ -33,8 +33,21 @@ const COLD_RUNS = 30; // per variant, for the cold start
 // The event's account and the task definition: a privileged container is a deny in enforce mode.
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'bench', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`, memoryLimitInMB: '256', functionVersion: '$LATEST' };
-const GOOD = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 };
+const CONTEXT = {
+  functionName: 'ecs-admission',
+  awsRequestId: 'bench',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`,
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+};
+const GOOD = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+};
 const PRIVILEGED = { ...GOOD, privileged: true };
 
 /** What the baseline of section 6 sends, taken from the bench bundle: the handler's SDK code. */
@@ -43,7 +56,10 @@ const BASELINE_SDK = {
   '@aws-sdk/client-ecs': ['ECSClient', 'DescribeTaskDefinitionCommand', 'DeregisterTaskDefinitionCommand', 'TagResourceCommand'],
   '@aws-sdk/client-sns': ['SNSClient', 'PublishCommand'],
 };
-const reexports = (modules) => Object.entries(modules).map(([from, names]) => `export { ${[...names].join(', ')} } from '${from}';`).join('\n');
+const reexports = (modules) =>
+  Object.entries(modules)
+    .map(([from, names]) => `export { ${[...names].join(', ')} } from '${from}';`)
+    .join('\n');
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-bench-lambda-'));
 let moto; // the moto_server child: stopped after section 6, on error, and (SIGKILL) on any exit
@@ -76,7 +92,9 @@ try {
 // 6. Handler overhead against moto server
 
 async function handlerOverhead() {
-  console.log(`6. handler overhead: RegisterTaskDefinition violation, enforce mode, against moto server (median of ${RUNS} each, interleaved, after ${WARMUP} warm-up runs each)`);
+  console.log(
+    `6. handler overhead: RegisterTaskDefinition violation, enforce mode, against moto server (median of ${RUNS} each, interleaved, after ${WARMUP} warm-up runs each)`,
+  );
   const started = await startMoto(join(dir, 'moto.log'));
   moto = started?.child;
   const server = started?.endpoint;
@@ -107,10 +125,23 @@ async function handlerOverhead() {
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes.QueueArn;
   await sns.send(new SubscribeCommand({ TopicArn: probeTopicArn, Protocol: 'sqs', Endpoint: queueArn }));
   const table = 'bench-ledger';
-  await new DynamoDBClient(aws).send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }));
+  await new DynamoDBClient(aws).send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+    }),
+  );
 
   const handlerFor = (topic) => {
-    const config = lib.readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_TOPIC_ARN: topic, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_BUDGET_ACTIONS: '1000000', ECS_ADMISSION_POLICIES: compiledPolicies('test/fixtures/policies/enforce-recommended.yaml') });
+    const config = lib.readConfig({
+      ECS_ADMISSION_MODE: 'enforce',
+      ECS_ADMISSION_TOPIC_ARN: topic,
+      ECS_ADMISSION_LEDGER_TABLE: table,
+      ECS_ADMISSION_BUDGET_ACTIONS: '1000000',
+      ECS_ADMISSION_POLICIES: compiledPolicies('test/fixtures/policies/enforce-recommended.yaml'),
+    });
     const logger = new lib.Logger({ serviceName: 'bench', logLevel: 'SILENT' });
     const metrics = new lib.Metrics({ namespace: 'bench', serviceName: 'bench' });
     const handle = lib.createHandler(config, { ...lib.awsDependencies(config, aws), logger, metrics, now: () => new Date() });
@@ -121,7 +152,15 @@ async function handlerOverhead() {
   let n = 0;
   /** A fresh privileged revision (one family: revisions only grow a list in moto) and its event. */
   const register = async () => {
-    const input = { family: 'bench-web', containerDefinitions: [PRIVILEGED], networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', tags: [{ key: 'Owner', value: 'team-payments' }] };
+    const input = {
+      family: 'bench-web',
+      containerDefinitions: [PRIVILEGED],
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      tags: [{ key: 'Owner', value: 'team-payments' }],
+    };
     const out = await ecsSetup.send(new RegisterTaskDefinitionCommand(input));
     const eventId = `bench-${process.pid}-${++n}`;
     // CloudTrail's responseElements: the response without the SDK's $metadata.
@@ -132,15 +171,20 @@ async function handlerOverhead() {
   // The probe: one real run on the subscribed topic, checked, and what it wrote kept for the baseline.
   const probe = await register();
   const result = await handlerFor(probeTopicArn)(probe.event);
-  if (result.status !== 'decided' || result.decisions[0]?.actions.length !== 2) throw new Error(`the probe run did not deregister and tag: ${JSON.stringify(result)}`);
+  if (result.status !== 'decided' || result.decisions[0]?.actions.length !== 2)
+    throw new Error(`the probe run did not deregister and tag: ${JSON.stringify(result)}`);
   const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
   if (received.length !== 1) throw new Error(`the probe run sent ${received.length} alerts, not 1`);
   const envelope = JSON.parse(received[0].Body);
   const ddb = new lib.DynamoDBClient(aws);
   const ecs = new lib.ECSClient(aws);
   const snsTimed = new lib.SNSClient(aws);
-  const ledgerItem = (await ddb.send(new lib.GetItemCommand({ TableName: table, Key: { eventId: { S: `${ACCOUNT}:${probe.eventId}` } }, ConsistentRead: true }))).Item;
-  const probeTags = (await ecs.send(new lib.DescribeTaskDefinitionCommand({ taskDefinition: probe.arn, include: ['TAGS'] }))).tags.filter((t) => t.key.startsWith('ecs-admission:'));
+  const ledgerItem = (
+    await ddb.send(new lib.GetItemCommand({ TableName: table, Key: { eventId: { S: `${ACCOUNT}:${probe.eventId}` } }, ConsistentRead: true }))
+  ).Item;
+  const probeTags = (await ecs.send(new lib.DescribeTaskDefinitionCommand({ taskDefinition: probe.arn, include: ['TAGS'] }))).tags.filter((t) =>
+    t.key.startsWith('ecs-admission:'),
+  );
   const alert = {
     Subject: envelope.Subject,
     Message: envelope.Message,
@@ -156,22 +200,49 @@ async function handlerOverhead() {
   const baseline = async (arn, eventId) => {
     const key = `${ACCOUNT}:${eventId}`;
     const until = String(Date.now() + 30_000);
-    const item = (stage) => ({ eventId: { S: key }, kind: ledgerItem.kind, stage: { S: stage }, decisions: ledgerItem.decisions, owner: { S: 'bench' }, leaseUntil: { N: until }, expiresAt: { N: String(Math.floor(Date.now() / 1000) + 604800) } });
-    const mine = { ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': { S: 'bench' } }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
+    const item = (stage) => ({
+      eventId: { S: key },
+      kind: ledgerItem.kind,
+      stage: { S: stage },
+      decisions: ledgerItem.decisions,
+      owner: { S: 'bench' },
+      leaseUntil: { N: until },
+      expiresAt: { N: String(Math.floor(Date.now() / 1000) + 604800) },
+    });
+    const mine = {
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': { S: 'bench' } },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    };
     await ecs.send(new lib.DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
-    await ddb.send(new lib.PutItemCommand({ TableName: table, Item: item('planned'), ConditionExpression: 'attribute_not_exists(eventId)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+    await ddb.send(
+      new lib.PutItemCommand({
+        TableName: table,
+        Item: item('planned'),
+        ConditionExpression: 'attribute_not_exists(eventId)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
     const now = Date.now();
     await ddb.send(
       new lib.PutItemCommand({
         TableName: table,
-        Item: { eventId: { S: `bench-slot-${slot++}` }, kind: { S: 'action-budget-slot' }, usedAt: { N: String(now) }, expiresAt: { N: String(Math.ceil(now / 1000) + 360) } },
+        Item: {
+          eventId: { S: `bench-slot-${slot++}` },
+          kind: { S: 'action-budget-slot' },
+          usedAt: { N: String(now) },
+          expiresAt: { N: String(Math.ceil(now / 1000) + 360) },
+        },
         ConditionExpression: 'attribute_not_exists(eventId) OR usedAt <= :free',
         ExpressionAttributeValues: { ':free': { N: String(now - 300_000) } },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     await ecs.send(new lib.DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
-    await ecs.send(new lib.TagResourceCommand({ resourceArn: arn, tags: probeTags.map((t) => (t.key === 'ecs-admission:event' ? { ...t, value: eventId } : t)) }));
+    await ecs.send(
+      new lib.TagResourceCommand({ resourceArn: arn, tags: probeTags.map((t) => (t.key === 'ecs-admission:event' ? { ...t, value: eventId } : t)) }),
+    );
     await ddb.send(new lib.PutItemCommand({ TableName: table, Item: item('acted'), ...mine }));
     await snsTimed.send(new lib.PublishCommand({ TopicArn: topicArn, ...alert }));
     await ddb.send(new lib.PutItemCommand({ TableName: table, Item: item('alerted'), ...mine }));
@@ -212,14 +283,19 @@ async function handlerOverhead() {
 
   const wall = (xs) => xs.map((x) => x.ms);
   const cpu = (xs) => xs.map((x) => x.cpu);
-  const row = (name, xs) => `   ${name.padEnd(34)} median ${median(wall(xs)).toFixed(2).padStart(6)} ms   p90 ${p90(wall(xs)).toFixed(2).padStart(6)} ms   (Node CPU median ${median(cpu(xs)).toFixed(2)} ms)`;
+  const row = (name, xs) =>
+    `   ${name.padEnd(34)} median ${median(wall(xs)).toFixed(2).padStart(6)} ms   p90 ${p90(wall(xs)).toFixed(2).padStart(6)} ms   (Node CPU median ${median(cpu(xs)).toFixed(2)} ms)`;
   console.log(row('handler (parse, evaluate, act):', a));
   console.log(row('baseline (same 8 AWS calls only):', b));
   console.log(`   ratio of medians ${(median(wall(a)) / median(wall(b))).toFixed(3)} (target ≤ 1.15)`);
   // The median of each pair's difference is steadier than the difference of the medians.
   const pairs = a.map((x, i) => x.ms - b[i].ms);
-  console.log(`   the handler's own work: ${median(pairs).toFixed(2)} ms wall (median of the ${RUNS} pairs' differences), ${(median(cpu(a)) - median(cpu(b))).toFixed(2)} ms Node CPU`);
-  console.log(`   payloads: ledger decisions ${ledgerItem.decisions.S.length} B, alert message ${alert.Message.length} B, ${Object.keys(alert.MessageAttributes).length} attributes`);
+  console.log(
+    `   the handler's own work: ${median(pairs).toFixed(2)} ms wall (median of the ${RUNS} pairs' differences), ${(median(cpu(a)) - median(cpu(b))).toFixed(2)} ms Node CPU`,
+  );
+  console.log(
+    `   payloads: ledger decisions ${ledgerItem.decisions.S.length} B, alert message ${alert.Message.length} B, ${Object.keys(alert.MessageAttributes).length} attributes`,
+  );
 }
 
 /** The EventBridge event of a CloudTrail record of the call, as test/helpers/cloudtrail.ts builds it. */
@@ -242,7 +318,11 @@ function eventBridgeEvent(id, requestParameters, responseElements) {
       eventName: 'RegisterTaskDefinition',
       awsRegion: REGION,
       recipientAccountId: ACCOUNT,
-      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } } },
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`,
+        sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } },
+      },
       requestParameters: JSON.parse(JSON.stringify(requestParameters)),
       responseElements: JSON.parse(JSON.stringify(responseElements)),
     },
@@ -251,22 +331,38 @@ function eventBridgeEvent(id, requestParameters, responseElements) {
 
 /** ESM bundle of the handler module plus what the bench needs, as scripts/build.js builds dist/lambda.mjs. */
 async function bundleForBench() {
-  return benchBundle([
-    "export { createHandler, awsDependencies } from './src/lambda/handler.ts';",
-    "export { readConfig } from './src/lambda/config.ts';",
-    "export { Logger } from '@aws-lambda-powertools/logger';",
-    "export { Metrics } from '@aws-lambda-powertools/metrics';",
-    reexports(BASELINE_SDK),
-  ], join(dir, 'bench-lambda.mjs'));
+  return benchBundle(
+    [
+      "export { createHandler, awsDependencies } from './src/lambda/handler.ts';",
+      "export { readConfig } from './src/lambda/config.ts';",
+      "export { Logger } from '@aws-lambda-powertools/logger';",
+      "export { Metrics } from '@aws-lambda-powertools/metrics';",
+      reexports(BASELINE_SDK),
+    ],
+    join(dir, 'bench-lambda.mjs'),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // 7. Cold start
 
 async function coldStart() {
-  console.log(`\n7. cold start: whole process \`node -e "require(<bundle>)"\`, bundles built as serverless.yml deploys them (median of ${COLD_RUNS} each, interleaved)`);
+  console.log(
+    `\n7. cold start: whole process \`node -e "require(<bundle>)"\`, bundles built as serverless.yml deploys them (median of ${COLD_RUNS} each, interleaved)`,
+  );
   // serverless.yml's custom.esbuild: bundle, minify, sourcemap without sources, node22, cjs in .cjs, module first.
-  const deployed = { bundle: true, minify: true, sourcemap: true, sourcesContent: false, target: 'node22', platform: 'node', format: 'cjs', mainFields: ['module', 'main'], metafile: true, logLevel: 'warning' };
+  const deployed = {
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    target: 'node22',
+    platform: 'node',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    metafile: true,
+    logLevel: 'warning',
+  };
   const handlerFile = join(dir, 'handler.cjs');
   const sdkFile = join(dir, 'sdk.cjs');
   // (a) the handler: clients and policies are made on the first invocation, so requiring it is the
@@ -284,14 +380,19 @@ async function coldStart() {
     const nodeOptions = sourceMaps ? '--enable-source-maps' : '';
     // The child also prints how long require() itself took: steadier than process spawns when
     // the machine is busy.
-    const timedRequire = (file) => `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+    const timedRequire = (file) =>
+      `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
     variants.push({ name: 'bare', sourceMaps, nodeOptions, code: '0', times: [], requires: [] });
     variants.push({ name: 'sdk', sourceMaps, nodeOptions, code: timedRequire(sdkFile), times: [], requires: [] });
     variants.push({ name: 'handler', sourceMaps, nodeOptions, code: timedRequire(handlerFile), times: [], requires: [] });
   }
   const run = (v) => {
     const start = performance.now();
-    const out = execFileSync(process.execPath, ['-e', v.code], { env: { ...process.env, NODE_OPTIONS: v.nodeOptions }, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['-e', v.code], {
+      env: { ...process.env, NODE_OPTIONS: v.nodeOptions },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
     return { ms: performance.now() - start, require: Number(out) };
   };
   for (const v of variants) run(v); // warm the file cache
@@ -313,20 +414,32 @@ async function coldStart() {
   const firstCall = await firstAwsCallTimes(handlerFile, sdkFile);
 
   const size = (file) => statSync(file).size;
-  console.log(`   sdk.cjs: ${Object.entries(sdkImports).map(([from, names]) => `${from} (${names.size})`).join(', ')}`);
-  console.log(`   bundle sizes (minified): handler.cjs ${size(handlerFile).toLocaleString('en-US')} B (${kb(size(handlerFile))}, map ${kb(size(`${handlerFile}.map`))}); sdk.cjs ${size(sdkFile).toLocaleString('en-US')} B (${kb(size(sdkFile))}, map ${kb(size(`${sdkFile}.map`))})`);
+  console.log(
+    `   sdk.cjs: ${Object.entries(sdkImports)
+      .map(([from, names]) => `${from} (${names.size})`)
+      .join(', ')}`,
+  );
+  console.log(
+    `   bundle sizes (minified): handler.cjs ${size(handlerFile).toLocaleString('en-US')} B (${kb(size(handlerFile))}, map ${kb(size(`${handlerFile}.map`))}); sdk.cjs ${size(sdkFile).toLocaleString('en-US')} B (${kb(size(sdkFile))}, map ${kb(size(`${sdkFile}.map`))})`,
+  );
   for (const sourceMaps of [true, false]) {
     const [bare, sdk, handler] = ['bare', 'sdk', 'handler'].map((name) => variants.find((v) => v.name === name && v.sourceMaps === sourceMaps));
     const [b, s, h] = [bare, sdk, handler].map((v) => median(v.times));
     const [sr, hr] = [sdk, handler].map((v) => median(v.requires));
     console.log(`   ${sourceMaps ? 'NODE_OPTIONS=--enable-source-maps (as deployed)' : 'no source maps'}:`);
     console.log(`     whole process: bare \`node -e 0\` ${b.toFixed(0)} ms   sdk ${s.toFixed(0)} ms   handler ${h.toFixed(0)} ms`);
-    console.log(`     ratio handler/sdk, whole process ${(h / s).toFixed(2)} (target ≤ 1.3); import time only (bare node subtracted) ${((h - b) / (s - b)).toFixed(2)}`);
+    console.log(
+      `     ratio handler/sdk, whole process ${(h / s).toFixed(2)} (target ≤ 1.3); import time only (bare node subtracted) ${((h - b) / (s - b)).toFixed(2)}`,
+    );
     console.log(`     require() alone, timed in the child: sdk ${sr.toFixed(0)} ms   handler ${hr.toFixed(0)} ms   ratio ${(hr / sr).toFixed(2)}`);
   }
 
-  console.log(`   process start to the first AWS call (the import, then the first invocation: compiled policies read, clients made), as deployed (median of ${COLD_RUNS} each):`);
-  console.log(`     sdk ${firstCall.sdk.toFixed(0)} ms   handler ${firstCall.handler.toFixed(0)} ms   ratio ${(firstCall.handler / firstCall.sdk).toFixed(2)} (reported, no target)`);
+  console.log(
+    `   process start to the first AWS call (the import, then the first invocation: compiled policies read, clients made), as deployed (median of ${COLD_RUNS} each):`,
+  );
+  console.log(
+    `     sdk ${firstCall.sdk.toFixed(0)} ms   handler ${firstCall.handler.toFixed(0)} ms   ratio ${(firstCall.handler / firstCall.sdk).toFixed(2)} (reported, no target)`,
+  );
 
   // What the handler bundle holds beyond the SDK: the first place to look when the ratio is high.
   const sdkInputs = new Set(Object.keys(sdkBuild.metafile.inputs));
@@ -390,13 +503,26 @@ async function firstAwsCallTimes(handlerFile, sdkFile) {
  * appear in the code that survived tree-shaking).
  */
 async function sdkImportsOf(entry) {
-  const { outputFiles } = await build({ entryPoints: [entry], bundle: true, write: false, outfile: 'x.mjs', format: 'esm', platform: 'node', mainFields: ['module', 'main'], external: ['@aws-sdk/*'], logLevel: 'warning' });
+  const { outputFiles } = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    outfile: 'x.mjs',
+    format: 'esm',
+    platform: 'node',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    logLevel: 'warning',
+  });
   const imports = /import\s*\{([^}]*)\}\s*from\s*"(@aws-sdk\/[^"]+)";?/g;
   const text = outputFiles[0].text;
   const code = text.replace(imports, '');
   const modules = {};
   for (const [, names, from] of text.matchAll(imports)) {
-    for (const spec of names.split(',').map((n) => n.trim()).filter(Boolean)) {
+    for (const spec of names
+      .split(',')
+      .map((n) => n.trim())
+      .filter(Boolean)) {
       const [name, local = name] = spec.split(/\s+as\s+/);
       if (new RegExp(`\\b${local}\\b`).test(code)) (modules[from] ??= new Set()).add(name);
     }

@@ -60,8 +60,14 @@ try {
 
 async function orgSweepBenchmark() {
   const targets = ACCOUNTS * REGIONS.length;
-  console.log(`9. organization sweep of ${ACCOUNTS} accounts × ${REGIONS.length} Regions (${targets} account-regions; ${FAMILIES * REVISIONS} revisions and ${FAMILIES} services each), member role assumed per account, 8 account-regions at once × 8 calls in flight, recommended preset, through a proxy adding ${LATENCY} ms per call`);
-  console.log(`   load average at the start ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} cores)`);
+  console.log(
+    `9. organization sweep of ${ACCOUNTS} accounts × ${REGIONS.length} Regions (${targets} account-regions; ${FAMILIES * REVISIONS} revisions and ${FAMILIES} services each), member role assumed per account, 8 account-regions at once × 8 calls in flight, recommended preset, through a proxy adding ${LATENCY} ms per call`,
+  );
+  console.log(
+    `   load average at the start ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (${cpus().length} cores)`,
+  );
   const started = await startMoto(join(dir, 'moto.log'));
   moto = started?.child;
   const endpoint = started?.endpoint;
@@ -70,18 +76,22 @@ async function orgSweepBenchmark() {
     return;
   }
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const lib = await import(pathToFileURL(await benchBundle(
-    [
-      "export { sweepToPartial, ORGANIZATION_PARALLEL_TARGETS } from './src/use-cases/org-sweep.ts';",
-      "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
-      "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
-      "export { builtinRules } from './src/rules/index.ts';",
-      "export { FAN_OUT_ABOVE } from './src/lambda/org-sweep.ts';",
-      "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
-      "export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
-    ],
-    join(dir, 'bench-org.mjs'),
-  )).href);
+  const lib = await import(
+    pathToFileURL(
+      await benchBundle(
+        [
+          "export { sweepToPartial, ORGANIZATION_PARALLEL_TARGETS } from './src/use-cases/org-sweep.ts';",
+          "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
+          "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
+          "export { builtinRules } from './src/rules/index.ts';",
+          "export { FAN_OUT_ABOVE } from './src/lambda/org-sweep.ts';",
+          "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
+          "export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
+        ],
+        join(dir, 'bench-org.mjs'),
+      ),
+    ).href
+  );
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => accountId(i));
 
   const seedStart = performance.now();
@@ -105,7 +115,12 @@ async function orgSweepBenchmark() {
   try {
     /** One organization sweep as the hub runs it: targets (STS, the member role per account), then the sweep. */
     const orgSweep = async (which = accounts) => {
-      const list = await lib.sweepTargets({ regions: REGIONS, accounts: which, roleName: ROLE, clientConfig: { endpoint: proxy.url, credentials: CREDENTIALS } });
+      const list = await lib.sweepTargets({
+        regions: REGIONS,
+        accounts: which,
+        roleName: ROLE,
+        clientConfig: { endpoint: proxy.url, credentials: CREDENTIALS },
+      });
       return lib.sweepToPartial(list, options());
     };
 
@@ -121,7 +136,13 @@ async function orgSweepBenchmark() {
     }
     const sweepMs = median(runs.map((r) => r.wall));
     const last = runs.at(-1);
-    if (last.partial.failures.length) throw new Error(`the sweep could not read: ${last.partial.failures.slice(0, 3).map((f) => `${f.account}/${f.region} ${f.operation}: ${f.message}`).join('; ')}`);
+    if (last.partial.failures.length)
+      throw new Error(
+        `the sweep could not read: ${last.partial.failures
+          .slice(0, 3)
+          .map((f) => `${f.account}/${f.region} ${f.operation}: ${f.message}`)
+          .join('; ')}`,
+      );
 
     // The sequential minimum: the same calls, one after another, through the same clients.
     console.log(`   sequential minimum: replaying the ${last.calls.length} calls one after another`);
@@ -142,14 +163,33 @@ async function orgSweepBenchmark() {
     const ecsCalls = last.calls.filter((c) => c.service === 'ecs').length;
     const perTargetMs = sweepMs / targets;
     console.log(`\n   organization sweep    median ${s(sweepMs).padStart(8)}   (runs ${runs.map((r) => (r.wall / 1000).toFixed(2)).join(', ')} s)`);
-    console.log(`   sequential minimum           ${s(sequentialMs).padStart(8)}   (${last.calls.length} calls, ${(sequentialMs / last.calls.length).toFixed(1)} ms each)`);
+    console.log(
+      `   sequential minimum           ${s(sequentialMs).padStart(8)}   (${last.calls.length} calls, ${(sequentialMs / last.calls.length).toFixed(1)} ms each)`,
+    );
     console.log(`   ratio sequential/sweep ${(sequentialMs / sweepMs).toFixed(1)}× (target ≥ 5×)`);
-    console.log(`   calls: ${Object.entries(byOperation).sort((a, b) => b[1] - a[1]).map(([n, k]) => `${n} ${k}`).join(', ')}`);
-    console.log(`   calls per account-region: ${(ecsCalls / targets).toFixed(1)} ECS + ${((last.calls.length - ecsCalls) / targets).toFixed(2)} STS (AssumeRole once per account, shared by its Regions)`);
-    console.log(`   found: ${last.partial.resources.total} resources, ${last.partial.violations.length} violations in ${last.partial.counts.accounts} accounts, ${last.partial.counts.regions} Regions; ${last.partial.failures.length} failures`);
-    console.log(`   seconds per account-region, 8 at once: ${(perTargetMs / 1000).toFixed(3)} s; one invocation at this rate sweeps ${Math.floor((600_000 / perTargetMs))} account-regions in 10 minutes (fan-out threshold FAN_OUT_ABOVE = ${lib.FAN_OUT_ABOVE})`);
-    console.log(`   one account's fan-out step (${REGIONS.length} Regions): median ${s(median(steps.map((x) => x.wall)))}; its partial report ${median(steps.map((x) => x.json)).toLocaleString('en-US')} bytes of JSON, ${median(steps.map((x) => x.gzip)).toLocaleString('en-US')} gzipped (one ledger item holds 350,000)`);
-    console.log(`   load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `   calls: ${Object.entries(byOperation)
+        .sort((a, b) => b[1] - a[1])
+        .map(([n, k]) => `${n} ${k}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `   calls per account-region: ${(ecsCalls / targets).toFixed(1)} ECS + ${((last.calls.length - ecsCalls) / targets).toFixed(2)} STS (AssumeRole once per account, shared by its Regions)`,
+    );
+    console.log(
+      `   found: ${last.partial.resources.total} resources, ${last.partial.violations.length} violations in ${last.partial.counts.accounts} accounts, ${last.partial.counts.regions} Regions; ${last.partial.failures.length} failures`,
+    );
+    console.log(
+      `   seconds per account-region, 8 at once: ${(perTargetMs / 1000).toFixed(3)} s; one invocation at this rate sweeps ${Math.floor(600_000 / perTargetMs)} account-regions in 10 minutes (fan-out threshold FAN_OUT_ABOVE = ${lib.FAN_OUT_ABOVE})`,
+    );
+    console.log(
+      `   one account's fan-out step (${REGIONS.length} Regions): median ${s(median(steps.map((x) => x.wall)))}; its partial report ${median(steps.map((x) => x.json)).toLocaleString('en-US')} bytes of JSON, ${median(steps.map((x) => x.gzip)).toLocaleString('en-US')} gzipped (one ledger item holds 350,000)`,
+    );
+    console.log(
+      `   load average at the end ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await proxy.close();
   }
@@ -159,8 +199,15 @@ async function orgSweepBenchmark() {
 function record(lib) {
   let calls;
   // The bundle is minified: the commands' names from the classes it exports.
-  const names = new Map(Object.entries(lib).filter(([name]) => name.endsWith('Command')).map(([name, Command]) => [Command, name.replace(/Command$/, '')]));
-  for (const [Client, service] of [[lib.ECSClient, 'ecs'], [lib.STSClient, 'sts']]) {
+  const names = new Map(
+    Object.entries(lib)
+      .filter(([name]) => name.endsWith('Command'))
+      .map(([name, Command]) => [Command, name.replace(/Command$/, '')]),
+  );
+  for (const [Client, service] of [
+    [lib.ECSClient, 'ecs'],
+    [lib.STSClient, 'sts'],
+  ]) {
     const send = Client.prototype.send;
     Client.prototype.send = function (command, ...rest) {
       calls?.push({ client: this, command, service, name: names.get(command.constructor) ?? 'other' });
@@ -180,12 +227,14 @@ function record(lib) {
 /** Runs `fn` over `items` with at most `n` in flight. */
 async function pool(items, n, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 /**
@@ -197,7 +246,11 @@ async function seed(lib, endpoint, accounts) {
   const work = [];
   for (const [a, account] of accounts.entries()) {
     const out = await sts.send(new lib.AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${ROLE}`, RoleSessionName: 'seed' }));
-    const credentials = { accessKeyId: out.Credentials.AccessKeyId, secretAccessKey: out.Credentials.SecretAccessKey, sessionToken: out.Credentials.SessionToken };
+    const credentials = {
+      accessKeyId: out.Credentials.AccessKeyId,
+      secretAccessKey: out.Credentials.SecretAccessKey,
+      sessionToken: out.Credentials.SessionToken,
+    };
     for (const region of REGIONS) work.push({ a, account, region, ecs: new lib.ECSClient({ endpoint, region, credentials }) });
   }
   await pool(work, SEED_CONCURRENCY, async ({ a, account, region, ecs }) => {
@@ -216,13 +269,38 @@ async function seed(lib, endpoint, accounts) {
           environment: [{ name: 'RELEASE', value: `${f}-${r}` }],
           healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'] },
           linuxParameters: { capabilities: { drop: ['ALL'] } },
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/svc-${f}`, 'awslogs-region': region, 'awslogs-stream-prefix': 'app', mode: 'non-blocking' } },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': `/ecs/svc-${f}`, 'awslogs-region': region, 'awslogs-stream-prefix': 'app', mode: 'non-blocking' },
+          },
           ...(f === 0 && r === REVISIONS ? { privileged: true } : {}),
         };
-        const registered = await ecs.send(new lib.RegisterTaskDefinitionCommand({ family: `svc-${f}`, containerDefinitions: [container], networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', taskRoleArn: `arn:aws:iam::${account}:role/svc-${f}-task`, executionRoleArn: `arn:aws:iam::${account}:role/svc-${f}-execution`, tags }));
+        const registered = await ecs.send(
+          new lib.RegisterTaskDefinitionCommand({
+            family: `svc-${f}`,
+            containerDefinitions: [container],
+            networkMode: 'awsvpc',
+            requiresCompatibilities: ['FARGATE'],
+            cpu: '256',
+            memory: '512',
+            taskRoleArn: `arn:aws:iam::${account}:role/svc-${f}-task`,
+            executionRoleArn: `arn:aws:iam::${account}:role/svc-${f}-execution`,
+            tags,
+          }),
+        );
         arn = registered.taskDefinition.taskDefinitionArn;
       }
-      await ecs.send(new lib.CreateServiceCommand({ cluster: 'apps', serviceName: `svc-${f}`, taskDefinition: arn, desiredCount: 2, launchType: 'FARGATE', deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } }, tags }));
+      await ecs.send(
+        new lib.CreateServiceCommand({
+          cluster: 'apps',
+          serviceName: `svc-${f}`,
+          taskDefinition: arn,
+          desiredCount: 2,
+          launchType: 'FARGATE',
+          deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+          tags,
+        }),
+      );
     }
   });
 }

@@ -60,7 +60,9 @@ console.log('1. evaluation, recommended preset, one core (in-process)');
 const sizes = [1, 10, 50].map(evaluationThroughput);
 for (const s of sizes) {
   const usPerEval = 1e6 / s.perSecond;
-  console.log(`   ${String(s.containers).padStart(2)} containers: ${Math.round(s.perSecond).toLocaleString('en-US').padStart(9)} evaluations/s  (${usPerEval.toFixed(2)} µs each, ${(usPerEval / s.containers).toFixed(2)} µs per container)`);
+  console.log(
+    `   ${String(s.containers).padStart(2)} containers: ${Math.round(s.perSecond).toLocaleString('en-US').padStart(9)} evaluations/s  (${usPerEval.toFixed(2)} µs each, ${(usPerEval / s.containers).toFixed(2)} µs per container)`,
+  );
 }
 
 /** The recommended preset plus three CEL custom rules, as a policy file declares them. */
@@ -102,11 +104,13 @@ const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-bench-'));
 try {
   const one = join(dir, 'one.json');
   writeFileSync(one, JSON.stringify(taskDefinition(10), null, 2));
-  const baseline = median(Array.from({ length: 15 }, () => {
-    const start = performance.now();
-    execFileSync(process.execPath, ['-e', '0']);
-    return performance.now() - start;
-  }));
+  const baseline = median(
+    Array.from({ length: 15 }, () => {
+      const start = performance.now();
+      execFileSync(process.execPath, ['-e', '0']);
+      return performance.now() - start;
+    }),
+  );
   console.log('\n3. `ecs-admission check` on one 10-container file, whole process (median of 15)');
   console.log(`   ${wallTime(['check', one], 15).toFixed(0)} ms   (bare \`node -e 0\`: ${baseline.toFixed(0)} ms)`);
 

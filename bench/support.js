@@ -106,7 +106,10 @@ export function container(i) {
     secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:db' }],
     healthCheck: { command: ['CMD-SHELL', `curl -f http://localhost:${8080 + i}/health || exit 1`], interval: 30 },
     linuxParameters: { capabilities: { drop: ['ALL'] }, initProcessEnabled: true },
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/service', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': `c${i}`, mode: 'non-blocking' } },
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/service', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': `c${i}`, mode: 'non-blocking' },
+    },
     dockerLabels: { team: 'payments', component: `c${i}` },
   };
 }
@@ -133,7 +136,10 @@ export async function defaultNetwork(endpoint, region) {
   const ec2 = async (params) => {
     const response = await globalThis.fetch(endpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: `AWS4-HMAC-SHA256 Credential=x/20240101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0` },
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `AWS4-HMAC-SHA256 Credential=x/20240101/${region}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+      },
       body: new URLSearchParams({ ...params, Version: '2016-11-15' }).toString(),
     });
     const text = await response.text();
@@ -145,7 +151,13 @@ export async function defaultNetwork(endpoint, region) {
   const subnets = all(subnetXml, /<subnetId>(subnet-[0-9a-f]+)<\/subnetId>/g);
   const vpcs = all(subnetXml, /<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/g);
   if (subnets.length === 0 || vpcs.length !== 1) throw new Error(`moto has no single default VPC with subnets:\n${subnetXml.slice(0, 500)}`);
-  const groupXml = await ec2({ Action: 'DescribeSecurityGroups', 'Filter.1.Name': 'vpc-id', 'Filter.1.Value.1': vpcs[0], 'Filter.2.Name': 'group-name', 'Filter.2.Value.1': 'default' });
+  const groupXml = await ec2({
+    Action: 'DescribeSecurityGroups',
+    'Filter.1.Name': 'vpc-id',
+    'Filter.1.Value.1': vpcs[0],
+    'Filter.2.Name': 'group-name',
+    'Filter.2.Value.1': 'default',
+  });
   const securityGroups = all(groupXml, /<groupId>(sg-[0-9a-f]+)<\/groupId>/g);
   if (securityGroups.length !== 1) throw new Error(`expected one default security group:\n${groupXml.slice(0, 500)}`);
   return { subnets, securityGroups };
@@ -170,9 +182,10 @@ export async function latencyProxy(target, latency) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(resolve);
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
   };
 }

@@ -58,7 +58,9 @@ const callList = (counted) =>
 const kindCounts = (report) => {
   const counts = {};
   for (const r of report.resources) counts[r.result.resource.kind] = (counts[r.result.resource.kind] ?? 0) + 1;
-  return Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+  return Object.entries(counts)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-bench-sweep-'));
@@ -90,8 +92,14 @@ try {
 // 8. The sweep against moto server
 
 async function sweepBenchmark() {
-  console.log(`8. sweep of ${CLUSTERS} clusters, ${CLUSTERS * SERVICES_PER_CLUSTER} services, ${CLUSTERS * TASKS_PER_CLUSTER} standalone tasks, ${FAMILIES * REVISIONS} revisions against moto server, recommended preset, concurrency 8, interleaved with the sequential baseline, after a warm-up`);
-  console.log(`   load average at the start ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} cores): other processes on the machine move these figures`);
+  console.log(
+    `8. sweep of ${CLUSTERS} clusters, ${CLUSTERS * SERVICES_PER_CLUSTER} services, ${CLUSTERS * TASKS_PER_CLUSTER} standalone tasks, ${FAMILIES * REVISIONS} revisions against moto server, recommended preset, concurrency 8, interleaved with the sequential baseline, after a warm-up`,
+  );
+  console.log(
+    `   load average at the start ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (${cpus().length} cores): other processes on the machine move these figures`,
+  );
   const started = await startMoto(join(dir, 'moto.log'));
   moto = started?.child;
   const endpoint = started?.endpoint;
@@ -130,7 +138,11 @@ async function sweepBenchmark() {
           now: () => new Date(),
         }),
       // The same client configuration as sweepTargets' (adaptive retry, 10 attempts), one client per run.
-      baseline: (allRevisions) => baseline(lib, new lib.ECSClient({ endpoint: url, region: REGION, credentials: CREDENTIALS, retryMode: 'adaptive', maxAttempts: 10 }), { allRevisions, makeEvaluate }),
+      baseline: (allRevisions) =>
+        baseline(lib, new lib.ECSClient({ endpoint: url, region: REGION, credentials: CREDENTIALS, retryMode: 'adaptive', maxAttempts: 10 }), {
+          allRevisions,
+          makeEvaluate,
+        }),
     };
   };
   const measure = async (run) => {
@@ -180,7 +192,10 @@ async function sweepBenchmark() {
   if (latency > 0) {
     const proxy = await latencyProxy(endpoint, latency);
     try {
-      results.push({ title: `revisions in use, through a proxy adding ${latency} ms per call, median of 3`, ...(await compareSides(await sides(proxy.url), false, 3, `+${latency} ms`)) });
+      results.push({
+        title: `revisions in use, through a proxy adding ${latency} ms per call, median of 3`,
+        ...(await compareSides(await sides(proxy.url), false, 3, `+${latency} ms`)),
+      });
     } finally {
       await proxy.close();
     }
@@ -195,31 +210,54 @@ async function sweepBenchmark() {
     const base = baselines.at(-1).out;
     const same = compare(report, base);
     allSame &&= same.ok;
-    const failures = report.failures.length ? ` · ${report.failures.length} FAILURES: ${report.failures.map((f) => `${f.operation}: ${f.code}`).join(', ')}` : '';
+    const failures = report.failures.length
+      ? ` · ${report.failures.length} FAILURES: ${report.failures.map((f) => `${f.operation}: ${f.code}`).join(', ')}`
+      : '';
     const phases = phasesOf(sweeps.find((r) => r.wall === s.wall));
     const apiMs = median(baselines.map((r) => r.out.apiMs));
     console.log(`\n   ${title}`);
-    console.log(`     sweep     median ${ms(s.wall).padStart(8)}   (runs ${sweeps.map((r) => r.wall.toFixed(0)).join(', ')})   ${s.calls.total} ECS calls: ${callList(s.calls)}`);
-    console.log(`     baseline  median ${ms(b.wall).padStart(8)}   (runs ${baselines.map((r) => r.wall.toFixed(0)).join(', ')})   ${b.calls.total} ECS calls: ${callList(b.calls)}`);
+    console.log(
+      `     sweep     median ${ms(s.wall).padStart(8)}   (runs ${sweeps.map((r) => r.wall.toFixed(0)).join(', ')})   ${s.calls.total} ECS calls: ${callList(s.calls)}`,
+    );
+    console.log(
+      `     baseline  median ${ms(b.wall).padStart(8)}   (runs ${baselines.map((r) => r.wall.toFixed(0)).join(', ')})   ${b.calls.total} ECS calls: ${callList(b.calls)}`,
+    );
     console.log(`     ratio baseline/sweep ${(b.wall / s.wall).toFixed(2)} (target ≥ 3)`);
-    console.log(`     resources found: ${report.resources.length} (${kindCounts(report)})${failures}; findings ${same.sweepFindings} (${same.failing} resources with findings that count); rollback targets ${same.rollbacks}`);
+    console.log(
+      `     resources found: ${report.resources.length} (${kindCounts(report)})${failures}; findings ${same.sweepFindings} (${same.failing} resources with findings that count); rollback targets ${same.rollbacks}`,
+    );
     console.log(`     same results: ${same.ok ? 'yes' : `NO — ${same.why}`}`);
-    console.log(`     baseline: ${ms(apiMs)} in its ECS calls (${(apiMs / b.calls.total).toFixed(1)} ms each), ${ms(median(baselines.map((r) => r.out.evaluateMs)))} evaluating and planning`);
-    console.log(`     sweep (median run): reading ${ms(phases.reading.ms)} (${phases.reading.calls} calls, ${phases.reading.inFlight.toFixed(1)} in flight on average, ${phases.reading.perCall.toFixed(1)} ms each), rollback search ${ms(phases.rollback.ms)} (${phases.rollback.calls} calls, ${phases.rollback.inFlight.toFixed(1)} in flight, ${phases.rollback.perCall.toFixed(1)} ms each), the rest ${ms(phases.rest)}`);
-    console.log(`     CPU (medians): moto_server ${ms(s.motoCpu)} during the sweep (${((s.motoCpu / s.wall) * 100).toFixed(0)} % of one core), ${ms(b.motoCpu)} during the baseline; node ${ms(s.nodeCpu)} / ${ms(b.nodeCpu)}`);
-    console.log(`     moto_server is one Python process: its ${ms(s.motoCpu)} of CPU bound any client, so against it the ratio cannot exceed ≈ ${(b.wall / s.motoCpu).toFixed(1)}`);
+    console.log(
+      `     baseline: ${ms(apiMs)} in its ECS calls (${(apiMs / b.calls.total).toFixed(1)} ms each), ${ms(median(baselines.map((r) => r.out.evaluateMs)))} evaluating and planning`,
+    );
+    console.log(
+      `     sweep (median run): reading ${ms(phases.reading.ms)} (${phases.reading.calls} calls, ${phases.reading.inFlight.toFixed(1)} in flight on average, ${phases.reading.perCall.toFixed(1)} ms each), rollback search ${ms(phases.rollback.ms)} (${phases.rollback.calls} calls, ${phases.rollback.inFlight.toFixed(1)} in flight, ${phases.rollback.perCall.toFixed(1)} ms each), the rest ${ms(phases.rest)}`,
+    );
+    console.log(
+      `     CPU (medians): moto_server ${ms(s.motoCpu)} during the sweep (${((s.motoCpu / s.wall) * 100).toFixed(0)} % of one core), ${ms(b.motoCpu)} during the baseline; node ${ms(s.nodeCpu)} / ${ms(b.nodeCpu)}`,
+    );
+    console.log(
+      `     moto_server is one Python process: its ${ms(s.motoCpu)} of CPU bound any client, so against it the ratio cannot exceed ≈ ${(b.wall / s.motoCpu).toFixed(1)}`,
+    );
   }
   console.log(`\n   concurrency (revisions in use, the sweep alone, median of 3 each):`);
   for (const c of byConcurrency) {
-    console.log(`     ${String(c.concurrency).padStart(2)} in flight: ${ms(c.wall).padStart(7)}   moto_server CPU ${ms(c.motoCpu)} (${((c.motoCpu / c.wall) * 100).toFixed(0)} % of one core)   ${c.calls.total} calls`);
+    console.log(
+      `     ${String(c.concurrency).padStart(2)} in flight: ${ms(c.wall).padStart(7)}   moto_server CPU ${ms(c.motoCpu)} (${((c.motoCpu / c.wall) * 100).toFixed(0)} % of one core)   ${c.calls.total} calls`,
+    );
   }
-  console.log(`\n   seeding took ${(seedMs / 1000).toFixed(1)} s; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} cores)${latency ? '' : '; ECS_ADMISSION_BENCH_LATENCY_MS=25 adds a run through a proxy with that latency per call'}`);
+  console.log(
+    `\n   seeding took ${(seedMs / 1000).toFixed(1)} s; load average at the end ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (${cpus().length} cores)${latency ? '' : '; ECS_ADMISSION_BENCH_LATENCY_MS=25 adds a run through a proxy with that latency per call'}`,
+  );
   if (!allSame) throw new Error('the sweep and the baseline disagree: see "same results" above');
 }
 
 /** Findings (resource ARN + rule) and rollback targets of the sweep's report and of the baseline. */
 function compare(report, base) {
-  const findingsOf = (results) => new Set(results.flatMap((r) => r.findings.map((f) => `${r.resource.origin.source} ${f.ruleId}${f.exception ? ' (excepted)' : ''}`)));
+  const findingsOf = (results) =>
+    new Set(results.flatMap((r) => r.findings.map((f) => `${r.resource.origin.source} ${f.ruleId}${f.exception ? ' (excepted)' : ''}`)));
   const a = findingsOf(report.resources.map((r) => r.result));
   const b = findingsOf(base.results);
   const resourcesA = new Set(report.resources.map((r) => r.result.resource.origin.source));
@@ -234,13 +272,25 @@ function compare(report, base) {
   const diff = (x, y) => [...x].filter((k) => !y.has(k));
   const why = [];
   if (report.failures.length) why.push(`the sweep could not read: ${JSON.stringify(report.failures)}`);
-  for (const [name, x, y] of [['resources', resourcesA, resourcesB], ['findings', a, b]]) {
+  for (const [name, x, y] of [
+    ['resources', resourcesA, resourcesB],
+    ['findings', a, b],
+  ]) {
     const onlyA = diff(x, y);
     const onlyB = diff(y, x);
-    if (onlyA.length || onlyB.length) why.push(`${name} only in the sweep: ${onlyA.slice(0, 5).join('; ') || '-'} (${onlyA.length}); only in the baseline: ${onlyB.slice(0, 5).join('; ') || '-'} (${onlyB.length})`);
+    if (onlyA.length || onlyB.length)
+      why.push(
+        `${name} only in the sweep: ${onlyA.slice(0, 5).join('; ') || '-'} (${onlyA.length}); only in the baseline: ${onlyB.slice(0, 5).join('; ') || '-'} (${onlyB.length})`,
+      );
   }
   const rollbackDiff = [...new Set([...rollbacksA.keys(), ...rollbacksB.keys()])].filter((k) => rollbacksA.get(k) !== rollbacksB.get(k));
-  if (rollbackDiff.length) why.push(`rollback targets differ for ${rollbackDiff.slice(0, 3).map((k) => `${k}: ${rollbacksA.get(k)} vs ${rollbacksB.get(k)}`).join('; ')} (${rollbackDiff.length})`);
+  if (rollbackDiff.length)
+    why.push(
+      `rollback targets differ for ${rollbackDiff
+        .slice(0, 3)
+        .map((k) => `${k}: ${rollbacksA.get(k)} vs ${rollbacksB.get(k)}`)
+        .join('; ')} (${rollbackDiff.length})`,
+    );
   if (a.size === 0) why.push('no findings at all: the seeding went wrong');
   return {
     ok: why.length === 0,
@@ -280,8 +330,14 @@ async function baseline(lib, client, { allRevisions, makeEvaluate }) {
   for (const cluster of clusters) {
     const serviceArns = await pages(lib.ListServicesCommand, { cluster }, (o) => o.serviceArns);
     const taskArns = await pages(lib.ListTasksCommand, { cluster, desiredStatus: 'RUNNING' }, (o) => o.taskArns);
-    for (let i = 0; i < serviceArns.length; i += 10) services.push(...((await send(lib.DescribeServicesCommand, { cluster, services: serviceArns.slice(i, i + 10), include: ['TAGS'] })).services ?? []));
-    for (let i = 0; i < taskArns.length; i += 100) tasks.push(...((await send(lib.DescribeTasksCommand, { cluster, tasks: taskArns.slice(i, i + 100), include: ['TAGS'] })).tasks ?? []).filter((t) => !t.group?.startsWith('service:')));
+    for (let i = 0; i < serviceArns.length; i += 10)
+      services.push(...((await send(lib.DescribeServicesCommand, { cluster, services: serviceArns.slice(i, i + 10), include: ['TAGS'] })).services ?? []));
+    for (let i = 0; i < taskArns.length; i += 100)
+      tasks.push(
+        ...((await send(lib.DescribeTasksCommand, { cluster, tasks: taskArns.slice(i, i + 100), include: ['TAGS'] })).tasks ?? []).filter(
+          (t) => !t.group?.startsWith('service:'),
+        ),
+      );
   }
   const taskSets = services.flatMap((s) => (s.taskSets ?? []).filter((ts) => ts.status !== 'INACTIVE'));
   const reads = new Map();
@@ -339,7 +395,12 @@ async function baseline(lib, client, { allRevisions, makeEvaluate }) {
         rollbackMs += performance.now() - t;
         // As the gateway does: exact family, newest first (moto ignores `sort`).
         const revision = (arn) => Number(arn.slice(arn.lastIndexOf(':') + 1));
-        listed.set(family, (out.taskDefinitionArns ?? []).filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family).sort((a, b) => revision(b) - revision(a)));
+        listed.set(
+          family,
+          (out.taskDefinitionArns ?? [])
+            .filter((arn) => arn.slice(arn.lastIndexOf('/') + 1).replace(/:\d+$/, '') === family)
+            .sort((a, b) => revision(b) - revision(a)),
+        );
       }
       return listed.get(family).slice(0, limit);
     },
@@ -376,7 +437,10 @@ function container(family, revision) {
     secrets: [{ name: 'DB_PASSWORD', valueFrom: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${family}-db` }],
     healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/health || exit 1'], interval: 30 },
     linuxParameters: { capabilities: { drop: ['ALL'] }, initProcessEnabled: true },
-    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': REGION, 'awslogs-stream-prefix': 'app', mode: 'non-blocking' } },
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': REGION, 'awslogs-stream-prefix': 'app', mode: 'non-blocking' },
+    },
   };
 }
 
@@ -403,19 +467,24 @@ function revisionInput(f, r) {
 /** Runs `fn` over `items` with at most `n` in flight. */
 async function pool(items, n, fn) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
 }
 
 async function seed(lib, aws, endpoint) {
   const ecs = new lib.ECSClient(aws);
   const send = (Command, input) => ecs.send(new Command(input));
   // moto moves a task one state along on every DescribeTasks; real tasks keep running.
-  await globalThis.fetch(`${endpoint}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }) });
+  await globalThis.fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
+  });
   const clusters = Array.from({ length: CLUSTERS }, (_, c) => `bench-${['prod', 'staging', 'batch', 'internal', 'edge'][c]}`);
   await pool(clusters, SEED_CONCURRENCY, (clusterName) => send(lib.CreateClusterCommand, { clusterName }));
 
@@ -448,14 +517,27 @@ async function seed(lib, aws, endpoint) {
   // Standalone tasks (FARGATE RunTask needs moto's default subnet and security group): some on
   // revisions no service uses, two of them violating, one with an AWS key as an override.
   const network = await defaultNetwork(endpoint, REGION);
-  const tasks = Array.from({ length: CLUSTERS * TASKS_PER_CLUSTER }, (_, t) => ({ t, f: (t * 7) % FAMILIES, r: [3, 8, 12, 20][t % 4], cluster: clusters[t % CLUSTERS] }));
+  const tasks = Array.from({ length: CLUSTERS * TASKS_PER_CLUSTER }, (_, t) => ({
+    t,
+    f: (t * 7) % FAMILIES,
+    r: [3, 8, 12, 20][t % 4],
+    cluster: clusters[t % CLUSTERS],
+  }));
   await pool(tasks, SEED_CONCURRENCY, ({ t, f, r, cluster }) =>
     send(lib.RunTaskCommand, {
       cluster,
       taskDefinition: arns[f][r - 1],
       launchType: 'FARGATE',
-      networkConfiguration: { awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp: 'DISABLED' } },
-      ...(t === 5 ? { overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }] }] } } : {}),
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp: 'DISABLED' },
+      },
+      ...(t === 5
+        ? {
+            overrides: {
+              containerOverrides: [{ name: 'app', environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }] }],
+            },
+          }
+        : {}),
     }),
   );
   const violating = services.filter((s) => violates(s.f, s.r)).length;
@@ -480,20 +562,30 @@ function countCalls(ECSClient) {
   ECSClient.prototype.send = function (command, ...rest) {
     if (!seen.has(this)) {
       seen.add(this);
-      this.middlewareStack.add((next, context) => async (args) => {
-        // A rollback search lists one family's revisions; --all-revisions lists them all.
-        const call = { name: context.commandName.replace(/Command$/, ''), rollback: context.commandName === 'ListTaskDefinitionsCommand' && !!args.input.familyPrefix, start: performance.now() };
-        timeline.push(call);
-        try {
-          return await next(args);
-        } finally {
-          call.end = performance.now();
-        }
-      }, { step: 'initialize', name: 'benchTimeCalls' });
-      this.middlewareStack.add((next) => (args) => {
-        attempts++;
-        return next(args);
-      }, { step: 'deserialize', name: 'benchCountAttempts' });
+      this.middlewareStack.add(
+        (next, context) => async (args) => {
+          // A rollback search lists one family's revisions; --all-revisions lists them all.
+          const call = {
+            name: context.commandName.replace(/Command$/, ''),
+            rollback: context.commandName === 'ListTaskDefinitionsCommand' && !!args.input.familyPrefix,
+            start: performance.now(),
+          };
+          timeline.push(call);
+          try {
+            return await next(args);
+          } finally {
+            call.end = performance.now();
+          }
+        },
+        { step: 'initialize', name: 'benchTimeCalls' },
+      );
+      this.middlewareStack.add(
+        (next) => (args) => {
+          attempts++;
+          return next(args);
+        },
+        { step: 'deserialize', name: 'benchCountAttempts' },
+      );
     }
     return send.call(this, command, ...rest);
   };
@@ -525,13 +617,19 @@ function phasesOf(run) {
     const busy = list.reduce((sum, c) => sum + (c.end - c.start), 0);
     return { ms: to - from, calls: list.length, inFlight: busy / Math.max(1, to - from), perCall: busy / Math.max(1, list.length) };
   };
-  return { reading: phase(run.start, firstRollback), rollback: phase(firstRollback, Math.max(firstRollback, lastCall)), rest: end - Math.max(firstRollback, lastCall) };
+  return {
+    reading: phase(run.start, firstRollback),
+    rollback: phase(firstRollback, Math.max(firstRollback, lastCall)),
+    rest: end - Math.max(firstRollback, lastCall),
+  };
 }
 
 /** CPU time (user + system, all threads) of a process so far, in ms, from /proc (0 where there is none). */
 function cpuOf(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
   } catch {
     return 0;
@@ -540,14 +638,17 @@ function cpuOf(pid) {
 
 /** ESM bundle of the sweep and what the bench needs, with the options of scripts/build.js. */
 async function bundleForBench() {
-  return benchBundle([
-    "export { sweep } from './src/use-cases/sweep.ts';",
-    "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
-    "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
-    "export { builtinRules } from './src/rules/index.ts';",
-    "export { resourceFromApi } from './src/input/api.ts';",
-    "export { rollbackTarget } from './src/admission/rollback.ts';",
-    "export { withOverrides } from './src/admission/overrides.ts';",
-    "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, RunTaskCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
-  ], join(dir, 'bench-sweep.mjs'));
+  return benchBundle(
+    [
+      "export { sweep } from './src/use-cases/sweep.ts';",
+      "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
+      "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
+      "export { builtinRules } from './src/rules/index.ts';",
+      "export { resourceFromApi } from './src/input/api.ts';",
+      "export { rollbackTarget } from './src/admission/rollback.ts';",
+      "export { withOverrides } from './src/admission/overrides.ts';",
+      "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, RunTaskCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
+    ],
+    join(dir, 'bench-sweep.mjs'),
+  );
 }

@@ -75,7 +75,9 @@ else {
       ratios.push(pair.this / pair.baseline);
     }
     const [now, before, ratio] = [median(rates.this), median(rates.baseline), median(ratios)];
-    console.log(`   this tree ${Math.round(now).toLocaleString('en-US')} evaluations/s, ${BASELINE} ${Math.round(before).toLocaleString('en-US')} evaluations/s: ratio ${ratio.toFixed(3)} (median of 41 alternated pairs of 100 ms slices)`);
+    console.log(
+      `   this tree ${Math.round(now).toLocaleString('en-US')} evaluations/s, ${BASELINE} ${Math.round(before).toLocaleString('en-US')} evaluations/s: ratio ${ratio.toFixed(3)} (median of 41 alternated pairs of 100 ms slices)`,
+    );
   } finally {
     baseline.cleanup();
   }
@@ -109,16 +111,27 @@ for (const k of [0, 1, 4, 8]) {
     times.push((performance.now() - start) / 200);
   }
   const privileged = result.rules.find((r) => r.ruleId === 'no-privileged-containers');
-  console.log(`   k=${k}: ${String(resource.scenarios?.length ?? 1).padStart(2)} scenarios (2^k would be ${2 ** k}), ${median(times).toFixed(3)} ms per template, no-privileged-containers ${privileged.status} with ${privileged.findings.length} finding(s)`);
+  console.log(
+    `   k=${k}: ${String(resource.scenarios?.length ?? 1).padStart(2)} scenarios (2^k would be ${2 ** k}), ${median(times).toFixed(3)} ms per template, no-privileged-containers ${privileged.status} with ${privileged.findings.length} finding(s)`,
+  );
 }
 
 // 10 --------------------------------------------------------------------------------------------
-const read = (file) => readFileSync(join(root, 'test/fixtures/secrets', file), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+const read = (file) =>
+  readFileSync(join(root, 'test/fixtures/secrets', file), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 // The product's secret detection in environments: the two rules together (AWS keys are the second's).
 const rule = current.builtinRules.filter((r) => r.id === 'no-secrets-in-environment' || r.id === 'no-aws-credentials-in-environment');
 const evaluateSecrets = current.createEvaluator(current.buildRuleSet('bench', rule, () => ({ action: 'deny' })));
 const flagged = (entry) =>
-  evaluateSecrets({ kind: 'taskDefinition', name: 'x', object: { family: 'x', containerDefinitions: [{ name: 'c', environment: [{ name: entry.name, value: entry.value }] }] }, origin: { source: 'x' } }).findings.length > 0;
+  evaluateSecrets({
+    kind: 'taskDefinition',
+    name: 'x',
+    object: { family: 'x', containerDefinitions: [{ name: 'c', environment: [{ name: entry.name, value: entry.value }] }] },
+    origin: { source: 'x' },
+  }).findings.length > 0;
 
 function score(corpus, detect) {
   const secrets = read(`${corpus}secrets.jsonl`);
@@ -135,11 +148,19 @@ if (existsSync(join(root, 'test/fixtures/secrets/holdout'))) console.log(line('h
 
 // Cost per variable: a task definition of 1,000 variables cycled from both corpora.
 const values = [...read('non-secrets.jsonl'), ...read('secrets.jsonl')];
-const big = { family: 'x', containerDefinitions: Array.from({ length: 10 }, (_, c) => ({ name: `c${c}`, environment: Array.from({ length: 100 }, (_, i) => values[(c * 100 + i) % values.length]) })) };
+const big = {
+  family: 'x',
+  containerDefinitions: Array.from({ length: 10 }, (_, c) => ({
+    name: `c${c}`,
+    environment: Array.from({ length: 100 }, (_, i) => values[(c * 100 + i) % values.length]),
+  })),
+};
 const bigResource = { kind: 'taskDefinition', name: 'x', object: big, origin: { source: 'x' } };
 throughput(evaluateSecrets, bigResource, 1000);
 const perSecond = median(Array.from({ length: 5 }, () => throughput(evaluateSecrets, bigResource, 400)));
-console.log(`   cost: ${((1e9 / perSecond) / 1000).toFixed(0)} ns per environment variable through both rules (1,000 variables, ${Math.round(perSecond)} evaluations/s; values repeat, as they do across containers and revisions, and the rule keeps what the detector said of each)`);
+console.log(
+  `   cost: ${(1e9 / perSecond / 1000).toFixed(0)} ns per environment variable through both rules (1,000 variables, ${Math.round(perSecond)} evaluations/s; values repeat, as they do across containers and revisions, and the rule keeps what the detector said of each)`,
+);
 const detectStart = performance.now();
 let detectCalls = 0;
 while (performance.now() - detectStart < 1000) {
@@ -148,13 +169,16 @@ while (performance.now() - detectStart < 1000) {
     detectCalls++;
   }
 }
-console.log(`         ${((performance.now() - detectStart) * 1e6 / detectCalls).toFixed(0)} ns per value for the value detector alone, nothing kept (detectSecret, on every value of both corpora)`);
+console.log(
+  `         ${(((performance.now() - detectStart) * 1e6) / detectCalls).toFixed(0)} ns per value for the value detector alone, nothing kept (detectSecret, on every value of both corpora)`,
+);
 
 try {
   const { lintSource } = await import('@secretlint/core');
   const { creator } = await import('@secretlint/secretlint-rule-preset-recommend');
   const options = { config: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] } };
-  const lint = async (entry) => (await lintSource({ source: { filePath: '/env', content: `${entry.name}=${entry.value}`, contentType: 'text' }, options })).messages.length > 0;
+  const lint = async (entry) =>
+    (await lintSource({ source: { filePath: '/env', content: `${entry.name}=${entry.value}`, contentType: 'text' }, options })).messages.length > 0;
   const scoreAsync = async (corpus) => {
     const secrets = read(`${corpus}secrets.jsonl`);
     const others = read(`${corpus}non-secrets.jsonl`);

@@ -30,10 +30,18 @@ try {
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   account = (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Account;
 } catch (error) {
-  console.error(`cannot tell the account of the credentials (sts:GetCallerIdentity${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}): ${error.name}: ${error.message}`);
+  console.error(
+    `cannot tell the account of the credentials (sts:GetCallerIdentity${process.env.AWS_ENDPOINT_URL ? ` at ${process.env.AWS_ENDPOINT_URL}` : ''}): ${error.name}: ${error.message}`,
+  );
   process.exit(2);
 }
-const context = { functionName: 'ecs-admission-local', functionVersion: '$LATEST', awsRequestId: `local-${process.pid}`, memoryLimitInMB: '256', invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:ecs-admission-local` };
+const context = {
+  functionName: 'ecs-admission-local',
+  functionVersion: '$LATEST',
+  awsRequestId: `local-${process.pid}`,
+  memoryLimitInMB: '256',
+  invokedFunctionArn: `arn:aws:lambda:${region}:${account}:function:ecs-admission-local`,
+};
 try {
   console.log(JSON.stringify(await handler(event, context), null, 2));
 } catch (error) {

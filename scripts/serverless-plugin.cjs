@@ -20,8 +20,14 @@ const CLI = path.join(__dirname, '..', 'bin', 'ecs-admission.js');
 const BUILT_CLI = path.join(__dirname, '..', 'dist', 'cli.mjs');
 
 /** A check per parameter: undefined when the value is good, else what was expected. */
-const oneOf = (...allowed) => (v) => (allowed.includes(v) ? undefined : `expected ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`);
-const wholeNumber = (min, why = '') => (v) => (/^\d+$/.test(v) && Number(v) >= min ? undefined : `expected a whole number, ${min} or more${why}`);
+const oneOf =
+  (...allowed) =>
+  (v) =>
+    allowed.includes(v) ? undefined : `expected ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+const wholeNumber =
+  (min, why = '') =>
+  (v) =>
+    /^\d+$/.test(v) && Number(v) >= min ? undefined : `expected a whole number, ${min} or more${why}`;
 const listOf = (pattern, what) => (v) => {
   const items = v.split(',').map((s) => s.trim());
   const bad = items.filter((s) => !pattern.test(s));
@@ -52,12 +58,17 @@ const CHECKS = {
   ownerTags: listOf(TAG_KEY, 'tag keys'),
   passRoleArns: listOf(ROLE_ARN, 'IAM role ARNs of this account (arn:aws:iam::<account>:role/<name or pattern>)'),
   alertEmail: (v) => (v === '' || /^[^@\s]+@[^@\s]+$/.test(v) ? undefined : 'expected an email address, or nothing'),
-  logRetentionInDays: (v) => (RETENTION_DAYS.includes(Number(v)) && /^\d+$/.test(v) ? undefined : `expected one of CloudWatch Logs' retention periods (${RETENTION_DAYS.join(', ')})`),
-  sweepSchedule: (v) => (/^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(v) || /^cron\((\S+ ){5}\S+\)$/.test(v) ? undefined : 'expected an EventBridge schedule: rate(<n> <minutes|hours|days>) or cron(<6 fields>)'),
+  logRetentionInDays: (v) =>
+    RETENTION_DAYS.includes(Number(v)) && /^\d+$/.test(v) ? undefined : `expected one of CloudWatch Logs' retention periods (${RETENTION_DAYS.join(', ')})`,
+  sweepSchedule: (v) =>
+    /^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(v) || /^cron\((\S+ ){5}\S+\)$/.test(v)
+      ? undefined
+      : 'expected an EventBridge schedule: rate(<n> <minutes|hours|days>) or cron(<6 fields>)',
   sweepEnabled: oneOf('true', 'false'),
   sweepRegions: listOf(REGION, 'AWS Region names'),
   shape: oneOf('single', 'hub'),
-  organizationId: (v) => (v === '' || ORGANIZATION_ID.test(v) ? undefined : 'expected an AWS Organizations id (o- and 10 to 32 lowercase letters or digits), or nothing'),
+  organizationId: (v) =>
+    v === '' || ORGANIZATION_ID.test(v) ? undefined : 'expected an AWS Organizations id (o- and 10 to 32 lowercase letters or digits), or nothing',
   memberRoleName: (v) => (ROLE_NAME.test(v) ? undefined : 'expected an IAM role name (up to 64 letters, digits and +=,.@_-)'),
   sweepAccounts: (v) => (v === '' ? undefined : listOf(/^\d{12}$/, 'AWS account ids (12 digits)')(v)),
   sweepFanOut: oneOf('auto', 'always', 'never'),
@@ -109,7 +120,9 @@ class EcsAdmissionPlugin {
     if (String(settings.params.policiesFrom) === 'bucket') {
       // Nothing to compile or upload: the functions follow the hub bucket's object, which only
       // `ecs-admission policy push` writes (checks, tests, compiles, then uploads).
-      this.log.notice('ecs-admission: policiesFrom=bucket: no policies in the package; the functions read s3://<stack output PolicyBucket>/policies.json. Before the first event (until then every event fails and waits for a redrive): ecs-admission policy push <policy files> --bucket <PolicyBucket>');
+      this.log.notice(
+        'ecs-admission: policiesFrom=bucket: no policies in the package; the functions read s3://<stack output PolicyBucket>/policies.json. Before the first event (until then every event fails and waits for a redrive): ecs-admission policy push <policy files> --bucket <PolicyBucket>',
+      );
       return;
     }
     this.compile(String(settings.params.policies), settings.compiledPolicies);
@@ -141,12 +154,18 @@ class EcsAdmissionPlugin {
 
   /** `ecs-admission compile`, run in the service folder so that the bundle names files as the param does. */
   compile(policies, out) {
-    if (!existsSync(BUILT_CLI)) throw this.error(`${path.relative(process.cwd(), BUILT_CLI)} is missing: run \`npm ci\` (or \`npm run build\`) to build the ecs-admission CLI, which compiles the policies`);
+    if (!existsSync(BUILT_CLI))
+      throw this.error(
+        `${path.relative(process.cwd(), BUILT_CLI)} is missing: run \`npm ci\` (or \`npm run build\`) to build the ecs-admission CLI, which compiles the policies`,
+      );
     const paths = policies.split(',').map((s) => s.trim());
     const run = spawnSync(process.execPath, [CLI, 'compile', ...paths, '--out', out], { cwd: this.serverless.serviceDir, encoding: 'utf8' });
     if (run.error) throw run.error;
     if (run.status !== 0) {
-      const lines = `${run.stderr}${run.stdout}`.trim().split('\n').map((l) => `  ${l}`);
+      const lines = `${run.stderr}${run.stdout}`
+        .trim()
+        .split('\n')
+        .map((l) => `  ${l}`);
       throw this.error(`param "policies" is ${JSON.stringify(policies)}: the policies do not compile:\n${lines.join('\n')}`);
     }
     this.log.notice(`ecs-admission: ${run.stdout.trim()}`);

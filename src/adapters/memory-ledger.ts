@@ -18,7 +18,8 @@ export function memoryLedger(): DecisionLedger & { entries: Map<string, LedgerEn
     },
     replace: (entry, expected) => {
       const stored = entries.get(entry.key);
-      if (!stored || stored.owner !== expected.owner || (expected.leaseUntil !== undefined && stored.leaseUntil !== expected.leaseUntil)) return Promise.resolve(false);
+      if (!stored || stored.owner !== expected.owner || (expected.leaseUntil !== undefined && stored.leaseUntil !== expected.leaseUntil))
+        return Promise.resolve(false);
       entries.set(entry.key, copy(entry));
       return Promise.resolve(true);
     },

@@ -55,7 +55,8 @@ export function isWithin(file: string, dir: string): boolean {
 export function confinedPath(path: string, from: string, root: string | undefined): string {
   const target = resolve(dirname(from), path);
   const allowed = root ?? dirname(from);
-  if (!isWithin(target, allowed)) throw new Error(`${path} is outside ${allowed}: name a file in that directory or below${root ? '' : ' (or choose a wider root with --policy-root)'}`);
+  if (!isWithin(target, allowed))
+    throw new Error(`${path} is outside ${allowed}: name a file in that directory or below${root ? '' : ' (or choose a wider root with --policy-root)'}`);
   return target;
 }
 
@@ -86,10 +87,15 @@ export async function loadPolicies(
     try {
       result = readFile(file);
     } catch (error) {
-      throw new Error(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'unreadable')}`);
+      throw new Error(
+        `cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'unreadable')}`,
+      );
     }
     // Never the other file's content: its problems are for `validate` to show, on that file.
-    if (result.errors.length > 0) throw new Error(`${path} is not a valid policy file (${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}: run ecs-admission validate on it)`);
+    if (result.errors.length > 0)
+      throw new Error(
+        `${path} is not a valid policy file (${result.errors.length} problem${result.errors.length === 1 ? '' : 's'}: run ecs-admission validate on it)`,
+      );
     return result.policies;
   };
 
@@ -108,6 +114,7 @@ export async function loadPolicies(
   // What is left of a document with schema errors, compiled only for its other problems: every
   // problem of a policy shows in one run.
   const more = partial.length > 0 ? compilePolicies(partial, compileOptions).errors : [];
-  const byPlace = (a: PolicyError, b: PolicyError): number => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
+  const byPlace = (a: PolicyError, b: PolicyError): number =>
+    a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
   return { policies: compiled.policies, errors: [...errors, ...more, ...compiled.errors].sort(byPlace) };
 }

@@ -45,4 +45,10 @@ export function flagBeyond(decisions: Decision[], allowed: number, why: string):
 }
 
 const describe = (a: PlannedAction): string =>
-  ({ deregisterTaskDefinition: 'deregistering', updateService: 'updating service', deleteTaskSet: 'deleting task set', stopTask: 'stopping task', tagResource: 'tagging' })[a.type] + ` ${a.name}`;
+  ({
+    deregisterTaskDefinition: 'deregistering',
+    updateService: 'updating service',
+    deleteTaskSet: 'deleting task set',
+    stopTask: 'stopping task',
+    tagResource: 'tagging',
+  })[a.type] + ` ${a.name}`;

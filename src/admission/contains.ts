@@ -27,7 +27,18 @@ export function contains(described: unknown, asked: unknown): boolean {
 }
 
 /** Fields ECS writes itself when it describes a revision: never part of what was registered. */
-const GENERATED = new Set(['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt', 'deleteRequestedAt', 'tags']);
+const GENERATED = new Set([
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+  'deleteRequestedAt',
+  'tags',
+]);
 /** Values ECS fills in when the caller leaves the field out. */
 const DEFAULTS: Record<string, (value: unknown) => boolean> = {
   essential: (v) => v === true,
@@ -53,4 +64,10 @@ export function addsOnlyDefaults(described: unknown, asked: unknown): boolean {
 }
 
 const isEmpty = (value: unknown): boolean =>
-  value === null || value === undefined || value === false || value === 0 || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+  value === null ||
+  value === undefined ||
+  value === false ||
+  value === 0 ||
+  value === '' ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === 'object' && value !== null && Object.keys(value).length === 0);

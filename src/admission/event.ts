@@ -90,7 +90,8 @@ export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}):
   const issuer = d.userIdentity?.sessionContext?.sessionIssuer?.arn;
   if (issuer) principal.sessionIssuerArn = issuer;
   if (options.ownRoleArn && issuer === options.ownRoleArn) return ignore(`${d.eventName} was made by ecs-admission itself`);
-  if (options.memberRoleName && issuer && isRoleNamed(issuer, options.memberRoleName)) return ignore(`${d.eventName} was made by ecs-admission through its member role`);
+  if (options.memberRoleName && issuer && isRoleNamed(issuer, options.memberRoleName))
+    return ignore(`${d.eventName} was made by ecs-admission through its member role`);
 
   const eventName = d.eventName as AdmissionEventName;
   const target = targetOf(eventName, d.requestParameters ?? {}, d.responseElements ?? {}, e.id);
@@ -109,7 +110,8 @@ export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}):
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const obj = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+const obj = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 function targetOf(eventName: AdmissionEventName, params: Record<string, unknown>, response: Record<string, unknown>, eventId: string): Target | IgnoredEvent {
   const missing = (what: string): never => {

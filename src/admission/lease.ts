@@ -49,7 +49,8 @@ export async function claim(ledger: DecisionLedger, fresh: LedgerEntry, now: num
   if (existing.owner !== fresh.owner && existing.leaseUntil > now) throw new LeaseHeldError(existing.key, existing.owner, existing.leaseUntil);
   // The earlier plan stands (it may have been partly carried out); only the owner changes.
   const taken: LedgerEntry = { ...existing, owner: fresh.owner, leaseUntil: fresh.leaseUntil };
-  if (!(await ledger.replace(taken, { owner: existing.owner, leaseUntil: existing.leaseUntil }))) throw new LeaseHeldError(existing.key, '(another)', fresh.leaseUntil);
+  if (!(await ledger.replace(taken, { owner: existing.owner, leaseUntil: existing.leaseUntil })))
+    throw new LeaseHeldError(existing.key, '(another)', fresh.leaseUntil);
   return { status: 'resumed', entry: taken };
 }
 

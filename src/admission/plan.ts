@@ -34,12 +34,19 @@ const RESTORE: Record<string, (service: Service) => ServiceChanges | string> = {
   'networkConfiguration.awsvpcConfiguration.assignPublicIp': (s) => {
     const vpc = s.networkConfiguration?.awsvpcConfiguration;
     if (!vpc?.subnets?.length) return 'the service has no subnets to keep';
-    return { networkConfiguration: { awsvpcConfiguration: { subnets: vpc.subnets, ...(vpc.securityGroups ? { securityGroups: vpc.securityGroups } : {}), assignPublicIp: 'DISABLED' } } };
+    return {
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: vpc.subnets, ...(vpc.securityGroups ? { securityGroups: vpc.securityGroups } : {}), assignPublicIp: 'DISABLED' },
+      },
+    };
   },
   enableExecuteCommand: () => ({ enableExecuteCommand: false }),
   platformVersion: () => ({ platformVersion: 'LATEST' }),
   'deploymentConfiguration.deploymentCircuitBreaker.enable': (s) => ({
-    deploymentConfiguration: { ...s.deploymentConfiguration, deploymentCircuitBreaker: { ...s.deploymentConfiguration?.deploymentCircuitBreaker, enable: true, rollback: true } },
+    deploymentConfiguration: {
+      ...s.deploymentConfiguration,
+      deploymentCircuitBreaker: { ...s.deploymentConfiguration?.deploymentCircuitBreaker, enable: true, rollback: true },
+    },
   }),
 };
 
@@ -72,7 +79,11 @@ export function plan(result: ResourceResult, ctx: PlanContext): Plan {
   const removed = outcomes.some((o) => o.action.type === 'deleteTaskSet' && o.status === 'pending');
   if (counted.length > 0 && !removed) {
     const rules = [...new Set(counted.map((f) => f.ruleId))];
-    const tags = { [TAG_KEYS.verdict]: verdict === 'deny' ? 'denied' : 'flagged', [TAG_KEYS.rules]: tagValue(rules.join(' ')), [TAG_KEYS.event]: tagValue(ctx.eventId) };
+    const tags = {
+      [TAG_KEYS.verdict]: verdict === 'deny' ? 'denied' : 'flagged',
+      [TAG_KEYS.rules]: tagValue(rules.join(' ')),
+      [TAG_KEYS.event]: tagValue(ctx.eventId),
+    };
     const enforced = counted.some((f) => f.mode === 'enforce');
     outcomes.push({ action: { type: 'tagResource', resourceArn: judged.arn, name: judged.name, tags }, status: enforced ? 'pending' : 'would', rules });
   }
@@ -83,7 +94,13 @@ export function plan(result: ResourceResult, ctx: PlanContext): Plan {
   return decided;
 }
 
-function denyAction(resource: Resource, judged: JudgedResource, findings: Finding[], ctx: PlanContext, notes: string[]): { action: PlannedAction; rules: string[] } | undefined {
+function denyAction(
+  resource: Resource,
+  judged: JudgedResource,
+  findings: Finding[],
+  ctx: PlanContext,
+  notes: string[],
+): { action: PlannedAction; rules: string[] } | undefined {
   const rules = [...new Set(findings.map((f) => f.ruleId))];
   const { name, arn } = judged;
   switch (resource.kind) {
@@ -116,7 +133,9 @@ function denyAction(resource: Resource, judged: JudgedResource, findings: Findin
             changes.taskDefinition = ctx.rollback.to;
             applied.push(finding.ruleId);
           } else {
-            notes.push(`${finding.ruleId}: cannot roll ${name} back: ${ctx.rollback && 'none' in ctx.rollback ? ctx.rollback.none : 'no compliant revision was looked up'}. Flagged instead.`);
+            notes.push(
+              `${finding.ruleId}: cannot roll ${name} back: ${ctx.rollback && 'none' in ctx.rollback ? ctx.rollback.none : 'no compliant revision was looked up'}. Flagged instead.`,
+            );
           }
           continue;
         }
@@ -130,7 +149,10 @@ function denyAction(resource: Resource, judged: JudgedResource, findings: Findin
         applied.push(finding.ruleId);
       }
       if (applied.length === 0) return undefined;
-      return { action: { type: 'updateService', resourceArn: arn, name, cluster: judged.cluster ?? 'default', service: judged.service ?? name, changes }, rules: [...new Set(applied)] };
+      return {
+        action: { type: 'updateService', resourceArn: arn, name, cluster: judged.cluster ?? 'default', service: judged.service ?? name, changes },
+        rules: [...new Set(applied)],
+      };
     }
   }
 }

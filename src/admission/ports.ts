@@ -6,7 +6,11 @@ import type { Service, Task, TaskDefinition, TaskSet } from '../core/types.js';
 import type { Decision, PlannedAction, ServiceChanges } from './types.js';
 
 export type TaskDefinitionState = TaskDefinition & { status?: string; registeredAt?: Date | string };
-export interface Deployment { taskDefinition?: string; status?: string; createdAt?: Date | string }
+export interface Deployment {
+  taskDefinition?: string;
+  status?: string;
+  createdAt?: Date | string;
+}
 export type ServiceState = Service & { status?: string; deployments?: Deployment[] };
 export type TaskState = Task & {
   lastStatus?: string;
@@ -117,4 +121,3 @@ export interface AlertSink {
   readonly channels: readonly string[];
   publish(decision: Decision, channel: string): Promise<void>;
 }
-

@@ -31,7 +31,9 @@ export interface Home {
 
 export async function readTarget(request: AdmissionRequest, ecs: EcsReader, home: Home = {}): Promise<Read> {
   if ((home.account && request.account !== home.account) || (home.region && request.region !== home.region)) {
-    return { unverified: `the call was made in account ${request.account}, Region ${request.region}; this function reads account ${home.account ?? '(its own)'} in Region ${home.region ?? '(its own)'} only` };
+    return {
+      unverified: `the call was made in account ${request.account}, Region ${request.region}; this function reads account ${home.account ?? '(its own)'} in Region ${home.region ?? '(its own)'} only`,
+    };
   }
   try {
     return await read(request, ecs);
@@ -42,7 +44,15 @@ export async function readTarget(request: AdmissionRequest, ecs: EcsReader, home
 }
 
 async function read(request: AdmissionRequest, ecs: EcsReader): Promise<Read> {
-  const info = { eventId: request.eventId, eventName: request.eventName, eventTime: request.eventTime, account: request.account, region: request.region, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}), ...(request.organizationalUnits ? { organizationalUnits: request.organizationalUnits } : {}) };
+  const info = {
+    eventId: request.eventId,
+    eventName: request.eventName,
+    eventTime: request.eventTime,
+    account: request.account,
+    region: request.region,
+    ...(request.principal.arn ? { principalArn: request.principal.arn } : {}),
+    ...(request.organizationalUnits ? { organizationalUnits: request.organizationalUnits } : {}),
+  };
   const taskDefinitions = new Map<string, Resource<'taskDefinition'>>();
   const notes: string[] = [];
   const withTaskDefinition = async (ref: string | undefined): Promise<void> => {

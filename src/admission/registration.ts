@@ -42,7 +42,8 @@ export async function findRegistered(
   if (matches.length === 1) return { found: matches[0]! };
   // Equal content registered more than once: the one registered closest to the call.
   const timed = matches.filter((td) => td.registeredAt !== undefined);
-  if (timed.length === 0 || Number.isNaN(at)) return { none: `${matches.length} revisions of ${family} hold the registered content and nothing tells which one this call registered` };
+  if (timed.length === 0 || Number.isNaN(at))
+    return { none: `${matches.length} revisions of ${family} hold the registered content and nothing tells which one this call registered` };
   const distance = (td: TaskDefinitionState): number => Math.abs(new Date(td.registeredAt!).getTime() - at);
   return { found: timed.sort((a, b) => distance(a) - distance(b))[0]! };
 }

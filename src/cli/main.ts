@@ -113,7 +113,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return 2;
     }
     // Anything else is a bug: say so plainly, without a stack trace unless asked for.
-    io.stderr(`ecs-admission ${name}: internal error: ${(error as Error).message}\n${io.env.ECS_ADMISSION_DEBUG ? `${(error as Error).stack}\n` : 'Set ECS_ADMISSION_DEBUG=1 for details.\n'}`);
+    io.stderr(
+      `ecs-admission ${name}: internal error: ${(error as Error).message}\n${io.env.ECS_ADMISSION_DEBUG ? `${(error as Error).stack}\n` : 'Set ECS_ADMISSION_DEBUG=1 for details.\n'}`,
+    );
     return 2;
   }
 }

@@ -20,7 +20,10 @@ export function readInputs(paths: readonly string[], maxBytes: number, stdinFd =
     try {
       inputs.push({ source: path, text: readBounded(fd ?? path, maxBytes) });
     } catch (error) {
-      problems.push({ source: path, message: error instanceof TooLargeError ? error.message : `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      problems.push({
+        source: path,
+        message: error instanceof TooLargeError ? error.message : `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
     }
   };
   const readRegular = (path: string, stats: Stats): void => {

@@ -138,7 +138,11 @@ export function factsOf(resource: Resource): ResourceFacts {
   const family = resource.kind === 'taskDefinition' ? field('family') : ref && !ref.startsWith('#') ? familyOf(ref) : undefined;
   if (family) facts.family = family;
   const service =
-    resource.kind === 'service' ? (field('serviceName') ?? field('serviceArn')) : resource.kind === 'taskSet' ? (field('service') ?? field('serviceArn')) : undefined;
+    resource.kind === 'service'
+      ? (field('serviceName') ?? field('serviceArn'))
+      : resource.kind === 'taskSet'
+        ? (field('service') ?? field('serviceArn'))
+        : undefined;
   if (service) facts.service = lastSegment(service);
   return facts;
 }

@@ -73,8 +73,9 @@ export function buildRuleSet(name: string, rules: readonly Rule[], choose: (rule
       passed: Object.freeze({ ruleId: rule.id, status: 'pass', findings: NO_FINDINGS }),
     });
   }
-  const byKind = Object.fromEntries(
-    RESOURCE_KINDS.map((kind) => [kind, settings.filter((s) => s.rule.appliesTo.includes(kind))]),
-  ) as Record<ResourceKind, RuleSetting[]>;
+  const byKind = Object.fromEntries(RESOURCE_KINDS.map((kind) => [kind, settings.filter((s) => s.rule.appliesTo.includes(kind))])) as Record<
+    ResourceKind,
+    RuleSetting[]
+  >;
   return { name, settings, byKind };
 }

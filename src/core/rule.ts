@@ -17,9 +17,7 @@ export interface Report {
 }
 
 /** The task definition a service, task set or task runs, as the evaluator found it. */
-export type RelatedTaskDefinition =
-  | { ref: string; status: 'found'; result: ResourceResult }
-  | { ref: string; status: 'missing'; reason: string };
+export type RelatedTaskDefinition = { ref: string; status: 'found'; result: ResourceResult } | { ref: string; status: 'missing'; reason: string };
 
 export interface RuleContext<O> {
   readonly options: O;

@@ -49,7 +49,9 @@ const container = obj({
   memory: int,
   memoryReservation: int,
   links: list(str),
-  portMappings: list(obj({ containerPort: int, hostPort: int, protocol: oneOf('tcp', 'udp'), name: str, appProtocol: oneOf('http', 'http2', 'grpc'), containerPortRange: str })),
+  portMappings: list(
+    obj({ containerPort: int, hostPort: int, protocol: oneOf('tcp', 'udp'), name: str, appProtocol: oneOf('http', 'http2', 'grpc'), containerPortRange: str }),
+  ),
   essential: bool,
   restartPolicy: obj({ enabled: bool, ignoredExitCodes: list(int), restartAttemptPeriod: int }),
   entryPoint: secret(list(str)),

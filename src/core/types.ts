@@ -25,8 +25,14 @@ export const severityRank = (s: Severity): number => 4 - SEVERITIES.indexOf(s);
 export const worstSeverity = (list: readonly Severity[]): Severity | undefined =>
   list.reduce<Severity | undefined>((worst, s) => (!worst || severityRank(s) > severityRank(worst) ? s : worst), undefined);
 
-export interface KeyValuePair { name?: string; value?: string }
-export interface Tag { key?: string; value?: string }
+export interface KeyValuePair {
+  name?: string;
+  value?: string;
+}
+export interface Tag {
+  key?: string;
+  value?: string;
+}
 
 export interface ContainerDefinition {
   name?: string;
@@ -82,7 +88,11 @@ export interface NetworkConfiguration {
   awsvpcConfiguration?: { assignPublicIp?: string; subnets?: string[]; securityGroups?: string[] };
 }
 
-export interface CapacityProviderStrategyItem { capacityProvider?: string; weight?: number; base?: number }
+export interface CapacityProviderStrategyItem {
+  capacityProvider?: string;
+  weight?: number;
+  base?: number;
+}
 
 /** What services, task sets and tasks have in common for the rules. */
 export interface Workload {
@@ -106,9 +116,19 @@ export interface Service extends Workload {
   };
 }
 
-export interface TaskSet extends Workload { taskSetArn?: string; id?: string; serviceArn?: string; clusterArn?: string }
+export interface TaskSet extends Workload {
+  taskSetArn?: string;
+  id?: string;
+  serviceArn?: string;
+  clusterArn?: string;
+}
 
-export interface Task extends Workload { taskArn?: string; taskDefinitionArn?: string; clusterArn?: string; group?: string }
+export interface Task extends Workload {
+  taskArn?: string;
+  taskDefinitionArn?: string;
+  clusterArn?: string;
+  group?: string;
+}
 
 export interface ResourceObjects {
   taskDefinition: TaskDefinition;

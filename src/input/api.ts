@@ -16,7 +16,7 @@ export function resourceFromApi<K extends ResourceKind>(kind: K, object: Resourc
   const value = object as unknown as Record<string, unknown>;
   const arn = str(value[ARN_FIELD[kind]]);
   const resource: Resource<K> = { kind, name: resourceName(kind, value, undefined), object, origin: { source: arn ?? '(ECS API)' } };
-  const ref = kind === 'taskDefinition' ? undefined : str(value.taskDefinition) ?? str(value.taskDefinitionArn);
+  const ref = kind === 'taskDefinition' ? undefined : (str(value.taskDefinition) ?? str(value.taskDefinitionArn));
   if (ref) resource.taskDefinitionRef = ref;
   if (request) resource.request = request;
   return resource;

@@ -23,7 +23,14 @@ export function checkTypes(object: Record<string, unknown>, shape: Shape, dialec
 
 const join = (parent: string, key: string | number): string => (typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key);
 
-function checkFields(object: Record<string, unknown>, fields: Readonly<Record<string, Shape>>, path: string, dialect: Dialect, sensitive: boolean, problems: FieldProblem[]): void {
+function checkFields(
+  object: Record<string, unknown>,
+  fields: Readonly<Record<string, Shape>>,
+  path: string,
+  dialect: Dialect,
+  sensitive: boolean,
+  problems: FieldProblem[],
+): void {
   for (const key of Object.keys(fields)) {
     if (!Object.hasOwn(object, key)) continue;
     checkValue(object, key, fields[key]!, join(path, key), dialect, sensitive, problems);
@@ -31,7 +38,15 @@ function checkFields(object: Record<string, unknown>, fields: Readonly<Record<st
 }
 
 /** Checks `parent[key]`; converts it where CloudFormation would, or replaces it by an `InvalidValue`. */
-function checkValue(parent: Record<string | number, unknown>, key: string | number, shape: Shape, path: string, dialect: Dialect, inSensitive: boolean, problems: FieldProblem[]): void {
+function checkValue(
+  parent: Record<string | number, unknown>,
+  key: string | number,
+  shape: Shape,
+  path: string,
+  dialect: Dialect,
+  inSensitive: boolean,
+  problems: FieldProblem[],
+): void {
   const value = parent[key];
   if (value === undefined || value === null || value instanceof UnknownValue || value instanceof InvalidValue) return;
   const sensitive = inSensitive || shape.sensitive === true;
@@ -80,7 +95,8 @@ function checkValue(parent: Record<string | number, unknown>, key: string | numb
       return;
     case 'list':
       if (!Array.isArray(value)) return fail('a list');
-      for (let i = 0; i < value.length; i++) checkValue(value as unknown[] as Record<number, unknown>, i, shape.of, join(path, i), dialect, sensitive, problems);
+      for (let i = 0; i < value.length; i++)
+        checkValue(value as unknown[] as Record<number, unknown>, i, shape.of, join(path, i), dialect, sensitive, problems);
       return;
     case 'map':
       if (!isPlainObject(value)) return fail('an object of names to values');

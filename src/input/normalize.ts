@@ -38,7 +38,21 @@ export function normalizeDocument(doc: ParsedDocument, source: string): Normaliz
  * Fields only a CreateService request (or a service) has: an ecspresso service definition, or a
  * CreateService body kept without its `serviceName`, is a service.
  */
-const SERVICE_ONLY = ['desiredCount', 'loadBalancers', 'serviceRegistries', 'deploymentConfiguration', 'deploymentController', 'schedulingStrategy', 'healthCheckGracePeriodSeconds', 'placementStrategy', 'serviceConnectConfiguration', 'propagateTags', 'enableECSManagedTags', 'volumeConfigurations', 'availabilityZoneRebalancing'];
+const SERVICE_ONLY = [
+  'desiredCount',
+  'loadBalancers',
+  'serviceRegistries',
+  'deploymentConfiguration',
+  'deploymentController',
+  'schedulingStrategy',
+  'healthCheckGracePeriodSeconds',
+  'placementStrategy',
+  'serviceConnectConfiguration',
+  'propagateTags',
+  'enableECSManagedTags',
+  'volumeConfigurations',
+  'availabilityZoneRebalancing',
+];
 /** Fields of a CreateTaskSet request that a service does not have. */
 const TASK_SET_ONLY = ['externalId', 'scale'];
 
@@ -46,7 +60,9 @@ function fromValue(value: unknown, where: Where, out: NormalizedDocument): void 
   // A file of container definitions only (Terraform's `container_definitions`, ecs-cli): the
   // containers of one task definition, named by the file.
   if (Array.isArray(value) && value.length > 0 && value.every(isContainerDefinition)) {
-    out.resources.push(make('taskDefinition', { containerDefinitions: value }, { ...where, wrappedIn: 'containerDefinitions' }, `containers in ${basename(where.source)}`));
+    out.resources.push(
+      make('taskDefinition', { containerDefinitions: value }, { ...where, wrappedIn: 'containerDefinitions' }, `containers in ${basename(where.source)}`),
+    );
     return;
   }
   if (Array.isArray(value)) {
@@ -62,9 +78,15 @@ function fromValue(value: unknown, where: Where, out: NormalizedDocument): void 
   // A fragment of a template's Resources section (`TaskDefinition: { Type: AWS::ECS::…, Properties }`).
   const fragment = !isTemplate(value) && Object.values(value).some((v) => isObject(v) && typeof v.Type === 'string' && v.Type.startsWith('AWS::'));
   if (isTemplate(value) || fragment) {
-    const template = resourcesOfTemplate(fragment ? { Resources: value } : value, { source: where.source, doc: where.doc, prefix: where.prefix, ...(fragment ? { fragment: true } : {}) });
+    const template = resourcesOfTemplate(fragment ? { Resources: value } : value, {
+      source: where.source,
+      doc: where.doc,
+      prefix: where.prefix,
+      ...(fragment ? { fragment: true } : {}),
+    });
     add(...template.resources);
-    for (const part of template.unjudged) out.unjudged.push({ source: where.source, ...(part.line !== undefined ? { line: part.line } : {}), message: part.message });
+    for (const part of template.unjudged)
+      out.unjudged.push({ source: where.source, ...(part.line !== undefined ? { line: part.line } : {}), message: part.message });
     return;
   }
   if (Array.isArray(value.Records)) return value.Records.forEach((r, i) => add(...fromCloudTrail(r, at('Records', i))));
@@ -94,13 +116,17 @@ function fromValue(value: unknown, where: Where, out: NormalizedDocument): void 
   if ((typeof value.service === 'string' && typeof value.taskDefinition === 'string') || TASK_SET_ONLY.some((k) => k in value)) {
     return add(make('taskSet', value, where));
   }
-  if (typeof value.serviceName === 'string' || typeof value.serviceArn === 'string' || SERVICE_ONLY.some((k) => k in value)) return add(make('service', value, where));
+  if (typeof value.serviceName === 'string' || typeof value.serviceArn === 'string' || SERVICE_ONLY.some((k) => k in value))
+    return add(make('service', value, where));
   if (typeof value.taskArn === 'string') return add(make('task', value, where));
   // RunTask / StartTask request.
   if (typeof value.taskDefinition === 'string') return add(make('task', value, where));
 
   const keys = Object.keys(value).slice(0, 8).join(', ');
-  throw notEcs(where, `not an ECS document (found keys: ${keys || 'none'}); expected a task definition, a service, task set or task (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template`);
+  throw notEcs(
+    where,
+    `not an ECS document (found keys: ${keys || 'none'}); expected a task definition, a service, task set or task (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template`,
+  );
 }
 
 function notEcs(where: Where, detail: string): InputError {
@@ -113,7 +139,10 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
 
 /** An object that can only be a container definition: it has an image, and a name or what containers have. */
 const isContainerDefinition = (value: unknown): boolean =>
-  isObject(value) && typeof value.image === 'string' && !('containerDefinitions' in value) && ('name' in value || 'essential' in value || 'portMappings' in value);
+  isObject(value) &&
+  typeof value.image === 'string' &&
+  !('containerDefinitions' in value) &&
+  ('name' in value || 'essential' in value || 'portMappings' in value);
 
 function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {}): Resource[] {
   if (!isObject(record)) throw notEcs(where, 'a CloudTrail record must be an object');
@@ -170,7 +199,10 @@ function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {
     default: {
       // RunTask / StartTask: the request is complete; the response only names the tasks started.
       const tasks = Array.isArray(response?.tasks) ? response.tasks.filter(isObject) : [];
-      const name = tasks.map((t) => shortArn(str(t.taskArn))).filter(Boolean).join(', ');
+      const name = tasks
+        .map((t) => shortArn(str(t.taskArn)))
+        .filter(Boolean)
+        .join(', ');
       return [make('task', params, at('requestParameters'), name || undefined)];
     }
   }
@@ -194,7 +226,7 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, nam
 
   const label = name ?? resourceName(kind, value, undefined, `${KIND_NAMES[kind]} in ${basename(where.source)}`);
   const resource: Resource<K> = { kind, name: label, object: object, origin };
-  const ref = kind === 'taskDefinition' ? undefined : str(value.taskDefinition) ?? str(value.taskDefinitionArn);
+  const ref = kind === 'taskDefinition' ? undefined : (str(value.taskDefinition) ?? str(value.taskDefinitionArn));
   if (ref) resource.taskDefinitionRef = ref;
   if (where.request) resource.request = where.request;
   if (problems.length > 0) resource.problems = problems;

@@ -28,7 +28,28 @@ export const PARSE_LIMITS = {
 } as const;
 
 // CloudFormation short-form intrinsics, read into their long form (`!Ref X` → `{ Ref: X }`).
-const INTRINSICS = ['Base64', 'Cidr', 'Condition', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Ref', 'ToJsonString', 'Length'];
+const INTRINSICS = [
+  'Base64',
+  'Cidr',
+  'Condition',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'Ref',
+  'ToJsonString',
+  'Length',
+];
 const longForm = (name: string, value: unknown): unknown => {
   if (name === 'Ref' || name === 'Condition') return { [name]: value };
   if (name === 'GetAtt' && typeof value === 'string') return { 'Fn::GetAtt': value.split('.') };
@@ -107,7 +128,10 @@ function jsonError(text: string, source: string, error: unknown): InputError {
   const offset = at ? Number(at[1]) : text.length;
   const { line, column } = position(lineStarts(text), Math.min(offset, text.length));
   // V8 quotes the text around the error (`…"tions": [ }" is not valid JSON`): keep only what it says.
-  const what = message.split(/ in JSON|,? (?:\.\.\.)?"| is not valid JSON/)[0]!.replace(/'([^'\s]{4,})'/g, 'a token').trim();
+  const what = message
+    .split(/ in JSON|,? (?:\.\.\.)?"| is not valid JSON/)[0]!
+    .replace(/'([^'\s]{4,})'/g, 'a token')
+    .trim();
   const detail = text.trim() === '' ? 'empty JSON file' : `not valid JSON: ${what || 'syntax error'} (line ${line}, column ${column})`;
   return new InputError(source, detail, line);
 }
@@ -214,7 +238,8 @@ function flowDepthExceeded(text: string): number | undefined {
 
 function parseYaml(text: string, source: string): ParsedDocument[] {
   const deep = flowDepthExceeded(text);
-  if (deep !== undefined) throw new InputError(source, `not valid YAML: nested deeper than ${PARSE_LIMITS.maxDepth} levels`, position(lineStarts(text), deep).line);
+  if (deep !== undefined)
+    throw new InputError(source, `not valid YAML: nested deeper than ${PARSE_LIMITS.maxDepth} levels`, position(lineStarts(text), deep).line);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { customTags: CFN_TAGS, lineCounter, uniqueKeys: true, schema: 'core' });
   if (!Array.isArray(docs)) return []; // an empty stream
@@ -230,7 +255,11 @@ function parseYaml(text: string, source: string): ParsedDocument[] {
       try {
         value = doc.toJS({ maxAliasCount: PARSE_LIMITS.maxAliases });
       } catch (failure) {
-        throw new InputError(source, `not valid YAML: ${aliasProblem(failure)}`, doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : undefined);
+        throw new InputError(
+          source,
+          `not valid YAML: ${aliasProblem(failure)}`,
+          doc.contents?.range ? lineCounter.linePos(doc.contents.range[0]).line : undefined,
+        );
       }
       if (depthOf(value) > PARSE_LIMITS.maxDepth) throw new InputError(source, `not valid YAML: nested deeper than ${PARSE_LIMITS.maxDepth} levels`);
       const locate = (path: readonly (string | number)[], key = false) => {

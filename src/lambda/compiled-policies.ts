@@ -128,7 +128,10 @@ function objectPolicies(location: ObjectLocation, options: PolicyLoading): () =>
       const source = (error as { source?: { file: string; line?: number; policy?: string } }).source;
       const message = (error as Error).message;
       // The bundle's own place (policies[2].rules[0].id) and the policy file it came from.
-      const from = source && !message.includes(source.file) ? ` (${source.policy ? `policy "${source.policy}" in ` : ''}${source.file}${source.line !== undefined ? `:${source.line}` : ''})` : '';
+      const from =
+        source && !message.includes(source.file)
+          ? ` (${source.policy ? `policy "${source.policy}" in ` : ''}${source.file}${source.line !== undefined ? `:${source.line}` : ''})`
+          : '';
       throw new VersionError(`${message}${from}`, source);
     }
     if (loaded.length === 0) throw new VersionError(`no policy in ${name}; ${HOW_S3}`);
@@ -143,7 +146,13 @@ function objectPolicies(location: ObjectLocation, options: PolicyLoading): () =>
       checkEveryMs: (options.checkSeconds ?? 60) * 1000,
       now: options.now ?? Date.now,
       onLoaded: ({ version, value, previous, cached }) =>
-        logger.info('policies loaded', { policies: value.map((p) => p.name), from: source.name, version, ...(previous ? { previous } : {}), ...(cached ? { cached } : {}) }),
+        logger.info('policies loaded', {
+          policies: value.map((p) => p.name),
+          from: source.name,
+          version,
+          ...(previous ? { previous } : {}),
+          ...(cached ? { cached } : {}),
+        }),
       onBadVersion: async (problem) => {
         logger.error('a new version of the policies does not load: the last good version keeps serving', {
           object: problem.object,
@@ -176,7 +185,8 @@ function objectPolicies(location: ObjectLocation, options: PolicyLoading): () =>
     } catch (error) {
       // Only the first load throws: nothing to serve yet. A problem with the object or its content is
       // the settings'; S3 being slow or down is thrown as it is (retried all the same).
-      if (error instanceof VersionError || (error as Error)?.name === 'PolicyObjectError') throw new ConfigError(`ECS_ADMISSION_POLICIES: ${(error as Error).message}`);
+      if (error instanceof VersionError || (error as Error)?.name === 'PolicyObjectError')
+        throw new ConfigError(`ECS_ADMISSION_POLICIES: ${(error as Error).message}`);
       throw error;
     }
   };

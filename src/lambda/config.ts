@@ -8,8 +8,15 @@ import { parseObjectUrl } from '../policy/bundle-versions.js';
 /** Where the serverless plugin puts the compiled policies in the package (serverless.yml). */
 export const COMPILED_POLICIES = 'compiled/policies.json';
 
-const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
-const optional = z.pipe(z.optional(z.string().check(z.trim())), z.transform((v) => (v ? v : undefined)));
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const optional = z.pipe(
+  z.optional(z.string().check(z.trim())),
+  z.transform((v) => (v ? v : undefined)),
+);
 
 const Env = z.object({
   ECS_ADMISSION_MODE: z._default(z.enum(['audit', 'enforce']), 'audit'),

@@ -144,7 +144,10 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   const admitEvent = async (event: unknown, context: InvocationContext): Promise<InvocationResult> => {
     let request;
     try {
-      request = parseAdmissionEvent(event, { ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}), ...(config.memberRoleName ? { memberRoleName: config.memberRoleName } : {}) });
+      request = parseAdmissionEvent(event, {
+        ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}),
+        ...(config.memberRoleName ? { memberRoleName: config.memberRoleName } : {}),
+      });
     } catch (error) {
       if (!(error instanceof MalformedEventError)) throw error;
       // Thrown, not dropped: the event ends in the dead-letter queue, where it can be read and redriven.
@@ -156,7 +159,13 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       logger.info('event ignored', { eventId: request.eventId, reason: request.reason });
       return { status: 'ignored', eventId: request.eventId, reason: request.reason };
     }
-    logger.appendKeys({ eventId: request.eventId, eventName: request.eventName, account: request.account, region: request.region, ...(request.cloudTrailEventId ? { cloudTrailEventId: request.cloudTrailEventId } : {}) });
+    logger.appendKeys({
+      eventId: request.eventId,
+      eventName: request.eventName,
+      account: request.account,
+      region: request.region,
+      ...(request.cloudTrailEventId ? { cloudTrailEventId: request.cloudTrailEventId } : {}),
+    });
     let result: AdmitResult;
     let mode: 'audit' | 'enforce';
     try {
@@ -191,7 +200,9 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
     return { ...result, mode, decisions: result.decisions.map(summarize) };
   };
 
-  return middy(admitEvent).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(admitEvent)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 /** The function's own account (from its ARN) and Region (from the runtime's environment). */

@@ -78,7 +78,10 @@ export interface OrganizationSweepResult extends SweepResult {
 export type OrganizationSweepOutput = PlanOutput | OrganizationSweepResult | AccountOutcome;
 
 /** The AWS side: STS for the hub's account, Organizations for the accounts, the member role for the rest. */
-export function awsOrganizationDependencies(config: SweepConfig & { organization: OrganizationSweepConfig }, clientConfig: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): Pick<OrganizationSweepDependencies, 'accounts' | 'accountTargets' | 'partials'> {
+export function awsOrganizationDependencies(
+  config: SweepConfig & { organization: OrganizationSweepConfig },
+  clientConfig: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): Pick<OrganizationSweepDependencies, 'accounts' | 'accountTargets' | 'partials'> {
   const region = config.regions[0]!;
   return {
     partials: config.ledgerTable ? dynamoPartialStore(new DynamoDBClient(clientConfig), config.ledgerTable) : memoryPartialStore(),
@@ -96,7 +99,11 @@ export function awsOrganizationDependencies(config: SweepConfig & { organization
   };
 }
 
-export function createOrganizationSweepHandler(config: SweepConfig & { organization: OrganizationSweepConfig }, deps: OrganizationSweepDependencies, record: (result: SweepResult, metrics: Metrics) => void) {
+export function createOrganizationSweepHandler(
+  config: SweepConfig & { organization: OrganizationSweepConfig },
+  deps: OrganizationSweepDependencies,
+  record: (result: SweepResult, metrics: Metrics) => void,
+) {
   const { logger, metrics } = deps;
   const org = config.organization;
   const loadOnce = lambdaPolicies(config.policies, {
@@ -110,7 +117,9 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
   /** The accounts' account-regions, read as one run of `startedAt`; stops starting new ones when `outOfTime` says so. */
   const sweepAccounts = async (accounts: readonly string[], startedAt: string, outOfTime?: () => boolean): Promise<SweepPartial> => {
     const loaded = await loadOnce();
-    const targets = await Promise.all((await deps.accountTargets(accounts, config.regions)).map((t) => withOrganizationalUnits(t, loaded, deps.organizationalUnits)));
+    const targets = await Promise.all(
+      (await deps.accountTargets(accounts, config.regions)).map((t) => withOrganizationalUnits(t, loaded, deps.organizationalUnits)),
+    );
     const late: SweepTarget[] = [];
     const timed = targets.map(
       (t): SweepTarget => ({
@@ -118,7 +127,14 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
         open: () => {
           if (outOfTime?.()) {
             late.push(t);
-            return Promise.reject(Object.assign(new Error(`not swept: the invocation ran out of time before it got to ${t.account}/${t.region}; fan out (sweepFanOut=always) for an organization this size`), { name: 'OutOfTime' }));
+            return Promise.reject(
+              Object.assign(
+                new Error(
+                  `not swept: the invocation ran out of time before it got to ${t.account}/${t.region}; fan out (sweepFanOut=always) for an organization this size`,
+                ),
+                { name: 'OutOfTime' },
+              ),
+            );
           }
           return t.open();
         },
@@ -136,10 +152,19 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
       now: deps.now,
       eventId: `sweep-${startedAt}`,
       ...(deps.organizationalUnits ? { organizationalUnits: deps.organizationalUnits } : {}),
-      onOrganizationalUnitsFailure: (account, error) => logger.warn('the organizational units of an account could not be looked up: the digest leaves it out of its OU grouping', { account, error: error as Error }),
+      onOrganizationalUnitsFailure: (account, error) =>
+        logger.warn('the organizational units of an account could not be looked up: the digest leaves it out of its OU grouping', {
+          account,
+          error: error as Error,
+        }),
     });
-    if (late.length > 0) logger.error('the sweep ran out of time: account-regions were not swept (they are failures of the digest)', { notSwept: late.length, of: targets.length });
-    for (const f of partial.failures) logger.warn('could not sweep', { account: f.account, region: f.region, operation: f.operation, code: f.code, error: f.message });
+    if (late.length > 0)
+      logger.error('the sweep ran out of time: account-regions were not swept (they are failures of the digest)', {
+        notSwept: late.length,
+        of: targets.length,
+      });
+    for (const f of partial.failures)
+      logger.warn('could not sweep', { account: f.account, region: f.region, operation: f.operation, code: f.code, error: f.message });
     return partial;
   };
 
@@ -175,7 +200,13 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
       accounts: digest.accounts?.total ?? accounts.length,
       unreadableAccounts: (digest.accounts?.unreadable ?? []).map((u) => u.account),
     };
-    logger.info('sweep finished', { ...result, unreadableAccounts: result.unreadableAccounts.slice(0, 50), counts: digest.counts, stateKeys: built.state.keys.length, ...(built.state.truncatedAfter !== undefined ? { stateTruncated: true } : {}) });
+    logger.info('sweep finished', {
+      ...result,
+      unreadableAccounts: result.unreadableAccounts.slice(0, 50),
+      counts: digest.counts,
+      stateKeys: built.state.keys.length,
+      ...(built.state.truncatedAfter !== undefined ? { stateTruncated: true } : {}),
+    });
     metrics.addMetric('SweepAccounts', MetricUnit.Count, result.accounts);
     metrics.addMetric('SweepUnreadableAccounts', MetricUnit.Count, result.unreadableAccounts.length);
     record(result, metrics);
@@ -205,7 +236,14 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
     const partial = await sweepAccounts([step.account], step.startedAt);
     const stored = await deps.partials.put({ hub: step.hub, id: step.run }, step.account, partial);
     metrics.addMetric('SweepPartialBytes', MetricUnit.Bytes, stored.bytes);
-    logger.info('account swept', { account: step.account, resources: partial.resources.total, violations: partial.violations.length, failures: partial.failures.length, partialBytes: stored.bytes, chunks: stored.chunks });
+    logger.info('account swept', {
+      account: step.account,
+      resources: partial.resources.total,
+      violations: partial.violations.length,
+      failures: partial.failures.length,
+      partialBytes: stored.bytes,
+      chunks: stored.chunks,
+    });
     return { account: step.account };
   };
 
@@ -216,16 +254,36 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
       step.accounts.map((outcome) =>
         read(async () => {
           try {
-            return (await deps.partials.get({ hub: step.hub, id: step.run }, outcome.account)) ?? notSwept(outcome, step, loaded.map((p) => p.name));
+            return (
+              (await deps.partials.get({ hub: step.hub, id: step.run }, outcome.account)) ??
+              notSwept(
+                outcome,
+                step,
+                loaded.map((p) => p.name),
+              )
+            );
           } catch (error) {
-            return notSwept({ account: outcome.account, error: `its report could not be read: ${(error as Error).message}` }, step, loaded.map((p) => p.name));
+            return notSwept(
+              { account: outcome.account, error: `its report could not be read: ${(error as Error).message}` },
+              step,
+              loaded.map((p) => p.name),
+            );
           }
         }),
       ),
     );
     partials.sort((a, b) => a.accounts[0]!.localeCompare(b.accounts[0]!));
     const accounts = step.accounts.map((o) => o.account);
-    const merged = partials.length > 0 ? mergePartials(partials) : partialOf({ ...emptyReport(step.startedAt, deps.now().toISOString(), loaded.map((p) => p.name)) });
+    const merged =
+      partials.length > 0
+        ? mergePartials(partials)
+        : partialOf({
+            ...emptyReport(
+              step.startedAt,
+              deps.now().toISOString(),
+              loaded.map((p) => p.name),
+            ),
+          });
     return publish(merged, step.hub, accounts, step.startedAt);
   };
 
@@ -240,7 +298,10 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
       message: `account ${outcome.account} was not swept: ${why}; the state machine execution ${step.run} has the details`,
     }));
     logger.error('an account was not swept', { account: outcome.account, error: outcome.error, run: step.run });
-    return partialOf({ ...emptyReport(step.startedAt, deps.now().toISOString(), policies), failures }, { accounts: [outcome.account], regions: config.regions });
+    return partialOf(
+      { ...emptyReport(step.startedAt, deps.now().toISOString(), policies), failures },
+      { accounts: [outcome.account], regions: config.regions },
+    );
   };
 
   const run = async (event: unknown, context?: Context): Promise<OrganizationSweepOutput> => {
@@ -259,7 +320,13 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
         case 'sweep': {
           const startedAt = deps.now().toISOString();
           const { hub, accounts } = await deps.accounts(org.accounts);
-          logger.info('sweep planned', { accounts: accounts.length, regions: config.regions, accountRegions: accounts.length * config.regions.length, fanOut: false, mode: org.fanOut });
+          logger.info('sweep planned', {
+            accounts: accounts.length,
+            regions: config.regions,
+            accountRegions: accounts.length * config.regions.length,
+            fanOut: false,
+            mode: org.fanOut,
+          });
           return await sweepAll(hub, accounts, startedAt, context);
         }
       }
@@ -270,7 +337,9 @@ export function createOrganizationSweepHandler(config: SweepConfig & { organizat
     }
   };
 
-  return middy(run).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(run)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 const emptyReport = (startedAt: string, finishedAt: string, policies: string[]) => ({
@@ -301,8 +370,15 @@ function stepOf(event: unknown): Step {
       return { action: 'sweepAccount', run: text('run'), hub: text('hub'), startedAt: text('startedAt'), account: text('account') };
     case 'merge': {
       const accounts = e.accounts;
-      if (!Array.isArray(accounts) || !accounts.every((a) => typeof (a as AccountOutcome)?.account === 'string')) throw new Error('the sweep step "merge" needs "accounts": the outcome of each account\'s step');
-      return { action: 'merge', run: text('run'), hub: text('hub'), startedAt: text('startedAt'), accounts: accounts.map((a: AccountOutcome) => (typeof a.error === 'string' ? { account: a.account, error: a.error } : { account: a.account })) };
+      if (!Array.isArray(accounts) || !accounts.every((a) => typeof (a as AccountOutcome)?.account === 'string'))
+        throw new Error('the sweep step "merge" needs "accounts": the outcome of each account\'s step');
+      return {
+        action: 'merge',
+        run: text('run'),
+        hub: text('hub'),
+        startedAt: text('startedAt'),
+        accounts: accounts.map((a: AccountOutcome) => (typeof a.error === 'string' ? { account: a.account, error: a.error } : { account: a.account })),
+      };
     }
     default:
       throw new Error(`unknown sweep action ${JSON.stringify(e.action)}: expected plan, sweepAccount or merge`);

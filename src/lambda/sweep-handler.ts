@@ -77,7 +77,8 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
         policies: loaded.map((p) => p.name),
         now: deps.now,
       });
-      for (const f of report.failures) logger.warn('could not sweep', { account: f.account, region: f.region, operation: f.operation, code: f.code, error: f.message });
+      for (const f of report.failures)
+        logger.warn('could not sweep', { account: f.account, region: f.region, operation: f.operation, code: f.code, error: f.message });
 
       const previous = await deps.state.get(account);
       const built = buildDigest(report, { format: config.alertFormat, account, regions: config.regions }, previous);
@@ -123,7 +124,9 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
     }
   };
 
-  return middy(run).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(run)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 export function record(result: SweepResult, metrics: Metrics): void {
@@ -139,13 +142,14 @@ export function record(result: SweepResult, metrics: Metrics): void {
 }
 
 /** The Lambda entry point. */
-export const handler: (event: unknown, context: Parameters<ReturnType<typeof createSweepHandler>>[1]) => Promise<SweepResult | OrganizationSweepOutput> = onFirstUse<unknown, Parameters<ReturnType<typeof createSweepHandler>>[1], SweepResult | OrganizationSweepOutput>(() => {
-  const config = readSweepConfig(process.env);
-  const deps = { ...awsSweepDependencies(config), ...observability(), now: () => new Date() };
-  // A hub sweeps the organization (and serves the fan-out's steps): src/lambda/org-sweep.ts.
-  if (config.organization) {
-    const org = { ...config, organization: config.organization };
-    return createOrganizationSweepHandler(org, { ...deps, ...awsOrganizationDependencies(org) }, record);
-  }
-  return createSweepHandler(config, deps);
-});
+export const handler: (event: unknown, context: Parameters<ReturnType<typeof createSweepHandler>>[1]) => Promise<SweepResult | OrganizationSweepOutput> =
+  onFirstUse<unknown, Parameters<ReturnType<typeof createSweepHandler>>[1], SweepResult | OrganizationSweepOutput>(() => {
+    const config = readSweepConfig(process.env);
+    const deps = { ...awsSweepDependencies(config), ...observability(), now: () => new Date() };
+    // A hub sweeps the organization (and serves the fan-out's steps): src/lambda/org-sweep.ts.
+    if (config.organization) {
+      const org = { ...config, organization: config.organization };
+      return createOrganizationSweepHandler(org, { ...deps, ...awsOrganizationDependencies(org) }, record);
+    }
+    return createSweepHandler(config, deps);
+  });

@@ -18,7 +18,17 @@ const REGION = /^[a-z]{2,}(-[a-z]+)+-\d+$/;
 
 const SweepEnv = z.object({
   ECS_ADMISSION_SWEEP_REGIONS: z.pipe(
-    z.pipe(z.string(), z.transform((text) => [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))])),
+    z.pipe(
+      z.string(),
+      z.transform((text) => [
+        ...new Set(
+          text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ]),
+    ),
     z.array(z.string().check(z.regex(REGION, 'expected AWS Region names, comma-separated'))).check(z.minLength(1, 'expected at least one Region')),
   ),
 });
@@ -42,7 +52,9 @@ export function readSweepConfig(env: Record<string, string | undefined>): SweepC
   if (!value) throw new ConfigError('invalid ecs-admission settings: ECS_ADMISSION_SWEEP_REGIONS is not set and neither is AWS_REGION');
   const parsed = SweepEnv.safeParse({ ECS_ADMISSION_SWEEP_REGIONS: value });
   if (!parsed.success) {
-    throw new ConfigError(`invalid ecs-admission settings: ${parsed.error.issues.map((i) => `ECS_ADMISSION_SWEEP_REGIONS=${JSON.stringify(value)}: ${i.message}`).join('; ')}`);
+    throw new ConfigError(
+      `invalid ecs-admission settings: ${parsed.error.issues.map((i) => `ECS_ADMISSION_SWEEP_REGIONS=${JSON.stringify(value)}: ${i.message}`).join('; ')}`,
+    );
   }
   const organization = readOrganizationSweepConfig(env, config.memberRoleName);
   return { ...config, regions: parsed.data.ECS_ADMISSION_SWEEP_REGIONS, ...(organization ? { organization } : {}) };
@@ -115,16 +127,34 @@ const ACCOUNT_ID = /^\d{12}$/;
  * default FAN_OUT_ABOVE).
  */
 export function readOrganizationSweepConfig(env: Record<string, string | undefined>, memberRoleName: string | undefined): OrganizationSweepConfig | undefined {
-  const listed = env.ECS_ADMISSION_SWEEP_ACCOUNTS?.trim() ? [...new Set(env.ECS_ADMISSION_SWEEP_ACCOUNTS.split(',').map((s) => s.trim()).filter(Boolean))] : undefined;
+  const listed = env.ECS_ADMISSION_SWEEP_ACCOUNTS?.trim()
+    ? [
+        ...new Set(
+          env.ECS_ADMISSION_SWEEP_ACCOUNTS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : undefined;
   if (!memberRoleName) {
-    if (listed) throw new ConfigError('invalid ecs-admission settings: ECS_ADMISSION_SWEEP_ACCOUNTS is set but ECS_ADMISSION_MEMBER_ROLE_NAME is not: other accounts are read through the member role (the hub shape sets it)');
+    if (listed)
+      throw new ConfigError(
+        'invalid ecs-admission settings: ECS_ADMISSION_SWEEP_ACCOUNTS is set but ECS_ADMISSION_MEMBER_ROLE_NAME is not: other accounts are read through the member role (the hub shape sets it)',
+      );
     return undefined;
   }
   const bad = listed?.filter((a) => !ACCOUNT_ID.test(a)) ?? [];
-  if (bad.length > 0) throw new ConfigError(`invalid ecs-admission settings: ECS_ADMISSION_SWEEP_ACCOUNTS=${JSON.stringify(env.ECS_ADMISSION_SWEEP_ACCOUNTS)}: expected 12-digit account ids, comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(', ')})`);
+  if (bad.length > 0)
+    throw new ConfigError(
+      `invalid ecs-admission settings: ECS_ADMISSION_SWEEP_ACCOUNTS=${JSON.stringify(env.ECS_ADMISSION_SWEEP_ACCOUNTS)}: expected 12-digit account ids, comma-separated (not ${bad.map((b) => JSON.stringify(b)).join(', ')})`,
+    );
   const fanOut = env.ECS_ADMISSION_SWEEP_FAN_OUT?.trim() || 'auto';
-  if (fanOut !== 'auto' && fanOut !== 'never' && fanOut !== 'always') throw new ConfigError(`invalid ecs-admission settings: ECS_ADMISSION_SWEEP_FAN_OUT=${JSON.stringify(fanOut)}: expected auto, never or always`);
+  if (fanOut !== 'auto' && fanOut !== 'never' && fanOut !== 'always')
+    throw new ConfigError(`invalid ecs-admission settings: ECS_ADMISSION_SWEEP_FAN_OUT=${JSON.stringify(fanOut)}: expected auto, never or always`);
   const above = env.ECS_ADMISSION_SWEEP_FAN_OUT_ABOVE?.trim() || String(FAN_OUT_ABOVE);
-  if (!/^\d+$/.test(above)) throw new ConfigError(`invalid ecs-admission settings: ECS_ADMISSION_SWEEP_FAN_OUT_ABOVE=${JSON.stringify(above)}: expected a whole number of account-regions`);
+  if (!/^\d+$/.test(above))
+    throw new ConfigError(
+      `invalid ecs-admission settings: ECS_ADMISSION_SWEEP_FAN_OUT_ABOVE=${JSON.stringify(above)}: expected a whole number of account-regions`,
+    );
   return { accounts: listed, memberRoleName, fanOut, fanOutAbove: Number(above) };
 }

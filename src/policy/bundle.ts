@@ -121,7 +121,8 @@ export function fromBundle(
     fail([], `not a compiled policy bundle (expected "format": "${BUNDLE_FORMAT}"); policy files are compiled into one with ecs-admission compile`);
   }
   const version = (json as { version?: unknown }).version;
-  if (version !== BUNDLE_VERSION) fail(['version'], `format version ${JSON.stringify(version)} is not one this ecs-admission reads (${BUNDLE_VERSION}): ${recompile}`);
+  if (version !== BUNDLE_VERSION)
+    fail(['version'], `format version ${JSON.stringify(version)} is not one this ecs-admission reads (${BUNDLE_VERSION}): ${recompile}`);
   const parsed = BundleSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -190,6 +191,15 @@ function sourceOf(json: unknown, path: readonly PropertyKey[]): BundleSource | u
 }
 
 /** What a policy is called, where it comes from and what it applies to: the same in a bundle and compiled. */
-function identity(p: Pick<CompiledPolicy, 'name' | 'file' | 'mode' | 'onError' | 'match' | 'exclude'>): Pick<CompiledPolicy, 'name' | 'file' | 'mode' | 'onError' | 'match' | 'exclude'> {
-  return { name: p.name, file: p.file, mode: p.mode, ...(p.onError ? { onError: p.onError } : {}), ...(p.match ? { match: p.match } : {}), ...(p.exclude ? { exclude: p.exclude } : {}) };
+function identity(
+  p: Pick<CompiledPolicy, 'name' | 'file' | 'mode' | 'onError' | 'match' | 'exclude'>,
+): Pick<CompiledPolicy, 'name' | 'file' | 'mode' | 'onError' | 'match' | 'exclude'> {
+  return {
+    name: p.name,
+    file: p.file,
+    mode: p.mode,
+    ...(p.onError ? { onError: p.onError } : {}),
+    ...(p.match ? { match: p.match } : {}),
+    ...(p.exclude ? { exclude: p.exclude } : {}),
+  };
 }

@@ -219,7 +219,8 @@ function evaluateMatches(ev: CelEvaluator, ast: CelAstNode, ctx: unknown): unkno
   const pattern = ev.run(args[0]!, ctx);
   // With the node's range, as cel-js's own errors have it: the message names the position.
   const failure = (message: string): Error => Object.assign(new Error(message), { range: { start: ast.start ?? 0 } });
-  if (typeof text !== 'string' || typeof pattern !== 'string') throw failure("found no matching overload for 'matches' (a string and a string pattern are needed)");
+  if (typeof text !== 'string' || typeof pattern !== 'string')
+    throw failure("found no matching overload for 'matches' (a string and a string pattern are needed)");
   let compiled: RE2JS;
   try {
     compiled = re2(pattern);
@@ -248,7 +249,10 @@ export function useRe2(program: CelProgram): void {
         try {
           re2(pattern.args);
         } catch (error) {
-          throw new RegexSyntaxError((pattern.start ?? 0) + 1, `invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`);
+          throw new RegexSyntaxError(
+            (pattern.start ?? 0) + 1,
+            `invalid regular expression (RE2 syntax): ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
       value.setMeta('evaluate', evaluateMatches);

@@ -16,7 +16,12 @@ import { SHAPES, type Shape } from '../core/shape.js';
 import type { ResourceKind } from '../core/types.js';
 import { CEL_PARSE_LIMITS } from './cel-runtime.js';
 
-const TYPE_NAMES: Readonly<Record<ResourceKind, string>> = { taskDefinition: 'ecs.TaskDefinition', service: 'ecs.Service', taskSet: 'ecs.TaskSet', task: 'ecs.Task' };
+const TYPE_NAMES: Readonly<Record<ResourceKind, string>> = {
+  taskDefinition: 'ecs.TaskDefinition',
+  service: 'ecs.Service',
+  taskSet: 'ecs.TaskSet',
+  task: 'ecs.Task',
+};
 
 interface Schema {
   [field: string]: string | Schema;

@@ -74,7 +74,8 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
   if (!ID_PATTERN.test(id)) fail(`id must be a non-empty name of letters, digits, '-', '_' and '.', got ${JSON.stringify(spec.id)}`);
   if (builtinIds.has(id)) fail(`id "${id}" is the id of a built-in rule; give the custom rule another id`);
   const appliesTo = checkAppliesTo(spec.appliesTo, fail);
-  if (!(SEVERITIES as readonly unknown[]).includes(spec.severity)) fail(`severity must be one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(spec.severity)}`);
+  if (!(SEVERITIES as readonly unknown[]).includes(spec.severity))
+    fail(`severity must be one of ${SEVERITIES.join(', ')}, got ${JSON.stringify(spec.severity)}`);
   if (!(ACTIONS as readonly unknown[]).includes(spec.action)) fail(`action must be one of ${ACTIONS.join(', ')}, got ${JSON.stringify(spec.action)}`);
   for (const key of ['title', 'description', 'remediation', 'path', 'message', 'messageExpression'] as const) {
     if (spec[key] !== undefined && typeof spec[key] !== 'string') fail(`${key} must be a string`);
@@ -146,7 +147,8 @@ export function compileCustomRule(spec: CustomRuleSpec, where: SpecLocation, bui
     title: spec.title ?? titleFromId(id),
     description: `${spec.description ? `${spec.description} ` : ''}Passes when the CEL expression \`${expression}\` is true.`,
     rationale: `A custom rule of the policy ${where.file}; ask its owners why it is there.`,
-    remediation: spec.remediation ?? `Change the resource so that the custom rule's expression \`${expression}\` is true, or ask the owners of the policy ${where.file}.`,
+    remediation:
+      spec.remediation ?? `Change the resource so that the custom rule's expression \`${expression}\` is true, or ask the owners of the policy ${where.file}.`,
     severity: spec.severity,
     recommended: spec.action,
     references: [{ title: `custom rule in ${where.file}` }],
@@ -178,7 +180,6 @@ function checkAppliesTo(value: unknown, fail: (detail: string) => never): Resour
   }
   return [...new Set(kinds as ResourceKind[])];
 }
-
 
 /** `require-owner-tag` → `Require owner tag`. */
 const titleFromId = (id: string): string => {

@@ -143,7 +143,9 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
     policy.spec.customRules.forEach((spec, i) => {
       const where = p.locate(['spec', 'customRules', i, 'expression']) ?? p.locate(['spec', 'customRules', i]);
       if (!options.compileCustomRule) {
-        return fail(new PolicyError(file, 'customRules: the CEL compiler is not loaded (pass compileCustomRule to compilePolicies)', where?.line, where?.column));
+        return fail(
+          new PolicyError(file, 'customRules: the CEL compiler is not loaded (pass compileCustomRule to compilePolicies)', where?.line, where?.column),
+        );
       }
       try {
         const location: SpecLocation = { file, ...(where ? { line: where.line, column: where.column } : {}) };
@@ -183,7 +185,17 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       }
       choices.set(id, choice);
     }
-    return { name: policy.metadata.name, file, mode: policy.spec.mode, ...(policy.spec.onError ? { onError: policy.spec.onError } : {}), ...(policy.spec.match ? { match: policy.spec.match } : {}), ...(policy.spec.exclude ? { exclude: policy.spec.exclude } : {}), choices, customRules, ok };
+    return {
+      name: policy.metadata.name,
+      file,
+      mode: policy.spec.mode,
+      ...(policy.spec.onError ? { onError: policy.spec.onError } : {}),
+      ...(policy.spec.match ? { match: policy.spec.match } : {}),
+      ...(policy.spec.exclude ? { exclude: policy.spec.exclude } : {}),
+      choices,
+      customRules,
+      ok,
+    };
   };
 
   const today = dayOf(options.now);
@@ -204,7 +216,9 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], options: Compil
       if (unknownRule) errors.push(new PolicyError(p.file, `spec.exceptions[${index}].rules: unknown rule "${unknownRule}"`, at?.line, at?.column));
       const max = p.policy.spec.maxExceptionDays;
       if (max !== undefined && Date.parse(spec.expires) - Date.parse(today) > max * 86_400_000) {
-        errors.push(new PolicyError(p.file, `spec.exceptions[${index}].expires: ${spec.expires} is more than maxExceptionDays (${max}) from today`, at?.line, at?.column));
+        errors.push(
+          new PolicyError(p.file, `spec.exceptions[${index}].expires: ${spec.expires} is more than maxExceptionDays (${max}) from today`, at?.line, at?.column),
+        );
       }
       exceptions.push({ policy: name, file: p.file, index, spec, applied: 0, missed: 0 });
     });
@@ -268,7 +282,10 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
     let found = applyingNow.get(resource);
     if (!found) {
       const facts = factsOf(resource);
-      found = applyingTo(facts, ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)));
+      found = applyingTo(
+        facts,
+        ordered.filter((p) => matches(p.match, facts) && !excluded(p.exclude, facts)),
+      );
       // Kept from the rule set choice to the exceptions of the same evaluation, then dropped.
       applyingNow.set(resource, found);
     }
@@ -301,7 +318,14 @@ export function createPolicyEngine(policies: readonly CompiledPolicy[], options:
     afterEvaluate: (result) => {
       const { facts, list, names } = applying(result.resource);
       applyingNow.delete(result.resource);
-      const judged = facts ? applyExceptions(result, list.flatMap((p) => p.exceptions), facts, today) : result;
+      const judged = facts
+        ? applyExceptions(
+            result,
+            list.flatMap((p) => p.exceptions),
+            facts,
+            today,
+          )
+        : result;
       judged.policies = names;
       return judged;
     },
@@ -332,7 +356,15 @@ const stricter = (a: RuleChoice, b: RuleChoice): boolean =>
 /** A built-in preset as a policy that applies everywhere, in audit mode. */
 export function presetPolicy(name: PresetName, builtinRules: readonly Rule[]): CompiledPolicy {
   const choices = new Map<string, RuleChoice>(presetRuleSet(name, builtinRules).settings.map((s) => [s.rule.id, { action: s.action }]));
-  return { name, file: `(built-in preset ${name})`, mode: 'audit', choices, customRules: [], rules: new Map(builtinRules.map((r) => [r.id, r])), exceptions: [] };
+  return {
+    name,
+    file: `(built-in preset ${name})`,
+    mode: 'audit',
+    choices,
+    customRules: [],
+    rules: new Map(builtinRules.map((r) => [r.id, r])),
+    exceptions: [],
+  };
 }
 
 /** Every rule some policy turns on, with its strictest action: what SARIF lists as the tool's rules. */

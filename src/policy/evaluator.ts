@@ -25,7 +25,8 @@ export interface PolicyEvaluatorOptions {
 
 export function policyEvaluator(policies: readonly CompiledPolicy[], { now, audit = false }: PolicyEvaluatorOptions): PolicyEvaluator {
   // Exceptions count their uses on the compiled policies, so any engine over them reports them all.
-  const engine = (resolveTaskDefinition?: ResolveTaskDefinition) => createPolicyEngine(policies, { now, forceAudit: audit, ...(resolveTaskDefinition ? { resolveTaskDefinition } : {}) });
+  const engine = (resolveTaskDefinition?: ResolveTaskDefinition) =>
+    createPolicyEngine(policies, { now, forceAudit: audit, ...(resolveTaskDefinition ? { resolveTaskDefinition } : {}) });
   return {
     makeEvaluate: (resolveTaskDefinition) => engine(resolveTaskDefinition).evaluate,
     exceptions: () => engine().exceptions(),

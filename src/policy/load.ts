@@ -38,7 +38,11 @@ export function parsePolicyFile(text: string, file: string): { policies: ParsedP
   for (const doc of documents) {
     const forbidden = forbiddenKeys(doc.value);
     if (forbidden.length > 0) {
-      errors.push(...forbidden.map((path) => describe({ code: 'custom', path: path.slice(0, -1), message: `key "${String(path[path.length - 1])}" is not allowed` }, doc, file, path)));
+      errors.push(
+        ...forbidden.map((path) =>
+          describe({ code: 'custom', path: path.slice(0, -1), message: `key "${String(path[path.length - 1])}" is not allowed` }, doc, file, path),
+        ),
+      );
       continue;
     }
     let value = doc.value;
@@ -90,7 +94,9 @@ function prune(value: unknown, issues: readonly Issue[]): unknown {
     return issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...path, key]) : [path];
   });
   // Deepest and last first, so that dropping a list item does not move the next one to drop.
-  for (const path of paths.sort((a, b) => b.length - a.length || String(b[b.length - 1]).localeCompare(String(a[a.length - 1]), undefined, { numeric: true }))) {
+  for (const path of paths.sort(
+    (a, b) => b.length - a.length || String(b[b.length - 1]).localeCompare(String(a[a.length - 1]), undefined, { numeric: true }),
+  )) {
     if (path.length === 0) continue;
     const parent = valueAt(copy, path.slice(0, -1));
     const last = path[path.length - 1]!;
@@ -115,7 +121,10 @@ function flatten(issues: readonly Issue[], root: unknown): Issue[] {
     // A branch that rejects the value's very type at its root was meant for another kind of value.
     const meant = issue.errors.find((errors) => !errors.some((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value')));
     const chosen = meant ?? (typeof value === 'object' && value !== null ? issue.errors[issue.errors.length - 1]! : issue.errors[0]!);
-    return flatten(chosen.map((e) => ({ ...e, path: [...issue.path, ...e.path] })), root);
+    return flatten(
+      chosen.map((e) => ({ ...e, path: [...issue.path, ...e.path] })),
+      root,
+    );
   });
 }
 
@@ -137,7 +146,13 @@ function describe(issue: Issue, doc: ParsedDocument, file: string, keyPath?: rea
     const known = knownKeys(path);
     const suggestion = known.length > 0 ? closest(key, known) : undefined;
     const hint = suggestion && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean "${suggestion}"?)` : '';
-    const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+    const more =
+      issue.keys.length > 1
+        ? ` (and ${issue.keys
+            .slice(1)
+            .map((k) => `"${k}"`)
+            .join(', ')})`
+        : '';
     return new PolicyError(file, `${pathText([...path, key])}: unknown field "${key}"${hint}${more}`, at?.line, at?.column);
   }
   const at = doc.locate(path);

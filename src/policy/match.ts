@@ -38,4 +38,3 @@ export function matches(match: Match | undefined, facts: ResourceFacts): boolean
 /** `exclude` removes what it matches; an empty exclude excludes nothing. */
 export const excluded = (exclude: Match | undefined, facts: ResourceFacts): boolean =>
   exclude !== undefined && Object.keys(exclude).length > 0 && matches(exclude, facts);
-

@@ -16,7 +16,11 @@ export const MatchSchema = z
     accounts: z.optional(globs).check(z.describe('AWS account ids')),
     organizationalUnits: z
       .optional(z.array(z.string().check(z.minLength(1), z.regex(OU_PATTERN, 'expected organizational unit ids: ou-<root>-<unit> (glob characters allowed)'))))
-      .check(z.describe('AWS Organizations OU ids (ou-xxxx-yyyyyyyy); an account under a listed OU, at any depth, matches. Looked up by the Lambdas; offline (check) nothing matches')),
+      .check(
+        z.describe(
+          'AWS Organizations OU ids (ou-xxxx-yyyyyyyy); an account under a listed OU, at any depth, matches. Looked up by the Lambdas; offline (check) nothing matches',
+        ),
+      ),
     regions: z.optional(globs).check(z.describe('AWS regions, e.g. "eu-*"')),
     clusters: z.optional(globs).check(z.describe('cluster names (or ARNs)')),
     families: z.optional(globs).check(z.describe('task definition families (for workloads: the family they run)')),

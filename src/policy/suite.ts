@@ -6,9 +6,9 @@ import { ACTIONS, type ResourceResult, type RuleStatus } from '../core/types.js'
  * and the result each rule must give on them.
  */
 const Expectation = z.union([
-  z.enum(['pass', 'fail', 'skip', 'unknown', 'error', 'off']).check(
-    z.describe('`skip`: the rule does not apply; `unknown`: it could not decide (a value unknown offline); `off`: it must not run on this resource'),
-  ),
+  z
+    .enum(['pass', 'fail', 'skip', 'unknown', 'error', 'off'])
+    .check(z.describe('`skip`: the rule does not apply; `unknown`: it could not decide (a value unknown offline); `off`: it must not run on this resource')),
   z.strictObject({
     result: z.enum(['pass', 'fail', 'skip', 'unknown', 'error']),
     count: z.optional(z.int().check(z.nonnegative())).check(z.describe('number of findings')),
@@ -32,7 +32,9 @@ export const SuiteSchema = z.strictObject({
         resource: z.string().check(z.minLength(1), z.describe('a fixture file, relative to the suite file')),
         /** Which resource of the file, by name, when it holds several. */
         select: z.optional(z.string()),
-        context: z.optional(z.strictObject({ account: z.optional(z.string()), region: z.optional(z.string()), organizationalUnits: z.optional(z.array(z.string())) })),
+        context: z.optional(
+          z.strictObject({ account: z.optional(z.string()), region: z.optional(z.string()), organizationalUnits: z.optional(z.array(z.string())) }),
+        ),
         expect: z.record(z.string(), Expectation),
       }),
     )
@@ -57,7 +59,9 @@ export function mismatches(ruleId: string, expectation: Expectation, result: Res
     problems.push(`${ruleId}: expected ${expectation.count} finding(s), got ${findings.length}`);
   }
   if (expectation.message !== undefined && !findings.some((f) => f.message.includes(expectation.message!))) {
-    problems.push(`${ruleId}: no finding message contains "${expectation.message}" (messages: ${findings.map((f) => JSON.stringify(f.message)).join(', ') || 'none'})`);
+    problems.push(
+      `${ruleId}: no finding message contains "${expectation.message}" (messages: ${findings.map((f) => JSON.stringify(f.message)).join(', ') || 'none'})`,
+    );
   }
   if (expectation.action !== undefined && findings.some((f) => f.action !== expectation.action)) {
     problems.push(`${ruleId}: expected action ${expectation.action}, got ${[...new Set(findings.map((f) => f.action))].join(', ')}`);

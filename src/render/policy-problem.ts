@@ -13,8 +13,14 @@ export const POLICY_PROBLEM_SCHEMA_VERSION = '1';
 
 export function policyProblemMessage(problem: BadPolicyVersion, format: AlertFormat): Message {
   const where = problem.file ? `${problem.file}${problem.line !== undefined ? `:${problem.line}` : ''}` : undefined;
-  const subject = truncate(toAsciiLine(`[ERROR] ecs-admission: policy version ${problem.version} does not load; ${problem.serving} keeps serving`), MAX_SUBJECT_LENGTH);
-  const attributes: Message['attributes'] = { kind: { DataType: 'String', StringValue: 'policy-load-failed' }, verdict: { DataType: 'String', StringValue: 'error' } };
+  const subject = truncate(
+    toAsciiLine(`[ERROR] ecs-admission: policy version ${problem.version} does not load; ${problem.serving} keeps serving`),
+    MAX_SUBJECT_LENGTH,
+  );
+  const attributes: Message['attributes'] = {
+    kind: { DataType: 'String', StringValue: 'policy-load-failed' },
+    verdict: { DataType: 'String', StringValue: 'error' },
+  };
   if (format === 'chatbot') {
     const notification: ChatbotNotification<'ecs-admission.policy'> = {
       version: '1.0',
@@ -23,8 +29,16 @@ export function policyProblemMessage(problem: BadPolicyVersion, format: AlertFor
       content: {
         textType: 'client-markdown',
         title: truncate(`:x: Policy version ${problem.version} does not load`, CHATBOT_LIMITS.title),
-        description: truncate(`${where ? `${code(where)}: ` : ''}${mrkdwn(problem.message)}\n\n${code(problem.object)} version ${code(problem.serving)} keeps serving.`, CHATBOT_LIMITS.description),
-        nextSteps: [truncate(`Fix ${where ?? 'the policy'} and push again (ecs-admission policy push runs validate and the policy tests first).`, CHATBOT_LIMITS.nextStep)],
+        description: truncate(
+          `${where ? `${code(where)}: ` : ''}${mrkdwn(problem.message)}\n\n${code(problem.object)} version ${code(problem.serving)} keeps serving.`,
+          CHATBOT_LIMITS.description,
+        ),
+        nextSteps: [
+          truncate(
+            `Fix ${where ?? 'the policy'} and push again (ecs-admission policy push runs validate and the policy tests first).`,
+            CHATBOT_LIMITS.nextStep,
+          ),
+        ],
         keywords: ['policy-load-failed'],
       },
       metadata: {

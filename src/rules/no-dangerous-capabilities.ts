@@ -4,8 +4,19 @@ import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 
 const DEFAULT_DANGEROUS_CAPABILITIES = [
-  'ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT',
-  'DAC_READ_SEARCH', 'BPF', 'PERFMON', 'NET_RAW', 'MAC_ADMIN', 'MAC_OVERRIDE',
+  'ALL',
+  'SYS_ADMIN',
+  'NET_ADMIN',
+  'SYS_MODULE',
+  'SYS_PTRACE',
+  'SYS_RAWIO',
+  'SYS_BOOT',
+  'DAC_READ_SEARCH',
+  'BPF',
+  'PERFMON',
+  'NET_RAW',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
 ];
 
 /** `cap_sys_admin` → `SYS_ADMIN`: Docker accepts either spelling, in any case. */
@@ -32,7 +43,10 @@ export default defineRule({
   references: [
     { title: 'Kubernetes Pod Security Standards: capabilities', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
     { title: 'Amazon ECS Managed Instances: Linux capabilities that need opt-in' },
-    { title: 'Amazon ECS task definition parameters (linuxParameters.capabilities)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
+    {
+      title: 'Amazon ECS task definition parameters (linuxParameters.capabilities)',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options,

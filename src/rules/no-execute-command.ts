@@ -13,10 +13,7 @@ export default defineRule({
     'Set `enableExecuteCommand` to `false` (or remove it); enable it only temporarily for debugging, with `ecs:ExecuteCommand` restricted by IAM and session logging configured on the cluster.',
   severity: 'medium',
   recommended: 'flag',
-  references: [
-    { title: 'IAM condition key ecs:enable-execute-command' },
-    { title: 'Amazon ECS Developer Guide: monitor Amazon ECS containers with ECS Exec' },
-  ],
+  references: [{ title: 'IAM condition key ecs:enable-execute-command' }, { title: 'Amazon ECS Developer Guide: monitor Amazon ECS containers with ECS Exec' }],
   appliesTo: ['service', 'task'],
   options: z.strictObject({}),
   check(workload, { report }, resource) {

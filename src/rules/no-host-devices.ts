@@ -13,8 +13,14 @@ export default defineRule({
   severity: 'high',
   recommended: 'deny',
   references: [
-    { title: 'Kubernetes Pod Security Standards: privileged containers and host resources', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
-    { title: 'Amazon ECS task definition parameters (linuxParameters.devices)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
+    {
+      title: 'Kubernetes Pod Security Standards: privileged containers and host resources',
+      url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
+    },
+    {
+      title: 'Amazon ECS task definition parameters (linuxParameters.devices)',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

@@ -3,8 +3,9 @@ import { defineRule } from '../core/rule.js';
 
 export default defineRule({
   id: 'no-host-ipc-mode',
-  title: 'Disallow sharing the host\'s IPC namespace',
-  description: 'Fails when the task definition sets the task-level `ipcMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
+  title: "Disallow sharing the host's IPC namespace",
+  description:
+    'Fails when the task definition sets the task-level `ipcMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
   rationale:
     'With the host IPC namespace the containers share System V shared memory, semaphores and message queues with every process on the container instance, so they can read or tamper with data other tasks and host services exchange through them.',
   remediation: 'Remove `ipcMode` (or set it to `none`), or set it to `task` when only the containers of the task need to share IPC resources.',
@@ -12,7 +13,10 @@ export default defineRule({
   recommended: 'deny',
   references: [
     { title: 'Kubernetes Pod Security Standards: host namespaces', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
-    { title: 'Amazon ECS task definition parameters (ipcMode)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
+    {
+      title: 'Amazon ECS task definition parameters (ipcMode)',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

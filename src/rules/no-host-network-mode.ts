@@ -4,9 +4,10 @@ import { defineRule } from '../core/rule.js';
 export default defineRule({
   id: 'no-host-network-mode',
   title: 'Disallow the host network mode',
-  description: 'Fails when the task definition sets `networkMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
+  description:
+    'Fails when the task definition sets `networkMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
   rationale:
-    'With the host network mode the containers share the container instance\'s network stack: they can bind any host port, reach services listening on the instance\'s loopback interface (the ECS agent introspection API among them) and bypass the isolation that task security groups give in awsvpc mode.',
+    "With the host network mode the containers share the container instance's network stack: they can bind any host port, reach services listening on the instance's loopback interface (the ECS agent introspection API among them) and bypass the isolation that task security groups give in awsvpc mode.",
   remediation: 'Set `networkMode` to `awsvpc` (or `bridge` when the task runs on EC2 and needs dynamic port mapping).',
   severity: 'high',
   recommended: 'deny',

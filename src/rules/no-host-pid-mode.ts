@@ -3,16 +3,20 @@ import { defineRule } from '../core/rule.js';
 
 export default defineRule({
   id: 'no-host-pid-mode',
-  title: 'Disallow sharing the host\'s process namespace',
-  description: 'Fails when the task definition sets the task-level `pidMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
+  title: "Disallow sharing the host's process namespace",
+  description:
+    'Fails when the task definition sets the task-level `pidMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
   rationale:
     'With the host PID namespace the containers see every process on the container instance, other tasks and the ECS agent included; with enough privilege they can signal or trace those processes and read their environment and memory.',
-  remediation: 'Remove `pidMode`, or set it to `task` when the containers of the task need to see one another\'s processes.',
+  remediation: "Remove `pidMode`, or set it to `task` when the containers of the task need to see one another's processes.",
   severity: 'high',
   recommended: 'deny',
   references: [
     { title: 'AWS Security Hub ECS.3', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-3' },
-    { title: 'AWS Config ecs-task-definition-pid-mode-check', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-pid-mode-check.html' },
+    {
+      title: 'AWS Config ecs-task-definition-pid-mode-check',
+      url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-pid-mode-check.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

@@ -13,7 +13,10 @@ export default defineRule({
   severity: 'low',
   recommended: 'flag',
   references: [
-    { title: 'OPA Gatekeeper library: disallowinteractive (Disallow Interactive TTY Containers)', url: 'https://open-policy-agent.github.io/gatekeeper-library/website/validation/disallowinteractive' },
+    {
+      title: 'OPA Gatekeeper library: disallowinteractive (Disallow Interactive TTY Containers)',
+      url: 'https://open-policy-agent.github.io/gatekeeper-library/website/validation/disallowinteractive',
+    },
     { title: 'Amazon ECS Developer Guide: task definition parameters (interactive, pseudoTerminal)' },
   ],
   appliesTo: ['taskDefinition'],

@@ -37,7 +37,11 @@ export default defineRule({
       const ref = parseImage(image);
       if (ref.digest) return;
       if (!ref.tag) {
-        report({ path: `${path}.image`, container: name, message: `${containerLabel(name, path)} uses image "${image}" with neither a tag nor a digest, so it pulls "latest".` });
+        report({
+          path: `${path}.image`,
+          container: name,
+          message: `${containerLabel(name, path)} uses image "${image}" with neither a tag nor a digest, so it pulls "latest".`,
+        });
       } else if (tags.has(ref.tag.toLowerCase())) {
         report({ path: `${path}.image`, container: name, message: `${containerLabel(name, path)} uses image "${image}" with the mutable tag "${ref.tag}".` });
       }

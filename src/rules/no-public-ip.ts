@@ -5,7 +5,8 @@ import { kindTitle } from '../core/types.js';
 export default defineRule({
   id: 'no-public-ip',
   title: 'Disallow public IP addresses on tasks',
-  description: 'Fails when a service, task set or task sets `networkConfiguration.awsvpcConfiguration.assignPublicIp` to `ENABLED`. ECS compares this value exactly: another case (`enabled`) is an error of the input, never a pass.',
+  description:
+    'Fails when a service, task set or task sets `networkConfiguration.awsvpcConfiguration.assignPublicIp` to `ENABLED`. ECS compares this value exactly: another case (`enabled`) is an error of the input, never a pass.',
   rationale:
     'A task with a public IP address is reachable from the internet, guarded only by its security groups, and egresses without the controls of a NAT gateway or proxy. Tasks in private subnets behind a load balancer expose only what the load balancer forwards.',
   remediation:

@@ -36,12 +36,68 @@ import { startsLikeArn } from '../core/identity.js';
 const SECRET_WORD = /^(?:password|passwd|pass|pwd|pw|secret|token|credential|auth|apikey|privatekey)s?\d*$/;
 const SECRET_COMPOUND = /^[a-z0-9]+(?:password|passwd|secret|token|credential|apikey|privatekey)s?\d*$/;
 const DESCRIPTOR_WORDS = new Set([
-  'name', 'names', 'id', 'ids', 'arn', 'url', 'urls', 'uri', 'uris', 'endpoint', 'endpoints', 'host', 'hostname',
-  'domain', 'server', 'port', 'realm', 'file', 'path', 'dir', 'location', 'enabled', 'disabled', 'enable', 'disable',
-  'required', 'type', 'mode', 'method', 'provider', 'issuer', 'audience', 'region', 'ttl', 'timeout', 'expiry',
-  'expiration', 'expires', 'lifetime', 'duration', 'interval', 'length', 'size', 'algorithm', 'algo', 'version',
-  'format', 'scope', 'scopes', 'user', 'username', 'seconds', 'secs', 'minutes', 'mins', 'hours', 'days', 'ms',
-  'count', 'rotation', 'policy', 'store',
+  'name',
+  'names',
+  'id',
+  'ids',
+  'arn',
+  'url',
+  'urls',
+  'uri',
+  'uris',
+  'endpoint',
+  'endpoints',
+  'host',
+  'hostname',
+  'domain',
+  'server',
+  'port',
+  'realm',
+  'file',
+  'path',
+  'dir',
+  'location',
+  'enabled',
+  'disabled',
+  'enable',
+  'disable',
+  'required',
+  'type',
+  'mode',
+  'method',
+  'provider',
+  'issuer',
+  'audience',
+  'region',
+  'ttl',
+  'timeout',
+  'expiry',
+  'expiration',
+  'expires',
+  'lifetime',
+  'duration',
+  'interval',
+  'length',
+  'size',
+  'algorithm',
+  'algo',
+  'version',
+  'format',
+  'scope',
+  'scopes',
+  'user',
+  'username',
+  'seconds',
+  'secs',
+  'minutes',
+  'mins',
+  'hours',
+  'days',
+  'ms',
+  'count',
+  'rotation',
+  'policy',
+  'store',
 ]);
 
 const words = (name: string): string[] =>
@@ -58,10 +114,7 @@ function builtinSecretName(name: string): boolean {
   for (let i = 0; i < parts.length && !found; i++) {
     const word = parts[i]!;
     const next = parts[i + 1];
-    found =
-      SECRET_WORD.test(word) ||
-      SECRET_COMPOUND.test(word) ||
-      ((word === 'api' || word === 'private') && next !== undefined && /^keys?\d*$/.test(next));
+    found = SECRET_WORD.test(word) || SECRET_COMPOUND.test(word) || ((word === 'api' || word === 'private') && next !== undefined && /^keys?\d*$/.test(next));
   }
   return found && !DESCRIPTOR_WORDS.has(parts[parts.length - 1]!);
 }
@@ -105,7 +158,15 @@ function isKeyMap(value: string): boolean {
  * formats, so a high-entropy value that merely starts with `/` still fails.
  */
 const isReference = (value: string): boolean =>
-  startsLikeArn(value) || URL_WITHOUT_PASSWORD.test(value) || ABSOLUTE_PATH.test(value) || BOOLEAN_LIKE.test(value) || isPlaceholder(value) || CLASS_NAME.test(value) || NUMBER.test(value) || HEADER_NAME.test(value) || isKeyMap(value);
+  startsLikeArn(value) ||
+  URL_WITHOUT_PASSWORD.test(value) ||
+  ABSOLUTE_PATH.test(value) ||
+  BOOLEAN_LIKE.test(value) ||
+  isPlaceholder(value) ||
+  CLASS_NAME.test(value) ||
+  NUMBER.test(value) ||
+  HEADER_NAME.test(value) ||
+  isKeyMap(value);
 
 const AWS_KEY_ID = 'an AWS access key id';
 
@@ -203,7 +264,8 @@ function secretReason(entry: KeyValuePair, name: string | undefined, secretName:
   // An AWS access key id is no-aws-credentials-in-environment's to report, once.
   if (format === AWS_KEY_ID) return undefined;
   if (format) return `value looks like ${format}`;
-  if (value.includes('{{resolve:') && DYNAMIC_SECRET.test(value)) return 'value is a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
+  if (value.includes('{{resolve:') && DYNAMIC_SECRET.test(value))
+    return 'value is a CloudFormation dynamic reference to a secret, which the task definition then holds in plain text';
   if (name && secretName(name) && !isReference(text)) return 'name looks like a secret';
   return undefined;
 }

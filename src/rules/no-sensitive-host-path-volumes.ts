@@ -5,8 +5,19 @@ import { isInOrUnder, normalizeHostPath, volumeLabel } from './_lib/host-paths.j
 import { memoByOptions } from './_lib/memo.js';
 
 const DEFAULT_PATHS = [
-  '/', '/var/run/docker.sock', '/run/docker.sock', '/run/containerd', '/var/run/containerd', '/proc', '/sys', '/dev',
-  '/etc', '/root', '/boot', '/var/lib/ecs', '/var/lib/docker',
+  '/',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/run/containerd',
+  '/var/run/containerd',
+  '/proc',
+  '/sys',
+  '/dev',
+  '/etc',
+  '/root',
+  '/boot',
+  '/var/lib/ecs',
+  '/var/lib/docker',
 ];
 
 const options = z.strictObject({

@@ -79,10 +79,7 @@ export default defineRule({
     'Create a separate task role with only the permissions the application needs and set it as `taskRoleArn`; keep `executionRoleArn` for image pulls, log delivery and secret retrieval.',
   severity: 'medium',
   recommended: 'flag',
-  references: [
-    { title: 'Checkov CKV_AWS_249' },
-    { title: 'Amazon ECS Developer Guide: Amazon ECS task execution IAM role' },
-  ],
+  references: [{ title: 'Checkov CKV_AWS_249' }, { title: 'Amazon ECS Developer Guide: Amazon ECS task execution IAM role' }],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),
   check(td, { report }) {

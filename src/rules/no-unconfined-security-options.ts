@@ -21,7 +21,10 @@ export default defineRule({
   recommended: 'deny',
   references: [
     { title: 'Kubernetes Pod Security Standards: AppArmor, SELinux and seccomp', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
-    { title: 'Amazon ECS task definition parameters (dockerSecurityOptions)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
+    {
+      title: 'Amazon ECS task definition parameters (dockerSecurityOptions)',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

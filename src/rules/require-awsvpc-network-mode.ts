@@ -5,9 +5,10 @@ import { isWindows } from './_lib/task-definition.js';
 export default defineRule({
   id: 'require-awsvpc-network-mode',
   title: 'Require the awsvpc network mode',
-  description: 'Fails when `networkMode` is not `awsvpc`; an absent `networkMode` fails too, since it means `bridge` on EC2. ECS compares this value exactly: another case (`AWSVPC`) is an error of the input, never a pass.',
+  description:
+    'Fails when `networkMode` is not `awsvpc`; an absent `networkMode` fails too, since it means `bridge` on EC2. ECS compares this value exactly: another case (`AWSVPC`) is an error of the input, never a pass.',
   rationale:
-    'Only in awsvpc mode does each task get its own network interface, its own security groups and VPC flow logs of its own; in bridge, host or none mode tasks share the container instance\'s interface and its security groups, so network access cannot be limited per task.',
+    "Only in awsvpc mode does each task get its own network interface, its own security groups and VPC flow logs of its own; in bridge, host or none mode tasks share the container instance's interface and its security groups, so network access cannot be limited per task.",
   remediation:
     'Set `networkMode` to `awsvpc`, and give the services and tasks that use it a `networkConfiguration.awsvpcConfiguration` with private subnets and security groups.',
   severity: 'low',
@@ -15,7 +16,10 @@ export default defineRule({
   references: [
     { title: 'AWS Config ecs-awsvpc-networking-enabled', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-awsvpc-networking-enabled.html' },
     { title: 'KICS ECS Task Definition Network Mode Not Recommended' },
-    { title: 'Amazon ECS task networking options for the EC2 launch type', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html' },
+    {
+      title: 'Amazon ECS task networking options for the EC2 launch type',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

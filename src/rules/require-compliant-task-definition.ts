@@ -10,8 +10,7 @@ export default defineRule({
     'Fails when a service, task set or task runs a task definition that has a finding from a rule whose action is `deny`. The finding inherits the worst severity of those findings. When a deny rule could not decide on the task definition (a value unknown offline, a rule error), neither can this rule.',
   rationale:
     'Deregistering a violating revision does not stop services and tasks that already use it, nor revisions registered before ecs-admission was deployed. Checking the task definition at every CreateService, UpdateService, CreateTaskSet, RunTask and StartTask closes the window between registration and deregistration.',
-  remediation:
-    'Fix the task definition findings listed in the message, register a new revision, and point the service, task set or task at it.',
+  remediation: 'Fix the task definition findings listed in the message, register a new revision, and point the service, task set or task at it.',
   severity: 'inherit',
   recommended: 'deny',
   references: [{ title: 'Cloud Custodian ecs-service task-definition filter' }],
@@ -29,7 +28,8 @@ export default defineRule({
     if (denied.length === 0) {
       // Never a pass on what was not judged: a deny rule that could not decide may be a violation.
       const undecided = taskDefinition.result.rules.filter((r) => r.action === 'deny' && (r.status === 'unknown' || r.status === 'error')).map((r) => r.ruleId);
-      if (undecided.length > 0) throw new CannotDecideError(`task definition ${taskDefinition.result.resource.name} has deny rules that could not decide: ${undecided.join(', ')}`);
+      if (undecided.length > 0)
+        throw new CannotDecideError(`task definition ${taskDefinition.result.resource.name} has deny rules that could not decide: ${undecided.join(', ')}`);
       return;
     }
     const rules = [...new Set(denied.map((f) => f.ruleId))];
@@ -40,4 +40,3 @@ export default defineRule({
     });
   },
 });
-

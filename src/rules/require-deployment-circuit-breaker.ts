@@ -11,8 +11,7 @@ export default defineRule({
     'Fails when a service using the ECS deployment controller does not set `deploymentConfiguration.deploymentCircuitBreaker.enable` to `true`. Services deployed by CodeDeploy or an external controller are skipped.',
   rationale:
     'Without the circuit breaker, a deployment whose tasks never become healthy keeps launching and stopping tasks indefinitely; with it (and `rollback`), ECS stops the failed deployment and returns the service to the last revision that worked, including after a rollback this tool asks for.',
-  remediation:
-    'Set `deploymentConfiguration.deploymentCircuitBreaker` to `{ "enable": true, "rollback": true }` on the service.',
+  remediation: 'Set `deploymentConfiguration.deploymentCircuitBreaker` to `{ "enable": true, "rollback": true }` on the service.',
   severity: 'low',
   recommended: 'off',
   references: [{ title: 'Amazon ECS Developer Guide: how the Amazon ECS deployment circuit breaker detects failures' }],

@@ -17,8 +17,14 @@ export default defineRule({
   severity: 'low',
   recommended: 'off',
   references: [
-    { title: 'Kubernetes Pod Security Standards: restricted profile (capabilities)', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
-    { title: 'Amazon ECS task definition parameters (linuxParameters.capabilities)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html' },
+    {
+      title: 'Kubernetes Pod Security Standards: restricted profile (capabilities)',
+      url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
+    },
+    {
+      title: 'Amazon ECS task definition parameters (linuxParameters.capabilities)',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

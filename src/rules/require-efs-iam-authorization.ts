@@ -18,7 +18,10 @@ export default defineRule({
       title: 'Amazon ECS API Reference: EFSAuthorizationConfig',
       url: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_EFSAuthorizationConfig.html',
     },
-    { title: 'Amazon ECS Developer Guide: Use Amazon EFS volumes with Amazon ECS', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html' },
+    {
+      title: 'Amazon ECS Developer Guide: Use Amazon EFS volumes with Amazon ECS',
+      url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html',
+    },
     { title: 'Amazon EFS User Guide: Using IAM to control file system data access' },
   ],
   appliesTo: ['taskDefinition'],

@@ -29,9 +29,17 @@ export default defineRule({
       }
       const command = container.healthCheck!.command;
       if (!command || command.length === 0) {
-        report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check has no command.` });
+        report({
+          path: `${path}.healthCheck.command`,
+          container: name,
+          message: `${containerLabel(name, path)} is essential but its health check has no command.`,
+        });
       } else if (command[0]?.toUpperCase() === 'NONE') {
-        report({ path: `${path}.healthCheck.command`, container: name, message: `${containerLabel(name, path)} is essential but its health check command is "NONE", which turns health checking off.` });
+        report({
+          path: `${path}.healthCheck.command`,
+          container: name,
+          message: `${containerLabel(name, path)} is essential but its health check command is "NONE", which turns health checking off.`,
+        });
       }
     });
   },

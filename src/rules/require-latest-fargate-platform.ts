@@ -11,10 +11,7 @@ const version = z.string().check(z.regex(VERSION, 'a platform version such as 1.
 
 const options = z.strictObject({
   /** Oldest acceptable pinned platform version, per operating system family. */
-  minimum: z._default(
-    z.strictObject({ linux: z._default(version, '1.4.0'), windows: z._default(version, '1.0.0') }),
-    { linux: '1.4.0', windows: '1.0.0' },
-  ),
+  minimum: z._default(z.strictObject({ linux: z._default(version, '1.4.0'), windows: z._default(version, '1.0.0') }), { linux: '1.4.0', windows: '1.0.0' }),
 });
 type Options = z.infer<typeof options>;
 

@@ -3,7 +3,6 @@ import { defineRule } from '../core/rule.js';
 import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer, isEc2Compatible } from './_lib/task-definition.js';
 
-
 export default defineRule({
   id: 'require-memory-limit',
   title: 'Require a hard memory limit on EC2-compatible task definitions',
@@ -16,7 +15,10 @@ export default defineRule({
   severity: 'low',
   recommended: 'flag',
   references: [
-    { title: 'AWS Config ecs-task-definition-memory-hard-limit', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-memory-hard-limit.html' },
+    {
+      title: 'AWS Config ecs-task-definition-memory-hard-limit',
+      url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-memory-hard-limit.html',
+    },
   ],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),

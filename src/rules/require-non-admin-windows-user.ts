@@ -2,14 +2,18 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isWindows, reportPrivilegedUsers } from './_lib/task-definition.js';
 
-const USERS = { isPrivileged: (user: string) => user.toLowerCase() === 'containeradministrator', defaultUser: 'often ContainerAdministrator', privilegedAs: 'the container administrator' };
+const USERS = {
+  isPrivileged: (user: string) => user.toLowerCase() === 'containeradministrator',
+  defaultUser: 'often ContainerAdministrator',
+  privilegedAs: 'the container administrator',
+};
 
 export default defineRule({
   id: 'require-non-admin-windows-user',
   title: 'Require a non-administrator user in Windows containers',
   description: 'Fails when a Windows container, sidecars included, sets no `user` or sets `ContainerAdministrator` (any case).',
   rationale:
-    'ContainerAdministrator is the administrator account of the container: code running as it can change the container\'s system configuration and has the most to gain from any isolation flaw. Many Windows base images run as ContainerAdministrator when no user is set.',
+    "ContainerAdministrator is the administrator account of the container: code running as it can change the container's system configuration and has the most to gain from any isolation flaw. Many Windows base images run as ContainerAdministrator when no user is set.",
   remediation:
     'Set `user` in every container definition to a non-administrator account, such as `ContainerUser` or a dedicated local account created in the image.',
   severity: 'medium',

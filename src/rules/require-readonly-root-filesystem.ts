@@ -8,7 +8,7 @@ export default defineRule({
   description:
     'Fails when a container, sidecars included, does not set `readonlyRootFilesystem: true`; an absent `readonlyRootFilesystem` fails, since the default is a writable root file system. Windows task definitions are skipped: Windows containers do not support the parameter.',
   rationale:
-    'A writable root file system lets an attacker who gains code execution drop tools, replace binaries or persist changes for the life of the task. A read-only root file system, with writable volumes only where the application needs them, makes such tampering much harder and the container\'s behaviour predictable.',
+    "A writable root file system lets an attacker who gains code execution drop tools, replace binaries or persist changes for the life of the task. A read-only root file system, with writable volumes only where the application needs them, makes such tampering much harder and the container's behaviour predictable.",
   remediation:
     'Set `readonlyRootFilesystem: true` in every container definition; mount a volume (for example a bind mount declared in `volumes` and `mountPoints`) at each path the application must write, such as `/tmp`.',
   severity: 'medium',

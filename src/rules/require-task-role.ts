@@ -14,10 +14,7 @@ export default defineRule({
     'Create an IAM role that trusts `ecs-tasks.amazonaws.com` with only the permissions the application needs, and set it as `taskRoleArn`; on EC2 instances also block task access to the instance metadata service (`ECS_AWSVPC_BLOCK_IMDS=true` or an iptables rule for bridge mode).',
   severity: 'medium',
   recommended: 'flag',
-  references: [
-    { title: 'Amazon ECS best practices: task IAM roles' },
-    { title: 'Amazon ECS Developer Guide: Amazon ECS task IAM role' },
-  ],
+  references: [{ title: 'Amazon ECS best practices: task IAM roles' }, { title: 'Amazon ECS Developer Guide: Amazon ECS task IAM role' }],
   appliesTo: ['taskDefinition'],
   options: z.strictObject({}),
   notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),

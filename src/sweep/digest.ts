@@ -102,7 +102,15 @@ export interface Digest {
   /** Organization sweeps only: how many accounts, how many read in full, and those that were not, with why. */
   accounts?: { total: number; read: number; unreadable: UnreadableAccount[] };
   /** How many entries each list left off to fit in one SNS message. */
-  truncated?: { byOwner?: number; newViolations?: number; resolved?: number; failures?: number; byAccount?: number; byOrganizationalUnit?: number; unreadableAccounts?: number };
+  truncated?: {
+    byOwner?: number;
+    newViolations?: number;
+    resolved?: number;
+    failures?: number;
+    byAccount?: number;
+    byOrganizationalUnit?: number;
+    unreadableAccounts?: number;
+  };
 }
 
 export { MAX_OFFENDERS };
@@ -159,9 +167,13 @@ export function digestOfPartial(partial: SweepPartial, scope: DigestScope, previ
     add(byOwner.get(v.owner) ?? byOwner.set(v.owner, emptyCounts()).get(v.owner)!, v.severity);
     add(byRule.get(v.ruleId) ?? byRule.set(v.ruleId, emptyCounts()).get(v.ruleId)!, v.severity);
   }
-  const worstFirst = (map: Map<string, SeverityCounts>): [string, SeverityCounts][] => [...map.entries()].sort(([ka, a], [kb, b]) => byWorst(a, b) || ka.localeCompare(kb));
+  const worstFirst = (map: Map<string, SeverityCounts>): [string, SeverityCounts][] =>
+    [...map.entries()].sort(([ka, a], [kb, b]) => byWorst(a, b) || ka.localeCompare(kb));
   const owners = worstFirst(byOwner);
-  const rules = worstFirst(byRule).map(([rule, counts]): [string, SeverityCounts & { remediation: string }] => [rule, { ...counts, remediation: partial.remediations[rule] ?? '' }]);
+  const rules = worstFirst(byRule).map(([rule, counts]): [string, SeverityCounts & { remediation: string }] => [
+    rule,
+    { ...counts, remediation: partial.remediations[rule] ?? '' },
+  ]);
 
   // Compared only where both sweeps read without failure: a region that failed now (or then) would
   // otherwise show all its violations as resolved (or new).
@@ -180,7 +192,16 @@ export function digestOfPartial(partial: SweepPartial, scope: DigestScope, previ
     const before = new Set(previous.keys);
     const added = violations.filter((v) => comparable(v.key) && !before.has(v.key));
     const gone = previous.keys.filter((k) => comparable(k) && !current.has(k));
-    const change = (v: Violation): DigestChange => ({ arn: v.arn, ruleId: v.ruleId, account: v.account, region: v.region, kind: v.kind, name: v.name, owner: v.owner, severity: v.severity });
+    const change = (v: Violation): DigestChange => ({
+      arn: v.arn,
+      ruleId: v.ruleId,
+      account: v.account,
+      region: v.region,
+      kind: v.kind,
+      name: v.name,
+      owner: v.owner,
+      severity: v.severity,
+    });
     added.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.key.localeCompare(b.key));
     changes = {
       since: previous.finishedAt,
@@ -239,7 +260,12 @@ export function digestOfPartial(partial: SweepPartial, scope: DigestScope, previ
  * An organization sweep's groups, set on the digest: violations by account and by nearest OU, and
  * the accounts not read in full with why. Returns how many entries each list left off.
  */
-function organizationGroups(digest: Digest, violations: readonly Violation[], partial: SweepPartial, accounts: readonly string[]): NonNullable<Digest['truncated']> {
+function organizationGroups(
+  digest: Digest,
+  violations: readonly Violation[],
+  partial: SweepPartial,
+  accounts: readonly string[],
+): NonNullable<Digest['truncated']> {
   const ous = partial.organizationalUnits ?? {};
   const nearestOu = (account: string): string | undefined => {
     const path = ous[account];
@@ -278,7 +304,11 @@ function organizationGroups(digest: Digest, violations: readonly Violation[], pa
     .map(([account, list]) => {
       const reasons = [...new Set(list.map((f) => `${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}`))];
       const reason = reasons.join('; ');
-      return { account, regions: [...new Set(list.map((f) => f.region))].sort(), reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason };
+      return {
+        account,
+        regions: [...new Set(list.map((f) => f.region))].sort(),
+        reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 3)}...` : reason,
+      };
     });
   const total = new Set([...accounts, ...partial.accounts]).size;
   digest.accounts = { total, read: total - unreadable.length, unreadable: unreadable.slice(0, MAX_FAILURES) };

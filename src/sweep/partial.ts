@@ -86,7 +86,11 @@ const owned = (swept: SweptResource): string => swept.plan?.resource.owner ?? 'u
 
 /** Worst severity first, then most rules broken, then most findings; then by name and ARN: a total order. */
 export const offenderOrder = (a: Offender, b: Offender): number =>
-  severityRank(b.severity) - severityRank(a.severity) || b.rules.length - a.rules.length || b.findings - a.findings || a.name.localeCompare(b.name) || a.arn.localeCompare(b.arn);
+  severityRank(b.severity) - severityRank(a.severity) ||
+  b.rules.length - a.rules.length ||
+  b.findings - a.findings ||
+  a.name.localeCompare(b.name) ||
+  a.arn.localeCompare(b.arn);
 
 export interface PartialScope {
   /** The accounts and Regions the sweep was asked to read: one where nothing was found still counts. */
@@ -115,7 +119,16 @@ export function partialOf(report: SweepReport, scope: PartialScope = {}): SweepP
         if (severityRank(finding.severity) > severityRank(seen.severity)) seen.severity = finding.severity;
         continue;
       }
-      violations.set(key, { arn, ruleId: finding.ruleId, severity: finding.severity, account: swept.account, region: swept.region, kind: swept.result.resource.kind, name: swept.result.resource.name, owner: owned(swept) });
+      violations.set(key, {
+        arn,
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        account: swept.account,
+        region: swept.region,
+        kind: swept.result.resource.kind,
+        name: swept.result.resource.name,
+        owner: owned(swept),
+      });
       if (!(finding.ruleId in remediations)) remediations[finding.ruleId] = finding.remediation.trim();
     }
   }
@@ -138,7 +151,8 @@ export function partialOf(report: SweepReport, scope: PartialScope = {}): SweepP
     offenders: worstOffenders(report.resources),
     failures: report.failures.map((f) => ({ ...f })),
   };
-  if (organizationalUnits && Object.keys(organizationalUnits).length > 0) partial.organizationalUnits = Object.fromEntries(Object.entries(organizationalUnits).map(([a, ous]) => [a, [...ous]]));
+  if (organizationalUnits && Object.keys(organizationalUnits).length > 0)
+    partial.organizationalUnits = Object.fromEntries(Object.entries(organizationalUnits).map(([a, ous]) => [a, [...ous]]));
   return partial;
 }
 
@@ -169,7 +183,10 @@ export function mergePartials(partials: readonly SweepPartial[]): SweepPartial {
   const merged: SweepPartial = {
     version: 1,
     startedAt: partials.map((p) => p.startedAt).sort()[0]!,
-    finishedAt: partials.map((p) => p.finishedAt).sort().at(-1)!,
+    finishedAt: partials
+      .map((p) => p.finishedAt)
+      .sort()
+      .at(-1)!,
     policies: [...first.policies],
     accounts,
     regions,
@@ -178,7 +195,10 @@ export function mergePartials(partials: readonly SweepPartial[]): SweepPartial {
     findings,
     violations: partials.flatMap((p) => p.violations),
     remediations,
-    offenders: partials.flatMap((p) => p.offenders).sort(offenderOrder).slice(0, MAX_OFFENDERS),
+    offenders: partials
+      .flatMap((p) => p.offenders)
+      .sort(offenderOrder)
+      .slice(0, MAX_OFFENDERS),
     failures: partials.flatMap((p) => p.failures).sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region)),
   };
   if (Object.keys(organizationalUnits).length > 0) merged.organizationalUnits = organizationalUnits;
@@ -199,7 +219,13 @@ function worstOffenders(resources: readonly SweptResource[]): Offender[] {
       if (!seen || severityRank(f.severity) > severityRank(seen)) worstOfRule.set(f.ruleId, f.severity);
     }
     const rules = [...worstOfRule.entries()].sort(([ra, a], [rb, b]) => severityRank(b) - severityRank(a) || ra.localeCompare(rb)).map(([r]) => r);
-    const judged: JudgedResource = swept.plan?.resource ?? { kind: resource.kind, arn: resource.origin.source, name: resource.name, tags: {}, owner: 'unknown' };
+    const judged: JudgedResource = swept.plan?.resource ?? {
+      kind: resource.kind,
+      arn: resource.origin.source,
+      name: resource.name,
+      tags: {},
+      owner: 'unknown',
+    };
     offenders.push({
       kind: resource.kind,
       name: resource.name,

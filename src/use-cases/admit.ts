@@ -70,7 +70,8 @@ export async function admit(request: AdmissionRequest, deps: AdmitDependencies):
   flagBeyond(decisions, deps.settings.maxActions, `Action cap reached (${deps.settings.maxActions} per invocation)`);
 
   const claimed = await claim(deps.ledger, { key, stage: 'planned', decisions, owner: deps.invocation.id, leaseUntil: deps.invocation.deadline }, deps.now());
-  if (claimed.status === 'finished') return { ...base, status: 'duplicate', reason: 'already decided, acted on and alerted', decisions: claimed.entry.decisions };
+  if (claimed.status === 'finished')
+    return { ...base, status: 'duplicate', reason: 'already decided, acted on and alerted', decisions: claimed.entry.decisions };
   const entry = claimed.entry;
   try {
     const overBudget = await charge(entry, deps, request.account);
@@ -84,9 +85,25 @@ export async function admit(request: AdmissionRequest, deps: AdmitDependencies):
 }
 
 /** Evaluates and plans each resource read. Rule errors are collected: they are never silent. */
-async function judge(request: AdmissionRequest, read: Exclude<Read, { gone: string } | { unverified: string }>, deps: AdmitDependencies, key: string, ruleErrors: string[]): Promise<Decision[]> {
+async function judge(
+  request: AdmissionRequest,
+  read: Exclude<Read, { gone: string } | { unverified: string }>,
+  deps: AdmitDependencies,
+  key: string,
+  ruleErrors: string[],
+): Promise<Decision[]> {
   const evaluate = deps.makeEvaluate((ref) => read.taskDefinitions.get(ref) ?? `task definition ${ref} could not be read`);
-  const context = { eventId: request.eventId, ownerTags: deps.settings.ownerTags, account: request.account, region: request.region, ecs: deps.ecs, evaluate, taskDefinitions: read.taskDefinitions, ...(request.principal.arn ? { principalArn: request.principal.arn } : {}), ...(request.organizationalUnits ? { organizationalUnits: request.organizationalUnits } : {}) };
+  const context = {
+    eventId: request.eventId,
+    ownerTags: deps.settings.ownerTags,
+    account: request.account,
+    region: request.region,
+    ecs: deps.ecs,
+    evaluate,
+    taskDefinitions: read.taskDefinitions,
+    ...(request.principal.arn ? { principalArn: request.principal.arn } : {}),
+    ...(request.organizationalUnits ? { organizationalUnits: request.organizationalUnits } : {}),
+  };
   const decisions: Decision[] = [];
   for (const resource of read.resources) {
     // Redacted before it is planned, stored in the ledger, alerted or logged: no sensitive value leaves.
@@ -95,7 +112,13 @@ async function judge(request: AdmissionRequest, read: Exclude<Read, { gone: stri
     ruleErrors.push(...errors.map((e) => `${resource.name}: ${e}`));
     const planned = await decide(result, context);
     if (!planned) continue;
-    const decision: Decision = { ...planned, decisionId: decisionId(key, decisions.length), request, findings: result.findings, policies: result.policies ?? [] };
+    const decision: Decision = {
+      ...planned,
+      decisionId: decisionId(key, decisions.length),
+      request,
+      findings: result.findings,
+      policies: result.policies ?? [],
+    };
     decision.notes.push(...read.notes);
     if (errors.length > 0) decision.unverified = errors;
     decisions.push(decision);
@@ -103,11 +126,23 @@ async function judge(request: AdmissionRequest, read: Exclude<Read, { gone: stri
   return decisions;
 }
 
-const errorsOf = (result: ResourceResult): string[] => result.rules.filter((r) => r.status === 'error').map((r) => `rule ${r.ruleId} could not be evaluated${r.reason ? `: ${r.reason}` : ''}`);
+const errorsOf = (result: ResourceResult): string[] =>
+  result.rules.filter((r) => r.status === 'error').map((r) => `rule ${r.ruleId} could not be evaluated${r.reason ? `: ${r.reason}` : ''}`);
 
 /** A call that could not be verified: alerted with the reason, nothing changed. */
 function unverifiedDecision(request: AdmissionRequest, reason: string, key: string): Decision {
-  return { decisionId: decisionId(key, 0), request, resource: identityOf(request), verdict: 'unverified', mode: 'audit', findings: [], outcomes: [], notes: [], policies: [], unverified: [reason] };
+  return {
+    decisionId: decisionId(key, 0),
+    request,
+    resource: identityOf(request),
+    verdict: 'unverified',
+    mode: 'audit',
+    findings: [],
+    outcomes: [],
+    notes: [],
+    policies: [],
+    unverified: [reason],
+  };
 }
 
 /** Takes the entry's destructive actions from the account's budget, once; flags what does not fit. */
@@ -143,7 +178,9 @@ async function finish(entry: LedgerEntry, deps: AdmitDependencies, resumed: bool
  */
 async function alertAll(entry: LedgerEntry, deps: AdmitDependencies): Promise<void> {
   const sent = new Set(entry.sent);
-  const pending = entry.decisions.flatMap((decision, i) => deps.alerts.channels.map((channel) => ({ decision, channel, key: `${i}:${channel}` }))).filter((a) => !sent.has(a.key));
+  const pending = entry.decisions
+    .flatMap((decision, i) => deps.alerts.channels.map((channel) => ({ decision, channel, key: `${i}:${channel}` })))
+    .filter((a) => !sent.has(a.key));
   for (const [n, { decision, channel, key }] of pending.entries()) {
     await deps.alerts.publish(decision, channel);
     sent.add(key);

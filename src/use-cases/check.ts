@@ -69,7 +69,8 @@ export function checkDocuments(
 }
 
 function problemOf(source: string, error: unknown): InputProblem {
-  if (error instanceof InputError) return error.line === undefined ? { source: error.source, message: error.detail } : { source: error.source, line: error.line, message: error.detail };
+  if (error instanceof InputError)
+    return error.line === undefined ? { source: error.source, message: error.detail } : { source: error.source, line: error.line, message: error.detail };
   // Not an input error we foresaw (a defect, or a stack overflow on a pathological file): still one error, for this file.
   return { source, message: `could not be read: ${errorText(error)}` };
 }
@@ -86,11 +87,17 @@ export type FailOn = 'deny' | 'unknown' | 'none' | Severity;
 export function reachesThreshold(report: CheckReport, failOn: FailOn): boolean {
   if (failOn === 'none') return false;
   const counted = report.results.some((r) =>
-    r.findings.some((f) => !f.exception && (failOn === 'deny' || failOn === 'unknown' ? f.action === 'deny' : severityRank(f.severity) >= severityRank(failOn))),
+    r.findings.some(
+      (f) => !f.exception && (failOn === 'deny' || failOn === 'unknown' ? f.action === 'deny' : severityRank(f.severity) >= severityRank(failOn)),
+    ),
   );
   if (counted || failOn !== 'unknown') return counted;
-  return report.unjudged.length > 0 || report.results.some((r) => r.resource.notJudged !== undefined || r.rules.some((rule) => rule.status === 'unknown' && rule.action === 'deny'));
+  return (
+    report.unjudged.length > 0 ||
+    report.results.some((r) => r.resource.notJudged !== undefined || r.rules.some((rule) => rule.status === 'unknown' && rule.action === 'deny'))
+  );
 }
 
 /** Whether a resource has an error that counts: a value the API rejects, or a rule error the policy does not ignore. */
-export const hasError = (result: ResourceResult): boolean => result.status === 'error' || (result.resource.problems?.length ?? 0) > 0 || result.rules.some((r) => r.status === 'error' && r.findings.length > 0);
+export const hasError = (result: ResourceResult): boolean =>
+  result.status === 'error' || (result.resource.problems?.length ?? 0) > 0 || result.rules.some((r) => r.status === 'error' && r.findings.length > 0);

@@ -105,7 +105,9 @@ export async function redrive(queue: DeadLetterQueue, runEvent: RunEvent, option
     try {
       await queue.release(kept);
     } catch (error) {
-      report.error = [report.error, `kept messages could not be made visible again (they will be after their visibility timeout): ${describe(error)}`].filter(Boolean).join('; ');
+      report.error = [report.error, `kept messages could not be made visible again (they will be after their visibility timeout): ${describe(error)}`]
+        .filter(Boolean)
+        .join('; ');
     }
   }
   return report;
@@ -164,7 +166,9 @@ export function readDeadLetter(message: Pick<DeadLetter, 'body' | 'attributes'>)
     const payload = body.requestPayload;
     const context = body.requestContext;
     if (!isEventBridgeEvent(payload)) {
-      return { unreadable: `a Lambda invocation record${typeof context.functionArn === 'string' ? ` of ${context.functionArn}` : ''} whose requestPayload is not an EventBridge event (${shapeOf(payload)})` };
+      return {
+        unreadable: `a Lambda invocation record${typeof context.functionArn === 'string' ? ` of ${context.functionArn}` : ''} whose requestPayload is not an EventBridge event (${shapeOf(payload)})`,
+      };
     }
     return { origin: 'lambda', ...identify(payload), ...optional('failure', lambdaFailure(context, body.responsePayload)) };
   }
@@ -177,7 +181,9 @@ type EventBridgeEvent = Record<string, unknown> & { id: string; source: string; 
 
 /** The envelope's shape only: the handler judges the rest (a foreign source is `ignored`; on a broken record it throws). */
 function isEventBridgeEvent(value: unknown): value is EventBridgeEvent {
-  return isObject(value) && typeof value.id === 'string' && typeof value.source === 'string' && typeof value['detail-type'] === 'string' && isObject(value.detail);
+  return (
+    isObject(value) && typeof value.id === 'string' && typeof value.source === 'string' && typeof value['detail-type'] === 'string' && isObject(value.detail)
+  );
 }
 
 function identify(event: EventBridgeEvent): { event: Record<string, unknown>; eventId: string; cloudTrailEventId?: string } {
@@ -187,7 +193,9 @@ function identify(event: EventBridgeEvent): { event: Record<string, unknown>; ev
 /** `ERROR_CODE: ERROR_MESSAGE (EXHAUSTED_RETRY_CONDITION, RETRY_ATTEMPTS retries)`, as far as present. */
 function eventBridgeFailure(attributes: Record<string, string>): string | undefined {
   const error = [attributes.ERROR_CODE, attributes.ERROR_MESSAGE].filter(Boolean).join(': ');
-  const retries = [attributes.EXHAUSTED_RETRY_CONDITION, attributes.RETRY_ATTEMPTS !== undefined ? `${attributes.RETRY_ATTEMPTS} retries` : undefined].filter(Boolean).join(', ');
+  const retries = [attributes.EXHAUSTED_RETRY_CONDITION, attributes.RETRY_ATTEMPTS !== undefined ? `${attributes.RETRY_ATTEMPTS} retries` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const text = [error, retries && `(${retries})`].filter(Boolean).join(' ');
   return text ? `EventBridge: ${text}` : undefined;
 }

@@ -56,7 +56,15 @@ class StepError extends Error {
 export async function sweep(targets: readonly SweepTarget[], options: SweepOptions): Promise<SweepReport> {
   const startedAt = options.now().toISOString();
   const progress: SweepProgress = { targetsDone: 0, targets: targets.length, apiCalls: 0, resources: 0 };
-  const counts: SweepCounts = { accounts: new Set(targets.map((t) => t.account)).size, regions: new Set(targets.map((t) => t.region)).size, clusters: 0, services: 0, taskSets: 0, tasks: 0, taskDefinitions: 0 };
+  const counts: SweepCounts = {
+    accounts: new Set(targets.map((t) => t.account)).size,
+    regions: new Set(targets.map((t) => t.region)).size,
+    clusters: 0,
+    services: 0,
+    taskSets: 0,
+    tasks: 0,
+    taskDefinitions: 0,
+  };
   const resources: SweptResource[] = [];
   const failures: SweepFailure[] = [];
   const eventId = options.eventId ?? `sweep-${startedAt}`;
@@ -84,7 +92,13 @@ export async function sweep(targets: readonly SweepTarget[], options: SweepOptio
 
   // Stable order whatever finished first: account, region, kind, name.
   const kindOrder = { taskDefinition: 0, service: 1, taskSet: 2, task: 3 };
-  resources.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region) || kindOrder[a.result.resource.kind] - kindOrder[b.result.resource.kind] || a.result.resource.name.localeCompare(b.result.resource.name));
+  resources.sort(
+    (a, b) =>
+      a.account.localeCompare(b.account) ||
+      a.region.localeCompare(b.region) ||
+      kindOrder[a.result.resource.kind] - kindOrder[b.result.resource.kind] ||
+      a.result.resource.name.localeCompare(b.result.resource.name),
+  );
   failures.sort((a, b) => a.account.localeCompare(b.account) || a.region.localeCompare(b.region));
   return {
     startedAt,
@@ -98,7 +112,14 @@ export async function sweep(targets: readonly SweepTarget[], options: SweepOptio
   };
 }
 
-async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: SweepCounts, failures: SweepFailure[], onCall: () => void, eventId: string): Promise<SweptResource[]> {
+async function sweepTarget(
+  target: SweepTarget,
+  options: SweepOptions,
+  counts: SweepCounts,
+  failures: SweepFailure[],
+  onCall: () => void,
+  eventId: string,
+): Promise<SweptResource[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const inventory = await step('connect', () => target.open());
   /** Every API call goes through here: bounded, counted, and named when it fails. */
@@ -115,7 +136,10 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
   await Promise.all(
     clusters.map(async (cluster) => {
       try {
-        const [serviceArns, taskArns] = await Promise.all([call('ListServices', () => inventory.listServices(cluster)), call('ListTasks', () => inventory.listTasks(cluster))]);
+        const [serviceArns, taskArns] = await Promise.all([
+          call('ListServices', () => inventory.listServices(cluster)),
+          call('ListTasks', () => inventory.listTasks(cluster)),
+        ]);
         const [described, running] = await Promise.all([
           Promise.all(chunks(serviceArns, 10).map((batch) => call('DescribeServices', () => inventory.describeServices(cluster, batch)))),
           Promise.all(chunks(taskArns, 100).map((batch) => call('DescribeTasks', () => inventory.describeTasks(cluster, batch)))),
@@ -129,7 +153,9 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
       }
     }),
   );
-  const taskSets: TaskSet[] = services.flatMap((s) => ((s as { taskSets?: (TaskSet & { status?: string })[] }).taskSets ?? []).filter((ts) => ts.status !== 'INACTIVE'));
+  const taskSets: TaskSet[] = services.flatMap((s) =>
+    ((s as { taskSets?: (TaskSet & { status?: string })[] }).taskSets ?? []).filter((ts) => ts.status !== 'INACTIVE'),
+  );
   counts.services += services.length;
   counts.taskSets += taskSets.length;
   counts.tasks += tasks.length;
@@ -144,7 +170,9 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
     }
     return read;
   };
-  const inUse = [...services.map((s) => s.taskDefinition), ...taskSets.map((t) => t.taskDefinition), ...tasks.map((t) => t.taskDefinitionArn)].filter((r): r is string => !!r);
+  const inUse = [...services.map((s) => s.taskDefinition), ...taskSets.map((t) => t.taskDefinition), ...tasks.map((t) => t.taskDefinitionArn)].filter(
+    (r): r is string => !!r,
+  );
   const all = options.allRevisions ? await call('ListTaskDefinitions', () => inventory.listActiveTaskDefinitions()) : [];
   const info = { account: target.account, region: target.region, ...(target.organizationalUnits ? { organizationalUnits: target.organizationalUnits } : {}) };
   const taskDefinitions = new Map<string, Resource<'taskDefinition'>>();
@@ -181,7 +209,16 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
     },
   };
   // Evaluation is synchronous; the rollback searches run side by side, within the same call limit.
-  const context = { eventId, ownerTags: options.ownerTags, account: target.account, region: target.region, ...(target.organizationalUnits ? { organizationalUnits: target.organizationalUnits } : {}), ecs: reader, evaluate, taskDefinitions };
+  const context = {
+    eventId,
+    ownerTags: options.ownerTags,
+    account: target.account,
+    region: target.region,
+    ...(target.organizationalUnits ? { organizationalUnits: target.organizationalUnits } : {}),
+    ecs: reader,
+    evaluate,
+    taskDefinitions,
+  };
   return Promise.all(
     [...revisions, ...workloads].map(async (resource): Promise<SweptResource> => {
       // Redacted before anything is reported: no sensitive value in the report, the HTML page or the digest.
@@ -195,7 +232,6 @@ async function sweepTarget(target: SweepTarget, options: SweepOptions, counts: S
   );
 }
 
-
 async function step<T>(operation: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
@@ -207,10 +243,16 @@ async function step<T>(operation: string, run: () => Promise<T>): Promise<T> {
 function failureOf(target: SweepTarget, error: unknown): SweepFailure {
   const operation = error instanceof StepError ? error.operation : undefined;
   const cause = error instanceof StepError ? error.cause : error;
-  const failure: SweepFailure = { account: target.account, region: target.region, code: (cause as Error)?.name ?? 'Error', message: (cause as Error)?.message ?? String(cause) };
+  const failure: SweepFailure = {
+    account: target.account,
+    region: target.region,
+    code: (cause as Error)?.name ?? 'Error',
+    message: (cause as Error)?.message ?? String(cause),
+  };
   if (operation) failure.operation = operation;
   return failure;
 }
 
-const chunks = <T>(list: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+const chunks = <T>(list: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 const shortName = lastSegment;

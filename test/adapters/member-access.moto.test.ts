@@ -43,7 +43,9 @@ describeWithMoto('member access from the hub', () => {
     const before = assumeCalls(OTHER).length;
     const member = access();
     await Promise.all(
-      ['us-east-1', 'eu-west-1', 'us-east-1', 'eu-west-1', 'ap-southeast-2'].map((region) => member.ecsFor(OTHER, region).describeTaskDefinition(uniqueName('none'))),
+      ['us-east-1', 'eu-west-1', 'us-east-1', 'eu-west-1', 'ap-southeast-2'].map((region) =>
+        member.ecsFor(OTHER, region).describeTaskDefinition(uniqueName('none')),
+      ),
     );
     expect(assumeCalls(OTHER).length - before).toBe(1);
     expect(member.assumed).toBe(1);
@@ -73,7 +75,9 @@ describeWithMoto('member access from the hub', () => {
     proxy.inject({ action: 'AssumeRole', contains: '444444444444', refuse: 'AccessDenied' });
     const refused = member.ecsFor('444444444444', 'eu-west-1').describeTaskDefinition('web:1');
     await expect(refused).rejects.toBeInstanceOf(UnreadableError);
-    await expect(refused).rejects.toThrow(/cannot assume arn:aws:iam::444444444444:role\/ecs-admission-member .*AccessDenied.*deploy the member stack in 444444444444/);
+    await expect(refused).rejects.toThrow(
+      /cannot assume arn:aws:iam::444444444444:role\/ecs-admission-member .*AccessDenied.*deploy the member stack in 444444444444/,
+    );
     // The refusal is not cached: once the stack is there, the next event gets through.
     expect(await member.ecsFor('444444444444', 'eu-west-1').describeTaskDefinition(uniqueName('none'))).toBeUndefined();
   });
@@ -90,7 +94,9 @@ describeWithMoto('member access from the hub', () => {
 
   it('shares one connection pool among all its clients (a new account does not pay new connections)', () => {
     const member = access();
-    const handlers = [member.clientFor(HUB.account, 'us-east-1'), member.clientFor(MEMBER, 'eu-west-1'), member.clientFor(OTHER, 'us-east-1')].map((c) => c.config.requestHandler);
+    const handlers = [member.clientFor(HUB.account, 'us-east-1'), member.clientFor(MEMBER, 'eu-west-1'), member.clientFor(OTHER, 'us-east-1')].map(
+      (c) => c.config.requestHandler,
+    );
     expect(new Set(handlers).size).toBe(1);
   });
 
@@ -99,7 +105,11 @@ describeWithMoto('member access from the hub', () => {
     const { STSClient, AssumeRoleCommand } = await import('@aws-sdk/client-sts');
     const sts = new STSClient(awsClientConfig());
     const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/deployer`, RoleSessionName: 'test' }))).Credentials!;
-    const ecs = new ECSClient({ ...awsClientConfig(), region, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    const ecs = new ECSClient({
+      ...awsClientConfig(),
+      region,
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    });
     const out = await ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: 'nginx:1.27', memory: 128 }] }));
     return out.taskDefinition!.taskDefinitionArn!;
   }

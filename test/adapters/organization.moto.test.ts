@@ -2,7 +2,14 @@
 // up to the root, cached), and a policy scoped to an OU applying to an account under it — at any
 // depth — and to no other. The organization lives in its own management account (assumed through
 // moto's STS), so it shares nothing with the other test files' organization.
-import { CreateAccountCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand, ListRootsCommand, MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
+  CreateOrganizationCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { beforeAll, expect, it } from 'vitest';
 import { organizationalUnits } from '../../src/adapters/aws/organization.js';
@@ -26,16 +33,24 @@ describeWithMoto('organizational units through Organizations ListParents (moto)'
   let root: string;
 
   beforeAll(async () => {
-    const assumed = (await new STSClient(awsClientConfig()).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/org-admin`, RoleSessionName: 'test' }))).Credentials!;
-    clientConfig = { endpoint: motoEndpoint()!, region: 'us-east-1', credentials: { accessKeyId: assumed.AccessKeyId!, secretAccessKey: assumed.SecretAccessKey!, sessionToken: assumed.SessionToken! } };
+    const assumed = (
+      await new STSClient(awsClientConfig()).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MANAGEMENT}:role/org-admin`, RoleSessionName: 'test' }))
+    ).Credentials!;
+    clientConfig = {
+      endpoint: motoEndpoint()!,
+      region: 'us-east-1',
+      credentials: { accessKeyId: assumed.AccessKeyId!, secretAccessKey: assumed.SecretAccessKey!, sessionToken: assumed.SessionToken! },
+    };
     organizations = new OrganizationsClient(clientConfig);
     await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
     root = (await organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-    const unit = async (name: string, parent: string) => (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: parent, Name: name }))).OrganizationalUnit!.Id!;
+    const unit = async (name: string, parent: string) =>
+      (await organizations.send(new CreateOrganizationalUnitCommand({ ParentId: parent, Name: name }))).OrganizationalUnit!.Id!;
     ou.prod = await unit('production', root);
     ou.team = await unit('payments', ou.prod);
     ou.sandbox = await unit('sandbox', root);
-    const create = async (name: string) => (await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${uniqueName(name)}@example.com` }))).CreateAccountStatus!.AccountId!;
+    const create = async (name: string) =>
+      (await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${uniqueName(name)}@example.com` }))).CreateAccountStatus!.AccountId!;
     account.inTeam = await create('payments-prod');
     account.inSandbox = await create('playground');
     account.atRoot = await create('shared');
@@ -73,16 +88,24 @@ describeWithMoto('organizational units through Organizations ListParents (moto)'
   });
 
   it('a policy scoped to an OU applies to an account under it, at any depth, and not to another', async () => {
-    const parsed = parsePolicyFile(policyText('prod', `mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["${ou.prod}"]`), 'prod.yaml');
+    const parsed = parsePolicyFile(
+      policyText('prod', `mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["${ou.prod}"]`),
+      'prod.yaml',
+    );
     expect(parsed.errors).toEqual([]);
     const { policies, errors } = compilePolicies(parsed.policies, { builtinRules, now: new Date(), readExtended: () => [] });
     expect(errors).toEqual([]);
     const lookup = organizationalUnits({ clientConfig });
     const judged = async (accountId: string) => {
       const request = await withOrganizationalUnits({ account: accountId, region: 'us-east-1' }, policies, lookup);
-      const [resource] = loadResources(JSON.stringify({ family: 'agent', containerDefinitions: [{ name: 'app', image: 'nginx:1.27', privileged: true }] }), 'td.json');
+      const [resource] = loadResources(
+        JSON.stringify({ family: 'agent', containerDefinitions: [{ name: 'app', image: 'nginx:1.27', privileged: true }] }),
+        'td.json',
+      );
       resource!.request = request;
-      return policyEvaluator(policies, { now: new Date() }).makeEvaluate(() => 'none')(resource!).findings.map((f) => `${f.ruleId}:${f.decidedBy}`);
+      return policyEvaluator(policies, { now: new Date() })
+        .makeEvaluate(() => 'none')(resource!)
+        .findings.map((f) => `${f.ruleId}:${f.decidedBy}`);
     };
     expect(await judged(account.inTeam)).toEqual(['no-privileged-containers:prod']);
     expect(await judged(account.inSandbox)).toEqual([]);

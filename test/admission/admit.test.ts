@@ -31,8 +31,16 @@ describe('admit: task definitions', () => {
     ]);
     expect(ecs.taskDefinitions.get(arn)!.status).toBe('INACTIVE');
     const [decision] = alerts.published;
-    expect(decision).toMatchObject({ verdict: 'deny', mode: 'enforce', severity: 'critical', resource: { kind: 'taskDefinition', name: 'web:1', family: 'web', owner: 'payments' } });
-    expect(decision!.outcomes.map((o) => [o.action.type, o.status])).toEqual([['deregisterTaskDefinition', 'done'], ['tagResource', 'done']]);
+    expect(decision).toMatchObject({
+      verdict: 'deny',
+      mode: 'enforce',
+      severity: 'critical',
+      resource: { kind: 'taskDefinition', name: 'web:1', family: 'web', owner: 'payments' },
+    });
+    expect(decision!.outcomes.map((o) => [o.action.type, o.status])).toEqual([
+      ['deregisterTaskDefinition', 'done'],
+      ['tagResource', 'done'],
+    ]);
     expect(ledger.entries.get(KEY)!.stage).toBe('alerted');
   });
 
@@ -40,7 +48,10 @@ describe('admit: task definitions', () => {
     const arn = ecs.register('web', [PRIVILEGED]);
     await admit(registered(arn), deps('audit'));
     expect(ecs.writes).toEqual([]);
-    expect(alerts.published[0]!.outcomes.map((o) => [o.action.type, o.status])).toEqual([['deregisterTaskDefinition', 'would'], ['tagResource', 'would']]);
+    expect(alerts.published[0]!.outcomes.map((o) => [o.action.type, o.status])).toEqual([
+      ['deregisterTaskDefinition', 'would'],
+      ['tagResource', 'would'],
+    ]);
     expect(alerts.published[0]!.mode).toBe('audit');
   });
 
@@ -54,7 +65,9 @@ describe('admit: task definitions', () => {
   it('only tags a revision whose findings are flags, and names the caller as owner without owner tags', async () => {
     const arn = ecs.register('web', [{ ...GOOD, readonlyRootFilesystem: false }]);
     await admit(registered(arn), deps('enforce'));
-    expect(ecs.writes).toEqual([`tagResource ${arn} {"ecs-admission:verdict":"flagged","ecs-admission:rules":"require-readonly-root-filesystem","ecs-admission:event":"evt-1"}`]);
+    expect(ecs.writes).toEqual([
+      `tagResource ${arn} {"ecs-admission:verdict":"flagged","ecs-admission:rules":"require-readonly-root-filesystem","ecs-admission:event":"evt-1"}`,
+    ]);
     expect(alerts.published[0]).toMatchObject({ verdict: 'flag', resource: { owner: 'arn:aws:sts::123456789012:assumed-role/deployer/ci' } });
   });
 
@@ -69,7 +82,13 @@ describe('admit: task definitions', () => {
     const result = await admit(registered(`arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1`), deps('enforce'));
     expect(result.status).toBe('decided');
     expect(ecs.writes).toEqual([]);
-    expect(alerts.published).toEqual([expect.objectContaining({ verdict: 'unverified', outcomes: [], unverified: [`task definition arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1 cannot be found`] })]);
+    expect(alerts.published).toEqual([
+      expect.objectContaining({
+        verdict: 'unverified',
+        outcomes: [],
+        unverified: [`task definition arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/gone:1 cannot be found`],
+      }),
+    ]);
   });
 });
 
@@ -147,17 +166,31 @@ describe('admit: services', () => {
   it('rolls a service back to the previous deployment when its new revision is denied', async () => {
     const good = ecs.register('api', [GOOD]);
     const bad = ecs.register('api', [PRIVILEGED]);
-    const svc = ecs.addService('api', bad, { deployments: [{ status: 'PRIMARY', taskDefinition: bad, createdAt: '2026-11-23T10:00:00Z' }, { status: 'ACTIVE', taskDefinition: good, createdAt: '2026-11-20T10:00:00Z' }] });
+    const svc = ecs.addService('api', bad, {
+      deployments: [
+        { status: 'PRIMARY', taskDefinition: bad, createdAt: '2026-11-23T10:00:00Z' },
+        { status: 'ACTIVE', taskDefinition: good, createdAt: '2026-11-20T10:00:00Z' },
+      ],
+    });
     await admit(serviceUpdated('api'), deps('enforce'));
     expect(ecs.services.get(svc)!.taskDefinition).toBe(good);
-    expect(alerts.published[0]!.outcomes[0]).toMatchObject({ action: { type: 'updateService', changes: { taskDefinition: good } }, status: 'done', rules: ['require-compliant-task-definition'] });
+    expect(alerts.published[0]!.outcomes[0]).toMatchObject({
+      action: { type: 'updateService', changes: { taskDefinition: good } },
+      status: 'done',
+      rules: ['require-compliant-task-definition'],
+    });
   });
 
   it('never rolls back to a revision that is itself denied: it takes the newest compliant one', async () => {
     const good = ecs.register('api', [GOOD]);
     const alsoBad = ecs.register('api', [{ ...GOOD, privileged: true, name: 'other' }]);
     const bad = ecs.register('api', [PRIVILEGED]);
-    ecs.addService('api', bad, { deployments: [{ status: 'PRIMARY', taskDefinition: bad }, { status: 'ACTIVE', taskDefinition: alsoBad }] });
+    ecs.addService('api', bad, {
+      deployments: [
+        { status: 'PRIMARY', taskDefinition: bad },
+        { status: 'ACTIVE', taskDefinition: alsoBad },
+      ],
+    });
     await admit(serviceUpdated('api'), deps('enforce'));
     expect(alerts.published[0]!.outcomes[0]!.action).toMatchObject({ type: 'updateService', changes: { taskDefinition: good } });
   });
@@ -174,9 +207,13 @@ describe('admit: services', () => {
 
   it('restores the compliant property value: no public IP', async () => {
     const good = ecs.register('api', [GOOD]);
-    const svc = ecs.addService('api', good, { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' } } });
+    const svc = ecs.addService('api', good, {
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'ENABLED' } },
+    });
     await admit(serviceUpdated('api'), deps('enforce'));
-    expect(ecs.services.get(svc)!.networkConfiguration).toEqual({ awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } });
+    expect(ecs.services.get(svc)!.networkConfiguration).toEqual({
+      awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' },
+    });
   });
 
   it('puts several properties back in one UpdateService when a policy denies them', async () => {
@@ -193,8 +230,15 @@ spec:
 `;
     const { policies } = compilePolicies(parsePolicyFile(strictPolicy, 's.yaml').policies, { builtinRules, readExtended: () => [], now: NOW });
     const good = ecs.register('api', [GOOD]);
-    ecs.addService('api', good, { enableExecuteCommand: true, platformVersion: '1.3.0', deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } } });
-    await admit(serviceUpdated('api'), { ...deps('enforce'), makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now: NOW, resolveTaskDefinition }).evaluate });
+    ecs.addService('api', good, {
+      enableExecuteCommand: true,
+      platformVersion: '1.3.0',
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: false, rollback: false } },
+    });
+    await admit(serviceUpdated('api'), {
+      ...deps('enforce'),
+      makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now: NOW, resolveTaskDefinition }).evaluate,
+    });
     expect(ecs.writes.filter((w) => w.startsWith('updateService'))).toEqual([
       'updateService api {"enableExecuteCommand":false,"platformVersion":"LATEST","deploymentConfiguration":{"deploymentCircuitBreaker":{"enable":true,"rollback":true}}}',
     ]);
@@ -214,13 +258,18 @@ describe('admit: task sets and tasks', () => {
   it('deletes a task set that runs a denied revision', async () => {
     const bad = ecs.register('api', [PRIVILEGED]);
     const ts = ecs.addTaskSet('ecs-svc/1', 'api', bad);
-    await admit(request({ eventName: 'CreateTaskSet', requestParameters: { cluster: 'prod', service: 'api' }, responseElements: { taskSet: { taskSetArn: ts } } }), deps('enforce'));
+    await admit(
+      request({ eventName: 'CreateTaskSet', requestParameters: { cluster: 'prod', service: 'api' }, responseElements: { taskSet: { taskSetArn: ts } } }),
+      deps('enforce'),
+    );
     expect(ecs.taskSets.has(ts)).toBe(false);
   });
 
   it('stops a task whose overrides inject AWS credentials into a compliant revision', async () => {
     const good = ecs.register('job', [GOOD]);
-    const task = ecs.addTask('t1', good, { overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }] }] } });
+    const task = ecs.addTask('t1', good, {
+      overrides: { containerOverrides: [{ name: 'app', environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }] }] },
+    });
     await admit(ran([task]), deps('enforce'));
     expect(ecs.writes[0]).toBe(`stopTask ${task} ecs-admission: breaks require-compliant-task-definition (event evt-1)`);
     const [decision] = alerts.published;

@@ -40,7 +40,10 @@ describe('admit within the budget', () => {
     expect(w.ecs.writes.filter((x) => x.startsWith('tagResource'))).toHaveLength(4);
     const flagged = w.alerts.published.filter((d) => !d.outcomes.some((o) => o.action.type === 'stopTask'));
     expect(flagged).toHaveLength(2);
-    for (const d of flagged) expect(d.notes).toContainEqual(expect.stringMatching(/^Action budget spent \(2 per 300 s in account \d{12}\): stopping task t\d was not carried out; flagged instead\.$/));
+    for (const d of flagged)
+      expect(d.notes).toContainEqual(
+        expect.stringMatching(/^Action budget spent \(2 per 300 s in account \d{12}\): stopping task t\d was not carried out; flagged instead\.$/),
+      );
   });
 
   it('counts across invocations and frees up as the window slides', async () => {
@@ -48,11 +51,17 @@ describe('admit within the budget', () => {
     w = world({ budget: one });
     const [first, second, third] = ['a', 'b', 'c'].map((family) => w.ecs.register(family, [PRIVILEGED])) as [string, string, string];
     await admit(registered(first), admissionDeps(w, 'enforce', { settings: { budget: one } }));
-    const blocked = await admit({ ...registered(second), cloudTrailEventId: 'r2' }, admissionDeps(w, 'enforce', { settings: { budget: one }, invocation: { id: 'i2' } }));
+    const blocked = await admit(
+      { ...registered(second), cloudTrailEventId: 'r2' },
+      admissionDeps(w, 'enforce', { settings: { budget: one }, invocation: { id: 'i2' } }),
+    );
     expect(blocked.overBudget).toBe(1);
     expect(w.ecs.taskDefinitions.get(second)!.status).toBe('ACTIVE');
     const later = () => NOW.getTime() + 301_000;
-    const freed = await admit({ ...registered(third), cloudTrailEventId: 'r3' }, admissionDeps(w, 'enforce', { settings: { budget: one }, invocation: { id: 'i3', deadline: later() + 30_000 }, now: later }));
+    const freed = await admit(
+      { ...registered(third), cloudTrailEventId: 'r3' },
+      admissionDeps(w, 'enforce', { settings: { budget: one }, invocation: { id: 'i3', deadline: later() + 30_000 }, now: later }),
+    );
     expect(freed.overBudget).toBe(0);
     expect(w.ecs.taskDefinitions.get(third)!.status).toBe('INACTIVE');
   });

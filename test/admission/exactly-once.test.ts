@@ -14,7 +14,13 @@ beforeEach(() => {
   w = world();
 });
 
-const entry = (owner: string, leaseUntil: number, stage: LedgerEntry['stage'] = 'planned'): LedgerEntry => ({ key: 'k', stage, decisions: [], owner, leaseUntil });
+const entry = (owner: string, leaseUntil: number, stage: LedgerEntry['stage'] = 'planned'): LedgerEntry => ({
+  key: 'k',
+  stage,
+  decisions: [],
+  owner,
+  leaseUntil,
+});
 
 describe('the lease', () => {
   it('is taken by the first writer; a second finds it live and must retry without acting', async () => {
@@ -62,13 +68,16 @@ describe('the lease', () => {
 describe('admit under concurrent and repeated deliveries', () => {
   it('eight deliveries at once, by eight invocations: one deregistration, one tag, one alert; the others fail to be retried', async () => {
     const arn = w.ecs.register('web', [PRIVILEGED]);
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => admit(registered(arn, `eb-${i}`), admissionDeps(w, 'enforce', { invocation: { id: `invocation-${i}` } }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => admit(registered(arn, `eb-${i}`), admissionDeps(w, 'enforce', { invocation: { id: `invocation-${i}` } }))),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r).reason instanceof LeaseHeldError)).toBe(true);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => r.reason instanceof LeaseHeldError)).toBe(true);
     expect(w.ecs.writes.map((x) => x.split(' ')[0])).toEqual(['deregisterTaskDefinition', 'tagResource']);
     expect(w.alerts.published).toHaveLength(1);
     // Their retries find the decision made.
-    for (let i = 0; i < 8; i++) expect((await admit(registered(arn, `eb-${i}`), admissionDeps(w, 'enforce', { invocation: { id: `retry-${i}` } }))).status).toBe('duplicate');
+    for (let i = 0; i < 8; i++)
+      expect((await admit(registered(arn, `eb-${i}`), admissionDeps(w, 'enforce', { invocation: { id: `retry-${i}` } }))).status).toBe('duplicate');
     expect(w.ecs.writes).toHaveLength(2);
     expect(w.alerts.published).toHaveLength(1);
   });
@@ -76,7 +85,10 @@ describe('admit under concurrent and repeated deliveries', () => {
   it('the same record replayed under a new EventBridge id is a duplicate', async () => {
     const arn = w.ecs.register('web', [PRIVILEGED]);
     await admit(registered(arn, 'first'), admissionDeps(w, 'enforce'));
-    expect(await admit(registered(arn, 'replayed'), admissionDeps(w, 'enforce', { invocation: { id: 'other' } }))).toMatchObject({ status: 'duplicate', reason: 'already decided, acted on and alerted' });
+    expect(await admit(registered(arn, 'replayed'), admissionDeps(w, 'enforce', { invocation: { id: 'other' } }))).toMatchObject({
+      status: 'duplicate',
+      reason: 'already decided, acted on and alerted',
+    });
     expect(w.alerts.published).toHaveLength(1);
   });
 
@@ -103,7 +115,10 @@ describe('admit under concurrent and repeated deliveries', () => {
     // Its lease runs to its deadline: a retry before that waits…
     await expect(admit(registered(arn), admissionDeps(w, 'enforce', { invocation: { id: 'early' } }))).rejects.toThrow(LeaseHeldError);
     // …one after it takes over, finds the revision INACTIVE and tagged, and only alerts.
-    const late = await admit(registered(arn), admissionDeps(w, 'enforce', { invocation: { id: 'late', deadline: NOW.getTime() + 120_000 }, now: () => NOW.getTime() + 60_000 }));
+    const late = await admit(
+      registered(arn),
+      admissionDeps(w, 'enforce', { invocation: { id: 'late', deadline: NOW.getTime() + 120_000 }, now: () => NOW.getTime() + 60_000 }),
+    );
     expect(late).toMatchObject({ status: 'duplicate', reason: 'resumed an unfinished decision' });
     expect(w.ecs.writes).toHaveLength(2);
     const [alert] = w.alerts.published;

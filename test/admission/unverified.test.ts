@@ -25,8 +25,13 @@ describe('unverified calls', () => {
     expect(w.ecs.writes).toEqual([]);
     const [decision] = w.alerts.published;
     expect(decision).toMatchObject({ verdict: 'unverified', resource: { kind: 'taskDefinition', name: 'web:1' } });
-    expect(decision!.unverified![0]).toBe(`the call was made in account 999988887777, Region ${REGION}; this function reads account ${ACCOUNT} in Region ${REGION} only`);
-    const otherRegion = await admit({ ...registered(arn, 'e2'), cloudTrailEventId: 'other', region: 'us-west-2' }, admissionDeps(w, 'enforce', { settings: { home: { account: ACCOUNT, region: REGION } } }));
+    expect(decision!.unverified![0]).toBe(
+      `the call was made in account 999988887777, Region ${REGION}; this function reads account ${ACCOUNT} in Region ${REGION} only`,
+    );
+    const otherRegion = await admit(
+      { ...registered(arn, 'e2'), cloudTrailEventId: 'other', region: 'us-west-2' },
+      admissionDeps(w, 'enforce', { settings: { home: { account: ACCOUNT, region: REGION } } }),
+    );
     expect(otherRegion.decisions[0]!.unverified![0]).toContain('Region us-west-2');
   });
 
@@ -34,7 +39,10 @@ describe('unverified calls', () => {
     const arn = w.ecs.register('web', [PRIVILEGED]);
     w.ecs.describeTaskDefinition = () => Promise.reject(new UnreadableError('AccessDeniedException', 'not authorized to perform ecs:DescribeTaskDefinition'));
     const result = await admit(registered(arn), admissionDeps(w, 'enforce'));
-    expect(result.decisions[0]).toMatchObject({ verdict: 'unverified', unverified: ['ECS refused to describe it (AccessDeniedException: not authorized to perform ecs:DescribeTaskDefinition)'] });
+    expect(result.decisions[0]).toMatchObject({
+      verdict: 'unverified',
+      unverified: ['ECS refused to describe it (AccessDeniedException: not authorized to perform ecs:DescribeTaskDefinition)'],
+    });
     expect(w.alerts.published).toHaveLength(1);
   });
 
@@ -46,17 +54,30 @@ describe('unverified calls', () => {
   });
 
   it('a service, task set or task that cannot be found is unverified; a deleted service is gone', async () => {
-    const missing = await admit(requestOf({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service: 'nowhere' } }), admissionDeps(w, 'enforce'));
-    expect(missing.decisions[0]).toMatchObject({ verdict: 'unverified', resource: { kind: 'service', name: 'nowhere' }, unverified: ['service nowhere cannot be found in cluster prod'] });
+    const missing = await admit(
+      requestOf({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service: 'nowhere' } }),
+      admissionDeps(w, 'enforce'),
+    );
+    expect(missing.decisions[0]).toMatchObject({
+      verdict: 'unverified',
+      resource: { kind: 'service', name: 'nowhere' },
+      unverified: ['service nowhere cannot be found in cluster prod'],
+    });
     const td = w.ecs.register('api', [GOOD]);
     w.ecs.addService('old', td, { status: 'INACTIVE' });
-    const deleted = await admit(requestOf({ eventName: 'UpdateService', eventID: 'another-record', requestParameters: { cluster: 'prod', service: 'old' } }), admissionDeps(w, 'enforce'));
+    const deleted = await admit(
+      requestOf({ eventName: 'UpdateService', eventID: 'another-record', requestParameters: { cluster: 'prod', service: 'old' } }),
+      admissionDeps(w, 'enforce'),
+    );
     expect(deleted).toMatchObject({ status: 'gone', reason: 'service old was deleted', decisions: [] });
     expect(w.alerts.published).toHaveLength(1);
   });
 
   it('the alert says "could not be verified", with the reason, in both formats', async () => {
-    const result = await admit(requestOf({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service: 'nowhere' } }), admissionDeps(w, 'enforce'));
+    const result = await admit(
+      requestOf({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service: 'nowhere' } }),
+      admissionDeps(w, 'enforce'),
+    );
     const decision = result.decisions[0]!;
     const json = buildAlert(decision, 'json');
     expect(json.subject).toBe('[UNVERIFIED] nowhere service could not be verified');

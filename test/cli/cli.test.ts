@@ -10,10 +10,20 @@ const run = runCli;
 const tmp = scratch;
 
 const privileged = JSON.stringify({ family: 'agent', containerDefinitions: [{ name: 'agent', image: 'public.ecr.aws/x/agent:1.0', privileged: true }] });
-const publicService = JSON.stringify({ serviceName: 'web', taskDefinition: 'agent', networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'ENABLED' } } });
+const publicService = JSON.stringify({
+  serviceName: 'web',
+  taskDefinition: 'agent',
+  networkConfiguration: { awsvpcConfiguration: { assignPublicIp: 'ENABLED' } },
+});
 
 interface JsonReport {
-  results: { source: { file: string; name: string; logicalId?: string }; kind: string; status: string; findings: { ruleId: string; severity: string; action: string; message: string; path: string; line?: number }[]; rules: { ruleId: string; status: string; reason?: string }[] }[];
+  results: {
+    source: { file: string; name: string; logicalId?: string };
+    kind: string;
+    status: string;
+    findings: { ruleId: string; severity: string; action: string; message: string; path: string; line?: number }[];
+    rules: { ruleId: string; status: string; reason?: string }[];
+  }[];
   errors: { source: string; line?: number; message: string }[];
   summary: Record<string, unknown>;
 }
@@ -25,9 +35,19 @@ describe('ecs-admission check', () => {
     const report = JSON.parse(stdout) as JsonReport;
     const agent = report.results.find((r) => r.source.name === 'metrics-agent:14')!;
     expect(agent).toMatchObject({ kind: 'taskDefinition', status: 'fail', source: { file: join(examples, 'metrics-agent-task-definition.json') } });
-    expect(agent.findings).toContainEqual(expect.objectContaining({ ruleId: 'no-privileged-containers', severity: 'critical', action: 'deny', path: 'containerDefinitions[1].privileged', line: 26 }));
+    expect(agent.findings).toContainEqual(
+      expect.objectContaining({
+        ruleId: 'no-privileged-containers',
+        severity: 'critical',
+        action: 'deny',
+        path: 'containerDefinitions[1].privileged',
+        line: 26,
+      }),
+    );
     const service = report.results.find((r) => r.source.logicalId === 'WebService')!;
-    expect(service.findings).toContainEqual(expect.objectContaining({ ruleId: 'no-public-ip', path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp', line: 33 }));
+    expect(service.findings).toContainEqual(
+      expect.objectContaining({ ruleId: 'no-public-ip', path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp', line: 33 }),
+    );
     expect(report.summary).toMatchObject({ resources: 4, inputErrors: 0 });
   });
 
@@ -79,7 +99,13 @@ describe('ecs-admission check', () => {
   });
 
   it('exits 2 for bad usage, with the usage text', async () => {
-    for (const args of [['check'], ['check', examples, '--format', 'xml'], ['check', examples, '--fail-on', 'severe'], ['check', examples, '--bogus'], ['frobnicate']]) {
+    for (const args of [
+      ['check'],
+      ['check', examples, '--format', 'xml'],
+      ['check', examples, '--fail-on', 'severe'],
+      ['check', examples, '--bogus'],
+      ['frobnicate'],
+    ]) {
       const { status, stderr } = await run(args);
       expect(status, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/Usage: ecs-admission/);
@@ -90,7 +116,9 @@ describe('ecs-admission check', () => {
   it('prints text grouped by severity, with colour only on a terminal', async () => {
     const dir = tmp({ 'td.json': privileged });
     const plain = (await run(['check', dir])).stdout;
-    expect(plain).toContain('td.json › agent (task definition)  FAIL\n  critical\n    deny  Container "agent" runs privileged.\n          no-privileged-containers  containerDefinitions[0].privileged (line 1)');
+    expect(plain).toContain(
+      'td.json › agent (task definition)  FAIL\n  critical\n    deny  Container "agent" runs privileged.\n          no-privileged-containers  containerDefinitions[0].privileged (line 1)',
+    );
     expect(plain).toMatch(/1 resource checked \(recommended\) · 1 failed · 0 passed · .*1 critical.* · 1 deny\n$/);
     expect(plain).not.toContain('\u001b[');
     expect((await run(['check', dir], { isTTY: true })).stdout).toContain('\u001b[');
@@ -107,7 +135,10 @@ describe('ecs-admission check', () => {
 
 describe('ecs-admission check --format sarif', () => {
   it('gives SARIF 2.1.0 with rule metadata, file, line and a fingerprint', async () => {
-    const dir = tmp({ 'td.json': '{\n  "family": "agent",\n  "containerDefinitions": [\n    { "name": "agent", "image": "public.ecr.aws/x/agent:1.0", "privileged": true }\n  ]\n}\n' });
+    const dir = tmp({
+      'td.json':
+        '{\n  "family": "agent",\n  "containerDefinitions": [\n    { "name": "agent", "image": "public.ecr.aws/x/agent:1.0", "privileged": true }\n  ]\n}\n',
+    });
     const { stdout } = await run(['check', dir, '--format', 'sarif']);
     const sarif = JSON.parse(stdout) as Log;
     expect(sarif.version).toBe('2.1.0');

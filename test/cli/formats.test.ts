@@ -30,7 +30,15 @@ describe('the output format registry', () => {
 
   it.each(NAMES)('renders a sweep in %s with where each resource runs', (name) => {
     const sweep = sampleReport();
-    const out = OUTPUT_FORMATS[name].render({ report: sweepAsCheck(sweep, 'recommended'), sweep, exceptions: [], rules: [], cwd: '/', color: false, verbose: false });
+    const out = OUTPUT_FORMATS[name].render({
+      report: sweepAsCheck(sweep, 'recommended'),
+      sweep,
+      exceptions: [],
+      rules: [],
+      cwd: '/',
+      color: false,
+      verbose: false,
+    });
     const first = sweep.resources.find((r) => r.result.findings.length > 0)!;
     expect(out).toContain(first.result.resource.name);
     if (name !== 'sarif') expect(out).toContain(first.account);
@@ -41,7 +49,15 @@ describe('the output format registry', () => {
     const swept = sweep.resources.find((r) => r.plan && r.plan.outcomes.some((o) => o.action.type === 'tagResource'))!;
     const note = 'no-public-ip: cannot roll web back: none of the 3 other ACTIVE revisions of web passes the deny rules. Flagged instead.';
     swept.plan = { ...swept.plan!, outcomes: swept.plan!.outcomes.filter((o) => o.action.type === 'tagResource'), notes: [note] };
-    const text = OUTPUT_FORMATS.text.render({ report: sweepAsCheck(sweep, 'recommended'), sweep, exceptions: [], rules: [], cwd: '/', color: false, verbose: false });
+    const text = OUTPUT_FORMATS.text.render({
+      report: sweepAsCheck(sweep, 'recommended'),
+      sweep,
+      exceptions: [],
+      rules: [],
+      cwd: '/',
+      color: false,
+      verbose: false,
+    });
     expect(text).toContain(`${swept.account}/${swept.region} ${swept.plan.resource.name}`);
     expect(text).toContain(note);
   });

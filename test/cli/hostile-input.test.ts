@@ -21,7 +21,10 @@ interface JsonReport {
 }
 
 const GOOD = JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx:1.27', privileged: true }] });
-const billion = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefg'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`)].join('\n');
+const billion = [
+  'a: &a [x, x, x, x, x, x, x, x, x]',
+  ...'bcdefg'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`),
+].join('\n');
 const mergeBomb = ['a: &a {x: 1, y: 2}', ...'bcdef'.split('').map((n, i) => `${n}: &${n} {<<: [${Array(8).fill(`*${'abcdef'[i]}`).join(', ')}]}`)].join('\n');
 
 const HOSTILE: Record<string, [string, RegExp]> = {
@@ -55,7 +58,9 @@ describe('hostile files', () => {
     writeFileSync(big, `[${Array.from({ length: 20_000 }, () => GOOD).join(',\n')},\n{"family": oops}]`);
     const { status, stdout } = await check([big, '--format', 'json']);
     expect(status).toBe(2);
-    expect((JSON.parse(stdout) as JsonReport).errors).toEqual([{ source: big, line: 20_001, message: "not valid JSON: Unexpected token 'o' (line 20001, column 18)" }]);
+    expect((JSON.parse(stdout) as JsonReport).errors).toEqual([
+      { source: big, line: 20_001, message: "not valid JSON: Unexpected token 'o' (line 20001, column 18)" },
+    ]);
   });
 
   it('never echoes the text around a syntax error (it may hold a secret)', async () => {
@@ -115,7 +120,10 @@ describe('empty input and exit status', () => {
 
   it('a template whose ECS resources cannot be judged offline is not a clean exit 0 either', async () => {
     const file = join(dir, 'loop.yaml');
-    writeFileSync(file, "Transform: AWS::LanguageExtensions\nParameters:\n  Names: { Type: CommaDelimitedList }\nResources:\n  'Fn::ForEach::Apps':\n    - Name\n    - !Ref Names\n    - 'TD${Name}': { Type: AWS::ECS::TaskDefinition, Properties: { ContainerDefinitions: [] } }\n");
+    writeFileSync(
+      file,
+      "Transform: AWS::LanguageExtensions\nParameters:\n  Names: { Type: CommaDelimitedList }\nResources:\n  'Fn::ForEach::Apps':\n    - Name\n    - !Ref Names\n    - 'TD${Name}': { Type: AWS::ECS::TaskDefinition, Properties: { ContainerDefinitions: [] } }\n",
+    );
     const { status, stdout, stderr } = await check([file]);
     expect(status).toBe(2);
     expect(stdout).toContain('not judged  Fn::ForEach::Apps cannot be expanded: its collection !Ref Names is not a literal list');

@@ -24,7 +24,10 @@ const undecided = write(
   'undecided.yaml',
   `Parameters:\n  Privileged: { Type: String }\nResources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      NetworkMode: awsvpc\n      RequiresCompatibilities: [FARGATE]\n      TaskRoleArn: !GetAtt Role.Arn\n      ContainerDefinitions:\n        - Name: app\n          Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:${'a'.repeat(64)}\n          User: '1000'\n          ReadonlyRootFilesystem: true\n          LogConfiguration: { LogDriver: awslogs }\n          Privileged: !Ref Privileged\n  Role: { Type: AWS::IAM::Role }\n`,
 );
-const td = write('td.json', JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] }));
+const td = write(
+  'td.json',
+  JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'app', image: 'nginx:1.27' }] }),
+);
 const policy = (onError: string, where: 'policy' | 'rule') =>
   write(
     `erroring-${onError}-${where}.yaml`,
@@ -43,9 +46,17 @@ describe('rules that could not decide', () => {
   });
 
   it('are in JSON with the action they would have taken, and in SARIF as notifications', async () => {
-    const json = JSON.parse((await check([undecided, '--format', 'json'])).stdout) as { results: { status: string; rules: { ruleId: string; status: string; action?: string }[] }[]; summary: { undecided: number; passed: number } };
+    const json = JSON.parse((await check([undecided, '--format', 'json'])).stdout) as {
+      results: { status: string; rules: { ruleId: string; status: string; action?: string }[] }[];
+      summary: { undecided: number; passed: number };
+    };
     expect(json.results[0]!.status).toBe('unknown');
-    expect(json.results[0]!.rules).toContainEqual({ ruleId: 'no-privileged-containers', status: 'unknown', action: 'deny', reason: 'containerDefinitions[0].privileged is unknown (!Ref Privileged)' });
+    expect(json.results[0]!.rules).toContainEqual({
+      ruleId: 'no-privileged-containers',
+      status: 'unknown',
+      action: 'deny',
+      reason: 'containerDefinitions[0].privileged is unknown (!Ref Privileged)',
+    });
     expect(json.summary).toMatchObject({ undecided: 1, passed: 0 });
     const sarif = (await check([undecided, '--format', 'sarif'])).stdout;
     expect(sarif).toContain('TD: no-privileged-containers could not decide: containerDefinitions[0].privileged is unknown (!Ref Privileged)');
@@ -58,14 +69,22 @@ describe('rule errors', () => {
     const text = await check([td, '--policy', file]);
     expect(text.status).toBe(2);
     expect(text.stdout).toContain('flag  The rule could not be evaluated: rule threw: the expression failed at position 8: No such key: pidMode.');
-    const json = JSON.parse((await check([td, '--policy', file, '--format', 'json'])).stdout) as { results: { status: string; findings: { ruleId: string; action: string; error?: boolean }[] }[] };
+    const json = JSON.parse((await check([td, '--policy', file, '--format', 'json'])).stdout) as {
+      results: { status: string; findings: { ruleId: string; action: string; error?: boolean }[] }[];
+    };
     expect(json.results[0]!.findings).toContainEqual(expect.objectContaining({ ruleId: 'needs-network-mode', action: 'flag', error: true }));
-    const sarif = JSON.parse((await check([td, '--policy', file, '--format', 'sarif'])).stdout) as { runs: { results: { ruleId: string; level: string; properties: { ruleError?: boolean } }[] }[] };
-    expect(sarif.runs[0]!.results).toContainEqual(expect.objectContaining({ ruleId: 'needs-network-mode', level: 'warning', properties: expect.objectContaining({ ruleError: true }) as unknown }));
+    const sarif = JSON.parse((await check([td, '--policy', file, '--format', 'sarif'])).stdout) as {
+      runs: { results: { ruleId: string; level: string; properties: { ruleError?: boolean } }[] }[];
+    };
+    expect(sarif.runs[0]!.results).toContainEqual(
+      expect.objectContaining({ ruleId: 'needs-network-mode', level: 'warning', properties: expect.objectContaining({ ruleError: true }) as unknown }),
+    );
   });
 
   it('onError: deny makes the error a deny finding; onError: ignore shows it and does not count it', async () => {
-    const deny = JSON.parse((await check([td, '--policy', policy('deny', 'rule'), '--format', 'json'])).stdout) as { results: { findings: { ruleId: string; action: string }[] }[] };
+    const deny = JSON.parse((await check([td, '--policy', policy('deny', 'rule'), '--format', 'json'])).stdout) as {
+      results: { findings: { ruleId: string; action: string }[] }[];
+    };
     expect(deny.results[0]!.findings).toContainEqual(expect.objectContaining({ ruleId: 'needs-network-mode', action: 'deny' }));
     const ignored = await check([td, '--policy', policy('ignore', 'policy'), '--fail-on', 'none']);
     expect(ignored.status).toBe(0);

@@ -20,10 +20,17 @@ describe('ecs-admission test', () => {
     const dir = tmp();
     cpSync(join(policies, 'examples/ecr-allow-list'), dir, { recursive: true });
     const suite = join(dir, 'tests/ecr-allow-list.test.yaml');
-    writeFileSync(suite, readFileSync(suite, 'utf8').replace('require-approved-registries: pass', 'require-approved-registries: fail').replace('count: 1, action: deny', 'count: 2, action: flag'));
+    writeFileSync(
+      suite,
+      readFileSync(suite, 'utf8')
+        .replace('require-approved-registries: pass', 'require-approved-registries: fail')
+        .replace('count: 1, action: deny', 'count: 2, action: flag'),
+    );
     const { status, stdout } = await run(['test', dir]);
     expect(status).toBe(1);
-    expect(stdout).toContain('✗ an image from the organization\'s ECR passes (org-ecr-image.json › search)\n      require-approved-registries: expected fail, got pass');
+    expect(stdout).toContain(
+      "✗ an image from the organization's ECR passes (org-ecr-image.json › search)\n      require-approved-registries: expected fail, got pass",
+    );
     expect(stdout).toContain('require-approved-registries: expected 2 finding(s), got 1');
     expect(stdout).toContain('require-approved-registries: expected action flag, got deny');
     expect(stdout).toMatch(/1 passed, 2 failed/);
@@ -66,7 +73,10 @@ describe('ecs-admission validate', () => {
 
   it('exits 2 and names file, line and column of each problem', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'p.yaml'), 'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec:\n  rules:\n    no-privileged-containers: { acton: deny }\n');
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec:\n  rules:\n    no-privileged-containers: { acton: deny }\n',
+    );
     const { status, stderr } = await run(['validate', dir]);
     expect(status).toBe(2);
     expect(stderr).toContain(`${join(dir, 'p.yaml')}:6:33: spec.rules.no-privileged-containers.acton: unknown field "acton" (did you mean "action"?)`);
@@ -74,7 +84,10 @@ describe('ecs-admission validate', () => {
 
   it('notes that a scope by organizational unit matches nothing offline (check), and what does match it', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'p.yaml'), 'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: prod }\nspec:\n  match: { organizationalUnits: ["ou-ab12-prod0001"] }\n');
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      'apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: prod }\nspec:\n  match: { organizationalUnits: ["ou-ab12-prod0001"] }\n',
+    );
     const { status, stdout } = await run(['validate', dir]);
     expect(status).toBe(0);
     expect(stdout).toBe(
@@ -87,7 +100,12 @@ describe('ecs-admission validate', () => {
 
 describe('ecs-admission check --policy', () => {
   interface Report {
-    results: { name: string; status: string; policies?: string[]; findings: { ruleId: string; action: string; mode: string; decidedBy: string; exception?: { policy: string } }[] }[];
+    results: {
+      name: string;
+      status: string;
+      policies?: string[];
+      findings: { ruleId: string; action: string; mode: string; decidedBy: string; exception?: { policy: string } }[];
+    }[];
     exceptions: { policy: string; status: string; applied: number }[];
   }
   const fixture = join(policies, 'examples/team-exception/tests/legacy-billing.json');
@@ -103,7 +121,10 @@ describe('ecs-admission check --policy', () => {
   });
 
   it('forces audit with --audit or ECS_ADMISSION_MODE=audit', async () => {
-    for (const [args, env] of [[['--audit'], {}], [[], { ECS_ADMISSION_MODE: 'audit' }]] as const) {
+    for (const [args, env] of [
+      [['--audit'], {}],
+      [[], { ECS_ADMISSION_MODE: 'audit' }],
+    ] as const) {
       const { stdout } = await run(['check', fixture, '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--format', 'json', ...args], env);
       const modes = new Set((JSON.parse(stdout) as Report).results[0]!.findings.map((f) => f.mode));
       expect(modes).toEqual(new Set(['audit']));
@@ -111,12 +132,22 @@ describe('ecs-admission check --policy', () => {
   });
 
   it('lists the policies that applied, and says when none did', async () => {
-    const { stdout } = await run(['check', fixture, join(root, 'docs/examples/web-task-definition.json'), '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--format', 'json']);
+    const { stdout } = await run([
+      'check',
+      fixture,
+      join(root, 'docs/examples/web-task-definition.json'),
+      '--policy',
+      join(policies, 'examples/team-exception/policy.yaml'),
+      '--format',
+      'json',
+    ]);
     expect((JSON.parse(stdout) as Report).results.map((r) => [r.name, r.status, r.policies])).toEqual([
       ['legacy-billing', 'fail', ['billing']],
       ['web', 'skip', []],
     ]);
-    const text = (await run(['check', join(root, 'docs/examples/web-task-definition.json'), '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--verbose'])).stdout;
+    const text = (
+      await run(['check', join(root, 'docs/examples/web-task-definition.json'), '--policy', join(policies, 'examples/team-exception/policy.yaml'), '--verbose'])
+    ).stdout;
     expect(text).toContain('no policy applies (outside every scope)');
   });
 

@@ -39,9 +39,13 @@ describe('ecs-admission policy push: refusals before any upload', () => {
   it('refuses a policy that does not validate, with file:line, and calls no AWS', async () => {
     const dir = scratch({ 'prod.yaml': policyText('prod', 'rules:\n  require-healthchek: deny') });
     // No endpoint is reachable here: the push must stop before any call.
-    const { status, stderr } = await runCli(['policy', 'push', dir, '--bucket', 'nowhere', '--region', 'us-east-1'], { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    const { status, stderr } = await runCli(['policy', 'push', dir, '--bucket', 'nowhere', '--region', 'us-east-1'], {
+      env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
     expect(status).toBe(2);
-    expect(stderr).toContain(`${join(dir, 'prod.yaml')}:7:5: spec.rules.require-healthchek: unknown rule "require-healthchek" (did you mean "require-healthcheck"?)`);
+    expect(stderr).toContain(
+      `${join(dir, 'prod.yaml')}:7:5: spec.rules.require-healthchek: unknown rule "require-healthchek" (did you mean "require-healthcheck"?)`,
+    );
     expect(stderr).toContain('nothing uploaded to s3://nowhere/policies.json');
   });
 });
@@ -84,8 +88,14 @@ describeWithMoto('ecs-admission policy push against moto', () => {
     expect(more).toEqual([]);
     expect(stdout).toContain(`1 policy pushed to s3://${bucket}/prod/policies.json: payments-prod\nversion ${version!.VersionId}\n`);
     expect(stdout).toMatch(/\d+ passed, 0 failed \(1 suite\)/);
-    const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'prod/policies.json', VersionId: version!.VersionId }))).Body!.transformToString();
-    expect(JSON.parse(body)).toMatchObject({ format: 'ecs-admission/compiled-policies', sources: [dir], policies: [{ name: 'payments-prod', mode: 'enforce' }] });
+    const body = await (
+      await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'prod/policies.json', VersionId: version!.VersionId }))
+    ).Body!.transformToString();
+    expect(JSON.parse(body)).toMatchObject({
+      format: 'ecs-admission/compiled-policies',
+      sources: [dir],
+      policies: [{ name: 'payments-prod', mode: 'enforce' }],
+    });
   });
 
   it('pushes a policy scoped by organizational unit, its suite giving the OUs as the Lambda would, with a note', async () => {

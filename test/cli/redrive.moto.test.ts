@@ -5,7 +5,14 @@
  * a recording proxy in front of moto.
  */
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type MessageAttributeValue } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type MessageAttributeValue,
+} from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +26,18 @@ import { recordingProxy, type RecordingProxy } from '../helpers/recording-proxy.
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const PRIVILEGED: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256, privileged: true };
-const DOCS_RECORD = JSON.parse(readFileSync(join(root, 'test/fixtures/dead-letters/awsdocs-lambda-developer-guide__invocation-record-retries-exhausted.json'), 'utf8')) as Record<string, unknown>;
+const PRIVILEGED: ContainerDefinition = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+  privileged: true,
+};
+const DOCS_RECORD = JSON.parse(
+  readFileSync(join(root, 'test/fixtures/dead-letters/awsdocs-lambda-developer-guide__invocation-record-retries-exhausted.json'), 'utf8'),
+) as Record<string, unknown>;
 const string = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
 
 interface JsonReport {
@@ -56,7 +73,14 @@ describeWithMoto('ecs-admission redrive against moto server', () => {
   });
 
   /** The deployed function's settings, as an operator exports them. */
-  const settings = (extra: Record<string, string> = {}) => ({ AWS_REGION: REGION, ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ...extra });
+  const settings = (extra: Record<string, string> = {}) => ({
+    AWS_REGION: REGION,
+    ECS_ADMISSION_MODE: 'enforce',
+    ECS_ADMISSION_TOPIC_ARN: topicArn,
+    ECS_ADMISSION_LEDGER_TABLE: table,
+    ECS_ADMISSION_POLICIES: policies,
+    ...extra,
+  });
   const redrive = async (queueUrl: string, env: Record<string, string>, ...args: string[]) => {
     const run = await runCli(['redrive', '--queue-url', queueUrl, '--format', 'json', ...args], { env });
     return { ...run, report: run.stdout ? (JSON.parse(run.stdout) as JsonReport) : undefined };
@@ -66,12 +90,27 @@ describeWithMoto('ecs-admission redrive against moto server', () => {
   /** A privileged revision registered in moto, and the event CloudTrail would record for it. */
   async function privilegedRegistration() {
     const family = uniqueName('redrive');
-    const input = { family, containerDefinitions: [PRIVILEGED], networkMode: 'awsvpc' as const, requiresCompatibilities: ['FARGATE' as const], cpu: '256', memory: '512' };
+    const input = {
+      family,
+      containerDefinitions: [PRIVILEGED],
+      networkMode: 'awsvpc' as const,
+      requiresCompatibilities: ['FARGATE' as const],
+      cpu: '256',
+      memory: '512',
+    };
     const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
     const arn = out.taskDefinition!.taskDefinitionArn!;
     const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
     const event = eventBridgeEvent(
-      { eventID: randomUUID(), eventName: 'RegisterTaskDefinition', awsRegion: REGION, recipientAccountId: ACCOUNT, userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci` }, requestParameters: json(input), responseElements: json(out) },
+      {
+        eventID: randomUUID(),
+        eventName: 'RegisterTaskDefinition',
+        awsRegion: REGION,
+        recipientAccountId: ACCOUNT,
+        userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci` },
+        requestParameters: json(input),
+        responseElements: json(out),
+      },
       randomUUID(),
     );
     return { family, arn, event, status: async () => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status };
@@ -97,12 +136,15 @@ describeWithMoto('ecs-admission redrive against moto server', () => {
       )
     ).MessageId!;
   /** What Lambda's on-failure destination puts in the queue: AWS's documented record around the event. */
-  const sendInvocationRecord = async (queueUrl: string, event: object) => (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ ...DOCS_RECORD, requestPayload: event }) }))).MessageId!;
+  const sendInvocationRecord = async (queueUrl: string, event: object) =>
+    (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ ...DOCS_RECORD, requestPayload: event }) }))).MessageId!;
   const sendJunk = async (queueUrl: string, body: string) => (await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }))).MessageId!;
   /** What the queue holds, left visible. */
-  const inQueue = async (queueUrl: string) => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }))).Messages ?? [];
+  const inQueue = async (queueUrl: string) =>
+    (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 0 }))).Messages ?? [];
   const deregistrations = (family: string) => proxy.calls('DeregisterTaskDefinition', `${family}:`).length;
-  const alertedFamilies = async () => (await received()).map((d) => (JSON.parse(d.message) as { resource: { arn: string } }).resource.arn.replace(/^.*task-definition\/([^:]+):.*$/, '$1'));
+  const alertedFamilies = async () =>
+    (await received()).map((d) => (JSON.parse(d.message) as { resource: { arn: string } }).resource.arn.replace(/^.*task-definition\/([^:]+):.*$/, '$1'));
 
   it('runs both shapes through the handler and deletes them; keeps junk with its id; a re-sent event is a duplicate, acted on and alerted once', async () => {
     const a = await privilegedRegistration();
@@ -117,11 +159,28 @@ describeWithMoto('ecs-admission redrive against moto server', () => {
     const first = await redrive(queueUrl, settings());
     expect(first.status).toBe(1);
     const items = byMessage(first.report);
-    expect(items.get(fromEventBridge)).toMatchObject({ origin: 'eventbridge', eventId: a.event.id, cloudTrailEventId: (a.event.detail as { eventID: string }).eventID, outcome: 'decided', deleted: true });
+    expect(items.get(fromEventBridge)).toMatchObject({
+      origin: 'eventbridge',
+      eventId: a.event.id,
+      cloudTrailEventId: (a.event.detail as { eventID: string }).eventID,
+      outcome: 'decided',
+      deleted: true,
+    });
     expect(items.get(fromEventBridge)!.detail).toContain(`deregisterTaskDefinition ${a.family}:1`);
-    expect(items.get(fromLambda)).toMatchObject({ origin: 'lambda', eventId: b.event.id, outcome: 'decided', deleted: true, failure: expect.stringContaining('RetriesExhausted after 3 attempts') as string });
+    expect(items.get(fromLambda)).toMatchObject({
+      origin: 'lambda',
+      eventId: b.event.id,
+      outcome: 'decided',
+      deleted: true,
+      failure: expect.stringContaining('RetriesExhausted after 3 attempts') as string,
+    });
     expect(items.get(junk)).toMatchObject({ outcome: 'unreadable', deleted: false, detail: expect.stringContaining('not JSON') as string });
-    expect(items.get(broken)).toMatchObject({ origin: 'eventbridge', outcome: 'failed', deleted: false, detail: expect.stringContaining('MalformedEventError') as string });
+    expect(items.get(broken)).toMatchObject({
+      origin: 'eventbridge',
+      outcome: 'failed',
+      deleted: false,
+      detail: expect.stringContaining('MalformedEventError') as string,
+    });
     expect(first.report!.summary).toEqual({ messages: 4, deleted: 2, kept: 2, outcomes: { decided: 2, unreadable: 1, failed: 1 } });
     expect(first.stderr).toBe('');
 
@@ -150,7 +209,11 @@ describeWithMoto('ecs-admission redrive against moto server', () => {
 
     const broken = await redrive(queueUrl, settings({ ECS_ADMISSION_LEDGER_TABLE: uniqueName('no-such-table') }));
     expect(broken.status).toBe(1);
-    expect(byMessage(broken.report).get(message)).toMatchObject({ outcome: 'failed', deleted: false, detail: expect.stringMatching(/ResourceNotFound/) as string });
+    expect(byMessage(broken.report).get(message)).toMatchObject({
+      outcome: 'failed',
+      deleted: false,
+      detail: expect.stringMatching(/ResourceNotFound/) as string,
+    });
     expect(broken.stdout + broken.stderr).not.toMatch(/\n\s+at /);
     expect((await inQueue(queueUrl)).map((m) => m.MessageId)).toEqual([message]);
     expect(await c.status()).toBe('ACTIVE');
@@ -174,7 +237,9 @@ describeWithMoto('ecs-admission redrive against moto server', () => {
     expect(status).toBe(1);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe(`Dry run, nothing is run or deleted: ${queueUrl}`);
-    expect(lines).toContain(`  ${record}  would-redrive  event ${String(d.event.id)} (CloudTrail ${(d.event.detail as { eventID: string }).eventID}): Lambda: RetriesExhausted after 3 attempts: RequestId: e4b46cbf-b738-xmpl-8880-a18cdf61200e Process exited before completing request`);
+    expect(lines).toContain(
+      `  ${record}  would-redrive  event ${String(d.event.id)} (CloudTrail ${(d.event.detail as { eventID: string }).eventID}): Lambda: RetriesExhausted after 3 attempts: RequestId: e4b46cbf-b738-xmpl-8880-a18cdf61200e Process exited before completing request`,
+    );
     expect(lines).toContain(`  ${junk}  unreadable     neither an EventBridge event nor a Lambda invocation record (keys: hello)`);
     expect(lines.at(-1)).toBe('2 message(s): 1 would-redrive, 1 unreadable');
 

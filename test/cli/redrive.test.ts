@@ -47,7 +47,8 @@ describe('reading a dead letter', () => {
 
   it("AWS's documented record as is: an invocation record that holds no EventBridge event is unreadable", () => {
     expect(readDeadLetter({ body: DOCS_RECORD, attributes: {} })).toEqual({
-      unreadable: 'a Lambda invocation record of arn:aws:lambda:us-east-2:123456789012:function:my-function:$LATEST whose requestPayload is not an EventBridge event (keys: ORDER_IDS)',
+      unreadable:
+        'a Lambda invocation record of arn:aws:lambda:us-east-2:123456789012:function:my-function:$LATEST whose requestPayload is not an EventBridge event (keys: ORDER_IDS)',
     });
   });
 
@@ -64,7 +65,13 @@ describe('reading a dead letter', () => {
 
 /** A queue in memory: receive hides what it returns until deleted or released, as SQS does. */
 function memoryQueue(bodies: string[], faults: { deleteFails?: Set<string>; receiveFailsAfter?: number } = {}) {
-  const messages = bodies.map((body, i): DeadLetter & { visible: boolean } => ({ messageId: `m${i + 1}`, receiptHandle: `r${i + 1}`, body, attributes: {}, visible: true }));
+  const messages = bodies.map((body, i): DeadLetter & { visible: boolean } => ({
+    messageId: `m${i + 1}`,
+    receiptHandle: `r${i + 1}`,
+    body,
+    attributes: {},
+    visible: true,
+  }));
   const log: string[] = [];
   let receives = 0;
   const queue: DeadLetterQueue = {
@@ -80,7 +87,11 @@ function memoryQueue(bodies: string[], faults: { deleteFails?: Set<string>; rece
       const failures = new Map<string, string>();
       for (const m of batch) {
         if (faults.deleteFails?.has(m.messageId)) failures.set(m.messageId, 'ReceiptHandleIsInvalid: gone');
-        else messages.splice(messages.findIndex((x) => x.messageId === m.messageId), 1);
+        else
+          messages.splice(
+            messages.findIndex((x) => x.messageId === m.messageId),
+            1,
+          );
       }
       log.push(`delete ${batch.map((m) => m.messageId).join(',')}`);
       return Promise.resolve(failures);
@@ -103,7 +114,9 @@ function handler(statuses: Record<string, string>): RunEvent & { ran: string[] }
     const id = e.id as string;
     ran.push(id);
     const status = statuses[id] ?? 'decided';
-    return status === 'throw' ? Promise.reject(new Error('ResourceNotFoundException: Requested resource not found')) : Promise.resolve({ status, detail: `${status} ${id}` });
+    return status === 'throw'
+      ? Promise.reject(new Error('ResourceNotFoundException: Requested resource not found'))
+      : Promise.resolve({ status, detail: `${status} ${id}` });
   };
   return Object.assign(run, { ran });
 }
@@ -122,7 +135,11 @@ describe('the redrive loop', () => {
       ['m5', 'gone', true],
       ['m6', 'ignored', true],
     ]);
-    expect(report.items[2]).toMatchObject({ eventId: 'c', cloudTrailEventId: 'ct-c', detail: 'Error: ResourceNotFoundException: Requested resource not found' });
+    expect(report.items[2]).toMatchObject({
+      eventId: 'c',
+      cloudTrailEventId: 'ct-c',
+      detail: 'Error: ResourceNotFoundException: Requested resource not found',
+    });
     expect(run.ran).toEqual(['a', 'b', 'c', 'd', 'e']);
     // Released after the last (empty) receive: released earlier, the run would receive them again.
     expect(log).toEqual(['receive m1,m2,m3,m4,m5,m6', 'delete m1,m2,m5,m6', 'receive ', 'release m3,m4']);
@@ -145,7 +162,15 @@ describe('the redrive loop', () => {
     const report = await redrive(queue, run, { max: Infinity, dryRun: true });
     expect(run.ran).toEqual([]);
     expect(report.items).toEqual([
-      { messageId: 'm1', origin: 'lambda', eventId: 'x', cloudTrailEventId: 'ct-x', failure: expect.stringContaining('Lambda: RetriesExhausted after 3 attempts') as string, outcome: 'would-redrive', deleted: false },
+      {
+        messageId: 'm1',
+        origin: 'lambda',
+        eventId: 'x',
+        cloudTrailEventId: 'ct-x',
+        failure: expect.stringContaining('Lambda: RetriesExhausted after 3 attempts') as string,
+        outcome: 'would-redrive',
+        deleted: false,
+      },
       { messageId: 'm2', outcome: 'unreadable', detail: expect.stringContaining('not JSON') as string, deleted: false },
     ]);
     expect(log.some((l) => l.startsWith('delete'))).toBe(false);

@@ -44,7 +44,12 @@ const windowsOnly = defineRule({
   check() {},
 });
 
-const taskDefinition = (object: TaskDefinition, name = 'web:1'): Resource<'taskDefinition'> => ({ kind: 'taskDefinition', name, object, origin: { source: 'x.json' } });
+const taskDefinition = (object: TaskDefinition, name = 'web:1'): Resource<'taskDefinition'> => ({
+  kind: 'taskDefinition',
+  name,
+  object,
+  origin: { source: 'x.json' },
+});
 
 describe('createEvaluator', () => {
   const ruleSet = buildRuleSet('test', [privileged, throwing, windowsOnly], (r) => ({ action: r.recommended === 'off' ? 'flag' : r.recommended }));
@@ -54,9 +59,30 @@ describe('createEvaluator', () => {
     const result = evaluate(taskDefinition({ containerDefinitions: [{ name: 'a' }, { name: 'b', privileged: true }] }));
     expect(result.status).toBe('fail');
     expect(result.findings).toEqual([
-      { ruleId: 'fake-privileged', severity: 'critical', action: 'deny', mode: 'audit', decidedBy: 'test', message: 'privileged', path: 'containerDefinitions[1].privileged', container: 'b', remediation: 'fix it' },
+      {
+        ruleId: 'fake-privileged',
+        severity: 'critical',
+        action: 'deny',
+        mode: 'audit',
+        decidedBy: 'test',
+        message: 'privileged',
+        path: 'containerDefinitions[1].privileged',
+        container: 'b',
+        remediation: 'fix it',
+      },
       // The rule that throws is never silent: its error is a finding too (onError: flag, the default).
-      { ruleId: 'fake-throws', severity: 'low', action: 'flag', mode: 'audit', decidedBy: 'test', message: 'The rule could not be evaluated: rule threw: boom.', path: '', container: undefined, remediation: 'fix it', error: true },
+      {
+        ruleId: 'fake-throws',
+        severity: 'low',
+        action: 'flag',
+        mode: 'audit',
+        decidedBy: 'test',
+        message: 'The rule could not be evaluated: rule threw: boom.',
+        path: '',
+        container: undefined,
+        remediation: 'fix it',
+        error: true,
+      },
     ]);
   });
 
@@ -69,7 +95,9 @@ describe('createEvaluator', () => {
         status: 'error',
         reason: 'rule threw: boom',
         action: 'flag',
-        findings: [expect.objectContaining({ ruleId: 'fake-throws', action: 'flag', error: true, message: 'The rule could not be evaluated: rule threw: boom.' })],
+        findings: [
+          expect.objectContaining({ ruleId: 'fake-throws', action: 'flag', error: true, message: 'The rule could not be evaluated: rule threw: boom.' }),
+        ],
       },
       { ruleId: 'fake-windows', status: 'skip', reason: 'not a Windows task definition', findings: [] },
     ]);
@@ -77,7 +105,12 @@ describe('createEvaluator', () => {
   });
 
   it('reports a rule that reads an unknown value as unknown, naming it, and keeps findings made before it', () => {
-    const unknownSecond = guardUnknowns<object>({ containerDefinitions: [{ name: 'a', privileged: true }, { name: 'b', privileged: new UnknownValue('!Ref P') }] }) as TaskDefinition;
+    const unknownSecond = guardUnknowns<object>({
+      containerDefinitions: [
+        { name: 'a', privileged: true },
+        { name: 'b', privileged: new UnknownValue('!Ref P') },
+      ],
+    }) as TaskDefinition;
     const failFirst = evaluate(taskDefinition(unknownSecond, 'u1')).rules[0]!;
     expect(failFirst).toMatchObject({ status: 'fail', reason: 'containerDefinitions[1].privileged is unknown (!Ref P)' });
     expect(failFirst.findings).toHaveLength(1);
@@ -97,7 +130,10 @@ describe('createEvaluator', () => {
     const counting: Rule = { ...privileged, id: 'counting', check: () => void calls++ };
     const td = taskDefinition({ containerDefinitions: [] });
     const services: Resource[] = [1, 2, 3].map((i) => ({ kind: 'service', name: `s${i}`, object: {}, origin: { source: 'x' }, taskDefinitionRef: 'web:1' }));
-    const run = createEvaluator(buildRuleSet('t', [counting], () => ({ action: 'deny' })), { resolveTaskDefinition: () => td });
+    const run = createEvaluator(
+      buildRuleSet('t', [counting], () => ({ action: 'deny' })),
+      { resolveTaskDefinition: () => td },
+    );
     services.forEach(run);
     run(td);
     expect(calls).toBe(1);

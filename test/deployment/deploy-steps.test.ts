@@ -26,20 +26,27 @@ describe('the deploy steps', () => {
     expect(commands.length).toBeGreaterThanOrEqual(3);
     for (const command of commands) expect(command, command).toContain(`--region ${REGION}`);
     // Prose commands too (`npx serverless remove --region …`, `aws dynamodb delete-table …`).
-    for (const section of deploySections()) for (const [command] of section.matchAll(/`(npx serverless|aws) [^`]+`/g)) expect(command, command).toContain(`--region ${REGION}`);
+    for (const section of deploySections())
+      for (const [command] of section.matchAll(/`(npx serverless|aws) [^`]+`/g)) expect(command, command).toContain(`--region ${REGION}`);
   });
 
   it('point every policies parameter of the docs at files that exist in the repository', () => {
-    const values = [...docFiles().map(doc).join('\n').matchAll(/--param="policies=([^"]+)"/g)].map((m) => m[1]!);
+    const values = [
+      ...docFiles()
+        .map(doc)
+        .join('\n')
+        .matchAll(/--param="policies=([^"]+)"/g),
+    ].map((m) => m[1]!);
     expect(values.length).toBeGreaterThanOrEqual(2);
     for (const path of values.flatMap((v) => v.split(','))) expect(existsSync(join(root, path)), path).toBe(true);
   });
 
-  it('switch an account to audit with the one command that names the stack\'s kill switch', () => {
+  it("switch an account to audit with the one command that names the stack's kill switch", () => {
     const parameter = Object.values(template.Resources).find((r) => r.Type === 'AWS::SSM::Parameter')!;
     const commands = deploySteps().filter((c) => c.startsWith('aws ssm put-parameter'));
     expect(commands.length).toBeGreaterThanOrEqual(1);
-    for (const command of commands) expect(command).toBe(`aws ssm put-parameter --region ${REGION} --name ${String(parameter.Properties.Name)} --value audit --overwrite`);
+    for (const command of commands)
+      expect(command).toBe(`aws ssm put-parameter --region ${REGION} --name ${String(parameter.Properties.Name)} --value audit --overwrite`);
   });
 
   it('document every deployment parameter of serverless.yml', () => {

@@ -21,14 +21,7 @@ import {
   PutTargetsCommand,
   RemoveTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import {
-  CreateQueueCommand,
-  DeleteMessageCommand,
-  DeleteQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAdmissionEvent } from '../../src/admission/event.js';
 import { HANDLED_EVENTS } from '../../src/input/api.js';
@@ -61,7 +54,14 @@ function assumedRole(roleName: string): Record<string, unknown> {
   };
 }
 
-const iamUser = { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, accessKeyId: 'AKIAEXAMPLE', userName: 'alice' };
+const iamUser = {
+  type: 'IAMUser',
+  principalId: 'AIDAEXAMPLE',
+  arn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+  accountId: ACCOUNT,
+  accessKeyId: 'AKIAEXAMPLE',
+  userName: 'alice',
+};
 // An IAM user signed in to the console: a sessionContext, but no sessionIssuer.
 const consoleUser = { ...iamUser, sessionContext: { attributes: { creationDate: '2026-11-20T09:00:00Z', mfaAuthenticated: 'true' } } };
 const root = { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, accessKeyId: 'ASIAROOT' };
@@ -107,7 +107,12 @@ function patternEventNames(file: string): Map<string, string[]> {
   return found;
 }
 
-const deploymentFiles = ['serverless.yml', ...readdirSync(join(repo, 'deploy')).filter((f) => /\.ya?ml$/.test(f)).map((f) => `deploy/${f}`)];
+const deploymentFiles = [
+  'serverless.yml',
+  ...readdirSync(join(repo, 'deploy'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => `deploy/${f}`),
+];
 const SAMPLES = join(repo, 'docs/events');
 const samples = readdirSync(SAMPLES)
   .filter((f) => f.endsWith('.json'))
@@ -151,7 +156,9 @@ describeWithMoto('the packaged EventBridge rule', () => {
 
   beforeAll(async () => {
     // The admission's rule: the one with a pattern (the scheduled sweep's rule has a schedule).
-    const rules = Object.values((await packageService()).template.Resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern !== undefined);
+    const rules = Object.values((await packageService()).template.Resources).filter(
+      (r) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern !== undefined,
+    );
     expect(rules).toHaveLength(1);
     const rule = rules[0]!;
     let replaced = 0;
@@ -210,7 +217,12 @@ describeWithMoto('the packaged EventBridge rule', () => {
     const control = ecsCall('RegisterTaskDefinition', assumedRole('deployer'));
     const put = await events.send(
       new PutEventsCommand({
-        Entries: [event, control].map((e) => ({ EventBusName: name, Source: e.source, DetailType: 'AWS API Call via CloudTrail', Detail: JSON.stringify(e.detail) })),
+        Entries: [event, control].map((e) => ({
+          EventBusName: name,
+          Source: e.source,
+          DetailType: 'AWS API Call via CloudTrail',
+          Detail: JSON.stringify(e.detail),
+        })),
       }),
     );
     expect(put.FailedEntryCount).toBe(0);
@@ -225,12 +237,9 @@ describeWithMoto('the packaged EventBridge rule', () => {
     return arrived.has(String(event.detail.eventID));
   }
 
-  it.each([...HANDLED_EVENTS])(
-    'lets through %s by an assumed role',
-    async (eventName) => {
-      expect(await passes(ecsCall(eventName, assumedRole('deployer')))).toBe(true);
-    },
-  );
+  it.each([...HANDLED_EVENTS])('lets through %s by an assumed role', async (eventName) => {
+    expect(await passes(ecsCall(eventName, assumedRole('deployer')))).toBe(true);
+  });
 
   it("lets through an IAM user's call (no sessionContext)", async () => {
     expect(await passes(ecsCall('CreateService', iamUser))).toBe(true);

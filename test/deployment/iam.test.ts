@@ -12,7 +12,14 @@ const COLUMNS = ['role', 'actions', 'resources', 'conditions', 'why'] as const;
 
 // The only actions that may (and must, having no resource-level permissions) use Resource "*".
 // ListTasks names container instances, but listing a cluster's tasks is authorized on "*".
-const STAR_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition', 'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTasks'];
+const STAR_ACTIONS = [
+  'ecs:DescribeTaskDefinition',
+  'ecs:ListTaskDefinitions',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:ListTasks',
+];
 /** Everything the sweep may do: read ECS, publish its digest, keep its state, write its logs. */
 const SWEEP_ACTIONS = /^(ecs:(List|Describe)\w+|sns:Publish|dynamodb:(GetItem|PutItem)|logs:(CreateLogStream|PutLogEvents))$/;
 
@@ -54,10 +61,14 @@ function resources(value: unknown): string[] {
 }
 
 const conditions = (condition: Statement['Condition']): string[] =>
-  Object.entries(condition ?? {}).flatMap(([operator, keys]) => Object.entries(keys).map(([key, value]) => `${operator} ${key} = ${asArray(value).map(render).join(', ')}`));
+  Object.entries(condition ?? {}).flatMap(([operator, keys]) =>
+    Object.entries(keys).map(([key, value]) => `${operator} ${key} = ${asArray(value).map(render).join(', ')}`),
+  );
 
 const sortedRows = (rows: Row[]): Row[] =>
-  rows.map((r) => ({ ...r, actions: [...r.actions].sort(), resources: [...r.resources].sort(), conditions: [...r.conditions].sort() })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  rows
+    .map((r) => ({ ...r, actions: [...r.actions].sort(), resources: [...r.resources].sort(), conditions: [...r.conditions].sort() }))
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 let template: Template;
 beforeAll(async () => {
@@ -74,7 +85,9 @@ describe('the roles against the IAM table of docs/lambda.md', () => {
     const fromTemplate = Object.entries(ROLES).flatMap(([role, id]) =>
       statementsOf(id).map((s): Row => ({ role, actions: asArray(s.Action), resources: resources(s.Resource), conditions: conditions(s.Condition) })),
     );
-    const fromReadme = docRows().map((row): Row => ({ role: row.role!, actions: codeSpans(row.actions!), resources: codeSpans(row.resources!), conditions: codeSpans(row.conditions!) }));
+    const fromReadme = docRows().map(
+      (row): Row => ({ role: row.role!, actions: codeSpans(row.actions!), resources: codeSpans(row.resources!), conditions: codeSpans(row.conditions!) }),
+    );
     expect(fromReadme.length).toBeGreaterThanOrEqual(18);
     expect(sortedRows(fromTemplate)).toEqual(sortedRows(fromReadme));
   });
@@ -110,7 +123,7 @@ describe('least privilege', () => {
     expect(actions.filter((a) => !SWEEP_ACTIONS.test(a))).toEqual([]);
   });
 
-  it('lets the admission function tag only with the product\'s own tag keys, and only with some', () => {
+  it("lets the admission function tag only with the product's own tag keys, and only with some", () => {
     const tagging = statementsOf(ROLES.admission).filter((s) => asArray(s.Action).includes('ecs:TagResource'));
     expect(tagging).toHaveLength(1);
     expect(tagging[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': Object.values(TAG_KEYS) }, Null: { 'aws:TagKeys': 'false' } });

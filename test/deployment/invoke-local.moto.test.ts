@@ -55,38 +55,47 @@ function run(work: string, commands: string[]): Promise<{ stdout: string }> {
 
 describeWithMoto('the docs recipe: serverless invoke local against moto', () => {
   it('states the Region in every step, and the same one', () => {
-    for (const command of shellCommands(docSection('docs/lambda.md', '## Run it locally')).filter((c) => /^(aws|npx serverless) /.test(c) || c.includes(' npx serverless '))) {
+    for (const command of shellCommands(docSection('docs/lambda.md', '## Run it locally')).filter(
+      (c) => /^(aws|npx serverless) /.test(c) || c.includes(' npx serverless '),
+    )) {
       expect(command, command).toContain(`--region ${DOC_REGION}`);
     }
   });
 
-  it('runs the bundled handler on the sample event and enforces against moto; a missing resource is named, with a readable stack', { timeout: 240_000 }, async () => {
-    const work = mkdtempSync(join(inject('runDir'), 'invoke-local-'));
-    copyService(work);
-    // What the recipe reads besides the service: the sample event and the enforcing test policy.
-    const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8').replaceAll(DOC_REGION, REGION);
-    cpSync(join(root, 'docs/events'), join(work, 'docs/events'), { recursive: true });
-    writeFileSync(join(work, 'docs/events/register-task-definition.json'), event);
-    cpSync(join(root, 'test/fixtures/policies'), join(work, 'test/fixtures/policies'), { recursive: true });
+  it(
+    'runs the bundled handler on the sample event and enforces against moto; a missing resource is named, with a readable stack',
+    { timeout: 240_000 },
+    async () => {
+      const work = mkdtempSync(join(inject('runDir'), 'invoke-local-'));
+      copyService(work);
+      // What the recipe reads besides the service: the sample event and the enforcing test policy.
+      const event = readFileSync(join(root, 'docs/events/register-task-definition.json'), 'utf8').replaceAll(DOC_REGION, REGION);
+      cpSync(join(root, 'docs/events'), join(work, 'docs/events'), { recursive: true });
+      writeFileSync(join(work, 'docs/events/register-task-definition.json'), event);
+      cpSync(join(root, 'test/fixtures/policies'), join(work, 'test/fixtures/policies'), { recursive: true });
 
-    const commands = recipe();
-    const { stdout } = await run(work, commands);
-    const result = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Record<string, unknown>;
-    expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', mode: 'enforce', actions: ['done deregisterTaskDefinition payments-api:1', 'done tagResource payments-api:1'] }] });
-    const after = await new ECSClient({ ...awsClientConfig(), region: REGION }).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments-api:1' }));
-    expect(after.taskDefinition!.status).toBe('INACTIVE');
+      const commands = recipe();
+      const { stdout } = await run(work, commands);
+      const result = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Record<string, unknown>;
+      expect(result).toMatchObject({
+        status: 'decided',
+        decisions: [{ verdict: 'deny', mode: 'enforce', actions: ['done deregisterTaskDefinition payments-api:1', 'done tagResource payments-api:1'] }],
+      });
+      const after = await new ECSClient({ ...awsClientConfig(), region: REGION }).send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments-api:1' }));
+      expect(after.taskDefinition!.status).toBe('INACTIVE');
 
-    // The same command with a ledger table that does not exist: the error names it, and its stack
-    // points into the sources, not into the minified bundle.
-    const invoke = commands.at(-1)!.replace(/LOCAL_LEDGER_TABLE=\S+/, 'LOCAL_LEDGER_TABLE=no-such-ledger');
-    expect(invoke).toContain('LOCAL_LEDGER_TABLE=no-such-ledger');
-    const failed = await run(work, [commands.find((c) => c.startsWith('export AWS_ENDPOINT_URL='))!, invoke]).then(
-      () => 'succeeded',
-      (error: Error) => error.message,
-    );
-    expect(failed).toContain('no-such-ledger');
-    expect(failed).toContain('ECS_ADMISSION_LEDGER_TABLE');
-    expect(failed).toMatch(/at .*\/src\/[\w/-]+\.ts:\d+:\d+/);
-    expect(failed).not.toMatch(/handler\.cjs:\d+:\d+/);
-  });
+      // The same command with a ledger table that does not exist: the error names it, and its stack
+      // points into the sources, not into the minified bundle.
+      const invoke = commands.at(-1)!.replace(/LOCAL_LEDGER_TABLE=\S+/, 'LOCAL_LEDGER_TABLE=no-such-ledger');
+      expect(invoke).toContain('LOCAL_LEDGER_TABLE=no-such-ledger');
+      const failed = await run(work, [commands.find((c) => c.startsWith('export AWS_ENDPOINT_URL='))!, invoke]).then(
+        () => 'succeeded',
+        (error: Error) => error.message,
+      );
+      expect(failed).toContain('no-such-ledger');
+      expect(failed).toContain('ECS_ADMISSION_LEDGER_TABLE');
+      expect(failed).toMatch(/at .*\/src\/[\w/-]+\.ts:\d+:\d+/);
+      expect(failed).not.toMatch(/handler\.cjs:\d+:\d+/);
+    },
+  );
 });

@@ -31,7 +31,8 @@ interface Definition {
 
 let hub: PackagedService;
 let never: PackagedService;
-const scheduleRules = (template: Template) => Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression !== undefined);
+const scheduleRules = (template: Template) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties.ScheduleExpression !== undefined);
 
 beforeAll(async () => {
   [hub, never] = await Promise.all([packageService(HUB_PARAMS), packageService({ ...HUB_PARAMS, sweepFanOut: 'never' })]);
@@ -40,7 +41,11 @@ beforeAll(async () => {
 /** Every state of a definition, the Map's own included, with where each may go next. */
 function walk(definition: Definition): { name: string; state: State; next: string[] }[] {
   return Object.entries(definition.States).flatMap(([name, state]) => [
-    { name, state, next: [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter((n): n is string => !!n) },
+    {
+      name,
+      state,
+      next: [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter((n): n is string => !!n),
+    },
     ...(state.ItemProcessor ? walk(state.ItemProcessor) : []),
   ]);
 }
@@ -90,23 +95,38 @@ describe('the organization sweep state machine (hub shape)', () => {
     const rules = scheduleRules(hub.template);
     expect(rules.map(([id]) => id)).toEqual(['SweepScheduleRule']);
     expect(rules[0]![1].Properties).toMatchObject({ Name: 'ecs-admission-dev-sweep', ScheduleExpression: 'rate(1 day)', State: 'ENABLED' });
-    expect(rules[0]![1].Properties.Targets).toEqual([{ Id: 'sweep-state-machine', Arn: { Ref: 'SweepStateMachine' }, RoleArn: { 'Fn::GetAtt': ['SweepScheduleRole', 'Arn'] }, Input: '{"action":"plan"}' }]);
-    const statements = (hub.template.Resources.SweepScheduleRole!.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+    expect(rules[0]![1].Properties.Targets).toEqual([
+      { Id: 'sweep-state-machine', Arn: { Ref: 'SweepStateMachine' }, RoleArn: { 'Fn::GetAtt': ['SweepScheduleRole', 'Arn'] }, Input: '{"action":"plan"}' },
+    ]);
+    const statements = (hub.template.Resources.SweepScheduleRole!.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
     expect(statements).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'SweepStateMachine' } }]);
-    expect(Object.values(hub.template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes(SWEEP))).toEqual([]);
+    expect(
+      Object.values(hub.template.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission' && JSON.stringify(r.Properties.FunctionName).includes(SWEEP)),
+    ).toEqual([]);
   });
 
-  it('lets the sweep write and read its partial reports in the ledger table, under its runs\' keys only', () => {
+  it("lets the sweep write and read its partial reports in the ledger table, under its runs' keys only", () => {
     const policy = hub.template.Resources.SweepOrganizationPolicy!.Properties;
     expect(policy.Roles).toEqual([{ Ref: 'SweepRole' }]);
     expect((policy.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': { 'Fn::Sub': 'sweep#${AWS::AccountId}#run#*' } } } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['LedgerTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': { 'Fn::Sub': 'sweep#${AWS::AccountId}#run#*' } } },
+      },
     ]);
   });
 
   it('tells the function how to sweep: every account of the organization (sweepAccounts empty), fanning out when auto decides', () => {
     const variables = (hub.template.Resources[SWEEP]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(variables).toMatchObject({ ECS_ADMISSION_MEMBER_ROLE_NAME: 'ecs-admission-member', ECS_ADMISSION_SWEEP_ACCOUNTS: '', ECS_ADMISSION_SWEEP_FAN_OUT: 'auto' });
+    expect(variables).toMatchObject({
+      ECS_ADMISSION_MEMBER_ROLE_NAME: 'ecs-admission-member',
+      ECS_ADMISSION_SWEEP_ACCOUNTS: '',
+      ECS_ADMISSION_SWEEP_FAN_OUT: 'auto',
+    });
   });
 });
 
@@ -117,7 +137,9 @@ describe('sweepFanOut=never', () => {
     expect(rules[0]![1].Properties.Targets).toEqual([{ Arn: { 'Fn::GetAtt': [SWEEP, 'Arn'] }, Id: expect.any(String) as string }]);
     expect(never.template.Resources.SweepScheduleRule).toBeUndefined();
     expect(never.template.Resources.SweepStateMachine).toEqual(hub.template.Resources.SweepStateMachine);
-    expect((never.template.Resources[SWEEP]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.ECS_ADMISSION_SWEEP_FAN_OUT).toBe('never');
+    expect((never.template.Resources[SWEEP]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables.ECS_ADMISSION_SWEEP_FAN_OUT).toBe(
+      'never',
+    );
     if (runCfnLint) expect(await cfnLint(never.templatePath)).toMatchObject({ output: '', code: 0 });
   }, 90_000);
 });

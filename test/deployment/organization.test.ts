@@ -15,7 +15,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { CreateEventBusCommand, DeleteEventBusCommand, DeleteRuleCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateEventBusCommand,
+  DeleteEventBusCommand,
+  DeleteRuleCommand,
+  EventBridgeClient,
+  PutEventsCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+} from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TAG_KEYS } from '../../src/admission/types.js';
@@ -43,7 +52,14 @@ const SWEEP_SESSION = 'ecs-admission-sweep*';
 const NOT_SWEEP = { StringNotLike: { 'aws:userid': `*:${SWEEP_SESSION}` } };
 const IN_REGIONS = { StringEquals: { 'aws:RequestedRegion': { 'Fn::Split': [',', { Ref: 'Regions' }] } } };
 // The only actions that may (and must, having no resource-level permissions) use Resource "*".
-const STAR_ACTIONS = ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions', 'ecs:DeregisterTaskDefinition', 'ecs:ListClusters', 'ecs:ListServices', 'ecs:ListTasks'];
+const STAR_ACTIONS = [
+  'ecs:DescribeTaskDefinition',
+  'ecs:ListTaskDefinitions',
+  'ecs:DeregisterTaskDefinition',
+  'ecs:ListClusters',
+  'ecs:ListServices',
+  'ecs:ListTasks',
+];
 
 type Resource = Template['Resources'][string];
 interface Statement {
@@ -69,7 +85,8 @@ const admissionRule = (template: Template): Resource => {
   return rules[0]![1];
 };
 const variables = (template: Template, fn: string) => (template.Resources[fn]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-const inlineStatements = (role: Resource): Statement[] => ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+const inlineStatements = (role: Resource): Statement[] =>
+  ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
 /** Every permission statement of the template: roles' inline policies and policies of their own. */
 const permissionStatements = (template: Template): Statement[] => [
   ...resourcesOf(template, 'AWS::IAM::Role').flatMap(([, r]) => inlineStatements(r)),
@@ -126,7 +143,11 @@ describe('single shape (the default)', () => {
       expect(variables(single, fn).ECS_ADMISSION_POLICIES).toBe(PACKAGED_POLICIES);
       expect(variables(single, fn)).not.toHaveProperty('ECS_ADMISSION_POLICIES_CHECK_SECONDS');
     }
-    expect(permissionStatements(single).flatMap((s) => asArray(s.Action)).filter((a) => /^(s3|organizations):/.test(a))).toEqual([]);
+    expect(
+      permissionStatements(single)
+        .flatMap((s) => asArray(s.Action))
+        .filter((a) => /^(s3|organizations):/.test(a)),
+    ).toEqual([]);
   });
 });
 
@@ -159,7 +180,9 @@ describe('hub shape (--param="shape=hub" --param="organizationId=…")', () => {
     const permission = resourcesOf(template(), 'AWS::Lambda::Permission').find(([, r]) => JSON.stringify(r.Properties.FunctionName).includes(ADMISSION))![1];
     expect(JSON.stringify(permission.Properties.SourceArn)).toContain(JSON.stringify(['rule', { Ref: 'EventBus' }, RULE_NAME]));
     const queuePolicy = onlyResource(template(), 'AWS::SQS::QueuePolicy').Properties.PolicyDocument as { Statement: Statement[] };
-    expect(queuePolicy.Statement[0]!.Condition).toEqual({ ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${BUS_NAME}/${RULE_NAME}` } } });
+    expect(queuePolicy.Statement[0]!.Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${BUS_NAME}/${RULE_NAME}` } },
+    });
     // EventBridge reports a rule on a custom bus under the bus's name and the rule's.
     expect(template().Resources.EventRuleFailedInvocationsAlarm!.Properties.Dimensions).toEqual([
       { Name: 'EventBusName', Value: BUS_NAME },
@@ -170,7 +193,9 @@ describe('hub shape (--param="shape=hub" --param="organizationId=…")', () => {
   it("names the member role to both functions, and lets both functions' roles assume it, by name, in the organization only", () => {
     for (const fn of [ADMISSION, SWEEP]) expect(variables(template(), fn).ECS_ADMISSION_MEMBER_ROLE_NAME).toBe(MEMBER_ROLE);
     // Policies of the hub's own: the member role; the hub's reads and the sweep's list of accounts (below).
-    expect(resourcesOf(template(), 'AWS::IAM::Policy').map(([id]) => id)).toEqual(expect.arrayContaining(['HubReadPolicy', 'MemberRoleAccessPolicy', 'SweepAccountsPolicy']));
+    expect(resourcesOf(template(), 'AWS::IAM::Policy').map(([id]) => id)).toEqual(
+      expect.arrayContaining(['HubReadPolicy', 'MemberRoleAccessPolicy', 'SweepAccountsPolicy']),
+    );
     const policy = template().Resources.MemberRoleAccessPolicy!.Properties;
     expect(policy.Roles).toEqual([{ Ref: 'AdmissionRole' }, { Ref: 'SweepRole' }]);
     expect((policy.PolicyDocument as { Statement: Statement[] }).Statement).toEqual([
@@ -198,20 +223,42 @@ describe('hub shape (--param="shape=hub" --param="organizationId=…")', () => {
     const [a, b] = [comparable(single), comparable(template())];
     const changed = ['EventRuleFailedInvocationsAlarm', 'DeadLetterQueuePolicy', ADMISSION, SWEEP];
     const rule = Object.keys(a.Resources).find((id) => a.Resources[id]!.Properties.EventPattern)!;
-    const permission = Object.keys(a.Resources).find((id) => a.Resources[id]!.Type === 'AWS::Lambda::Permission' && JSON.stringify(a.Resources[id]!.Properties.SourceArn).includes(RULE_NAME))!;
-    const hubOnly = ['EventBus', 'MemberRoleAccessPolicy', 'PolicyBucket', 'PolicyBucketPolicy', 'HubReadPolicy', 'SweepAccountsPolicy', 'PolicyLoadFailedAlarm'];
+    const permission = Object.keys(a.Resources).find(
+      (id) => a.Resources[id]!.Type === 'AWS::Lambda::Permission' && JSON.stringify(a.Resources[id]!.Properties.SourceArn).includes(RULE_NAME),
+    )!;
+    const hubOnly = [
+      'EventBus',
+      'MemberRoleAccessPolicy',
+      'PolicyBucket',
+      'PolicyBucketPolicy',
+      'HubReadPolicy',
+      'SweepAccountsPolicy',
+      'PolicyLoadFailedAlarm',
+    ];
     // The organization sweep (deploy/org-sweep.yml, deploy/sweep-schedule.yml; test/deployment/org-sweep.test.ts):
     // its state machine, and its schedule, which starts the state machine instead of the function.
-    const sweepSchedule = Object.keys(a.Resources).filter((id) => a.Resources[id]!.Properties.ScheduleExpression !== undefined || (a.Resources[id]!.Type === 'AWS::Lambda::Permission' && JSON.stringify(a.Resources[id]!.Properties.FunctionName).includes(SWEEP)));
+    const sweepSchedule = Object.keys(a.Resources).filter(
+      (id) =>
+        a.Resources[id]!.Properties.ScheduleExpression !== undefined ||
+        (a.Resources[id]!.Type === 'AWS::Lambda::Permission' && JSON.stringify(a.Resources[id]!.Properties.FunctionName).includes(SWEEP)),
+    );
     hubOnly.push('SweepOrganizationPolicy', 'SweepStateMachine', 'SweepStateMachineRole', 'SweepScheduleRule', 'SweepScheduleRole', ...sweepSchedule);
     for (const id of [...changed, rule, permission, ...hubOnly]) {
       delete a.Resources[id];
       delete b.Resources[id];
     }
     expect(b.Resources).toEqual(a.Resources);
-    expect(Object.keys(template().Outputs ?? {}).filter((k) => !(k in (single.Outputs ?? {}))).sort()).toEqual(['HubAdmissionRoleArn', 'HubEventBusArn', 'HubSweepRoleArn', 'PolicyBucket', 'SweepStateMachineArn']);
+    expect(
+      Object.keys(template().Outputs ?? {})
+        .filter((k) => !(k in (single.Outputs ?? {})))
+        .sort(),
+    ).toEqual(['HubAdmissionRoleArn', 'HubEventBusArn', 'HubSweepRoleArn', 'PolicyBucket', 'SweepStateMachineArn']);
     for (const fn of [ADMISSION, SWEEP]) {
-      expect({ ...variables(template(), fn), ECS_ADMISSION_MEMBER_ROLE_NAME: undefined, ...(fn === SWEEP ? { ECS_ADMISSION_SWEEP_ACCOUNTS: undefined, ECS_ADMISSION_SWEEP_FAN_OUT: undefined } : {}) }).toEqual(variables(single, fn));
+      expect({
+        ...variables(template(), fn),
+        ECS_ADMISSION_MEMBER_ROLE_NAME: undefined,
+        ...(fn === SWEEP ? { ECS_ADMISSION_SWEEP_ACCOUNTS: undefined, ECS_ADMISSION_SWEEP_FAN_OUT: undefined } : {}),
+      }).toEqual(variables(single, fn));
     }
   });
 });
@@ -223,18 +270,28 @@ describe("the hub's policy bucket and reads (policies without a redeploy, OU sco
 
   it('is versioned, encrypted, private, TLS-only and kept when the stack goes; old versions expire, the newest ten stay', () => {
     expect(bucket().Type).toBe('AWS::S3::Bucket');
-    expect({ DeletionPolicy: bucket().DeletionPolicy, UpdateReplacePolicy: bucket().UpdateReplacePolicy }).toEqual({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect({ DeletionPolicy: bucket().DeletionPolicy, UpdateReplacePolicy: bucket().UpdateReplacePolicy }).toEqual({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
     const properties = bucket().Properties;
     expect(properties.BucketName).toBeUndefined(); // CloudFormation names it: bucket names are global
     expect(properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(properties.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
-    expect(properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
     expect(properties.LifecycleConfiguration).toEqual({
       Rules: [{ Id: 'expire-old-policy-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 90, NewerNoncurrentVersions: 10 } }],
     });
 
-    const policies = resourcesOf(hub.template, 'AWS::S3::BucketPolicy').filter(([, r]) => JSON.stringify(r.Properties.Bucket) === JSON.stringify({ Ref: 'PolicyBucket' }));
+    const policies = resourcesOf(hub.template, 'AWS::S3::BucketPolicy').filter(
+      ([, r]) => JSON.stringify(r.Properties.Bucket) === JSON.stringify({ Ref: 'PolicyBucket' }),
+    );
     expect(policies.map(([id]) => id)).toEqual(['PolicyBucketPolicy']);
     const policy = policies[0]![1];
     expect((policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement).toEqual([
@@ -279,7 +336,7 @@ describe("the hub's policy bucket and reads (policies without a redeploy, OU sco
     expect([...readZip(hub.zipPath).keys()]).toContain(PACKAGED_POLICIES);
   });
 
-  it('with policiesFrom=bucket, both functions follow the bucket\'s object, checked every 60 s, and the package holds no policies; nothing else changes', () => {
+  it("with policiesFrom=bucket, both functions follow the bucket's object, checked every 60 s, and the package holds no policies; nothing else changes", () => {
     for (const fn of [ADMISSION, SWEEP]) {
       expect(variables(hubBucket.template, fn).ECS_ADMISSION_POLICIES).toEqual(POLICY_OBJECT);
       expect(variables(hubBucket.template, fn).ECS_ADMISSION_POLICIES_CHECK_SECONDS).toBe('60');
@@ -299,7 +356,7 @@ describe("the hub's policy bucket and reads (policies without a redeploy, OU sco
     expect(withoutPolicies(hubBucket.template)).toEqual(withoutPolicies(hub.template));
   });
 
-  it("lets both roles read that object and its versions (and list the bucket, for S3 to say the object is missing), nothing else of S3, in either mode", () => {
+  it('lets both roles read that object and its versions (and list the bucket, for S3 to say the object is missing), nothing else of S3, in either mode', () => {
     for (const template of [hub.template, hubBucket.template]) {
       expect(s3Statements(template)).toEqual([
         { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Sub': '${PolicyBucket.Arn}/policies.json' } },
@@ -320,21 +377,33 @@ describe("the hub's policy bucket and reads (policies without a redeploy, OU sco
           .map(([role, actions]) => [role, actions.filter((a) => a.startsWith('organizations:')).sort()] as const)
           .filter(([, actions]) => actions.length > 0),
       );
-    expect(organizations(hub.template)).toEqual({ AdmissionRole: ['organizations:ListParents'], SweepRole: ['organizations:ListAccounts', 'organizations:ListParents'] });
+    expect(organizations(hub.template)).toEqual({
+      AdmissionRole: ['organizations:ListParents'],
+      SweepRole: ['organizations:ListAccounts', 'organizations:ListParents'],
+    });
     expect(organizations(hubBucket.template)).toEqual(organizations(hub.template));
     expect(organizations(single)).toEqual({});
     // No resource-level scoping: the only organization the hub can see is its own.
-    for (const s of permissionStatements(hub.template)) if (asArray(s.Action).some((a) => a.startsWith('organizations:'))) expect(s).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    for (const s of permissionStatements(hub.template))
+      if (asArray(s.Action).some((a) => a.startsWith('organizations:'))) expect(s).toMatchObject({ Effect: 'Allow', Resource: '*' });
     expect(hub.template.Resources.SweepAccountsPolicy!.Properties.Roles).toEqual([{ Ref: 'SweepRole' }]);
   });
 });
 
 describe('the hub shape needs the organization', () => {
   type Plugin = { hooks: Record<string, () => void>; checkParams(params: Record<string, string>): void };
-  const EcsAdmissionPlugin = createRequire(import.meta.url)(join(root, 'scripts/serverless-plugin.cjs')) as new (serverless: unknown, options: unknown, utils: unknown) => Plugin;
+  const EcsAdmissionPlugin = createRequire(import.meta.url)(join(root, 'scripts/serverless-plugin.cjs')) as new (
+    serverless: unknown,
+    options: unknown,
+    utils: unknown,
+  ) => Plugin;
   class ServerlessError extends Error {}
   const problems = (params: Record<string, string>): string[] => {
-    const plugin = new EcsAdmissionPlugin({ service: { custom: {} }, configurationInput: { params: { default: params } }, classes: { Error: ServerlessError } }, {}, { log: { notice: () => undefined } });
+    const plugin = new EcsAdmissionPlugin(
+      { service: { custom: {} }, configurationInput: { params: { default: params } }, classes: { Error: ServerlessError } },
+      {},
+      { log: { notice: () => undefined } },
+    );
     try {
       plugin.checkParams(params);
       return [];
@@ -357,7 +426,7 @@ describe('the hub shape needs the organization', () => {
       'param "memberRoleName" is "path/role": expected an IAM role name (up to 64 letters, digits and +=,.@_-)',
     ]);
     expect(problems({ ...SHAPE_DEFAULTS, shape: 'hub' })).toEqual([
-      "param \"organizationId\" is \"\": the hub shape needs the organization's id (o-..., from `aws organizations describe-organization`): only its accounts may put events on the hub's bus and be acted in",
+      'param "organizationId" is "": the hub shape needs the organization\'s id (o-..., from `aws organizations describe-organization`): only its accounts may put events on the hub\'s bus and be acted in',
     ]);
     expect(problems({ ...SHAPE_DEFAULTS, organizationId: ORGANIZATION })).toEqual([
       `param "organizationId" is "${ORGANIZATION}" but param "shape" is "single", which has no use for it: add --param="shape=hub" for a hub, or leave organizationId out`,
@@ -380,7 +449,12 @@ describe('the hub shape needs the organization', () => {
   it('refuses policiesFrom=bucket in the single shape on package (the hook), and compiles nothing for a hub that takes them from the bucket', () => {
     const notices: string[] = [];
     const prepare = (params: Record<string, string>) => {
-      const serverless = { service: { custom: { ecsAdmission: { params, compiledPolicies: 'compiled/policies.json' } } }, configurationInput: { params: { default: params } }, classes: { Error: ServerlessError }, serviceDir: '/nonexistent' };
+      const serverless = {
+        service: { custom: { ecsAdmission: { params, compiledPolicies: 'compiled/policies.json' } } },
+        configurationInput: { params: { default: params } },
+        classes: { Error: ServerlessError },
+        serviceDir: '/nonexistent',
+      };
       const plugin = new EcsAdmissionPlugin(serverless, {}, { log: { notice: (text: string) => notices.push(text) } });
       plugin.hooks['before:package:cleanup']!();
     };
@@ -389,7 +463,11 @@ describe('the hub shape needs the organization', () => {
     expect(notices).toEqual([]);
     // A policies param that would not compile: nothing is compiled, and the notice says what to push, and when.
     prepare({ ...base, ...HUB_PARAMS, policies: 'policies/does-not-exist.yaml' });
-    expect(notices).toEqual([expect.stringMatching(/^ecs-admission: policiesFrom=bucket: no policies in the package; the functions read s3:\/\/<stack output PolicyBucket>\/policies\.json\. Before the first event .*: ecs-admission policy push <policy files> --bucket <PolicyBucket>$/)]);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^ecs-admission: policiesFrom=bucket: no policies in the package; the functions read s3:\/\/<stack output PolicyBucket>\/policies\.json\. Before the first event .*: ecs-admission policy push <policy files> --bucket <PolicyBucket>$/,
+      ),
+    ]);
   });
 
   it('stops `serverless package --param="shape=hub"` without organizationId before anything is bundled', { timeout: 60_000 }, async () => {
@@ -415,7 +493,8 @@ describe('member stack (deploy/member.yaml)', () => {
     const hubPattern = admissionRule(hub.template).Properties.EventPattern as Pattern;
     const memberPattern = forwardRule().EventPattern as Pattern;
     // The loop guard's role ARNs aside (below), the patterns are the same.
-    const guardless = (pattern: Pattern): unknown => JSON.parse(JSON.stringify(pattern), (key, value: unknown) => (key === 'anything-but' ? '<own roles>' : value));
+    const guardless = (pattern: Pattern): unknown =>
+      JSON.parse(JSON.stringify(pattern), (key, value: unknown) => (key === 'anything-but' ? '<own roles>' : value));
     expect(guardless(memberPattern)).toEqual(guardless(hubPattern));
     expect(memberPattern.source).toEqual(['aws.ecs']);
     expect(memberPattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
@@ -444,7 +523,12 @@ describe('member stack (deploy/member.yaml)', () => {
     ]);
     const forwardRole = member.Resources.ForwardRole!.Properties;
     expect((forwardRole.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
     expect(inlineStatements(member.Resources.ForwardRole!)).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'HubEventBusArn' } }]);
     expect(member.Resources.ForwardRole!.Properties.RoleName).toBeUndefined(); // one per Region's stack: generated names never collide
@@ -483,7 +567,13 @@ describe('member stack (deploy/member.yaml)', () => {
       { Sid: 'HubAdmission', Effect: 'Allow', Principal: { AWS: { Ref: 'HubAdmissionRoleArn' } }, Action: 'sts:AssumeRole', Condition: inOrganization },
       { Sid: 'HubSweep', Effect: 'Allow', Principal: { AWS: { Ref: 'HubSweepRoleArn' } }, Action: 'sts:AssumeRole', Condition: readOnly },
       // Only when ScanPrincipalArns is given: people running `ecs-admission scan`, read-only as the sweep.
-      { 'Fn::If': ['HasScanPrincipals', { Sid: 'Scan', Effect: 'Allow', Principal: { AWS: { Ref: 'ScanPrincipalArns' } }, Action: 'sts:AssumeRole', Condition: readOnly }, { Ref: 'AWS::NoValue' }] },
+      {
+        'Fn::If': [
+          'HasScanPrincipals',
+          { Sid: 'Scan', Effect: 'Allow', Principal: { AWS: { Ref: 'ScanPrincipalArns' } }, Action: 'sts:AssumeRole', Condition: readOnly },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
     ]);
   });
 
@@ -492,10 +582,15 @@ describe('member stack (deploy/member.yaml)', () => {
     const granted = memberStatements().flatMap((s) => asArray(s.Action));
     expect(granted.filter((a) => !hubActions.has(a))).toEqual([]);
     expect(new Set(granted)).toEqual(new Set([...hubActions].filter((a) => /^(ecs|iam):/.test(a))));
-    expect(resourcesOf(member, 'AWS::IAM::Role').flatMap(([, r]) => [r.Properties.ManagedPolicyArns, r.Properties.PermissionsBoundary])).toEqual([undefined, undefined, undefined, undefined]);
+    expect(resourcesOf(member, 'AWS::IAM::Role').flatMap(([, r]) => [r.Properties.ManagedPolicyArns, r.Properties.PermissionsBoundary])).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
-  it('holds every ECS action to the Regions of `Regions` and this account, and writes to sessions other than the sweep\'s', () => {
+  it("holds every ECS action to the Regions of `Regions` and this account, and writes to sessions other than the sweep's", () => {
     const sweepActions = new Set(inlineStatements(single.Resources.SweepRole!).flatMap((s) => asArray(s.Action)));
     const admissionReads = /^ecs:(Describe|List)/;
     for (const s of memberStatements()) {
@@ -525,14 +620,26 @@ describe('member stack (deploy/member.yaml)', () => {
 });
 
 describe('cfn-lint', { tags: ['cfn-lint'] }, () => {
-  it.skipIf(!runCfnLint)('finds no error or warning in the member template nor in the hub-shape templates (policies packaged, from the bucket), with no rule ignored', { timeout: 90_000 }, async () => {
-    const [memberLint, hubLint, hubBucketLint] = await Promise.all([cfnLint(join(root, 'deploy/member.yaml')), cfnLint(hub.templatePath), cfnLint(hubBucket.templatePath)]);
-    console.log(`cfn-lint: member ${memberLint.seconds.toFixed(1)} s, hub ${hubLint.seconds.toFixed(1)} s, hub with policiesFrom=bucket ${hubBucketLint.seconds.toFixed(1)} s (in parallel)`);
-    expect(memberLint).toMatchObject({ output: '', code: 0 });
-    expect(hubLint).toMatchObject({ output: '', code: 0 });
-    expect(hubBucketLint).toMatchObject({ output: '', code: 0 });
-    expect(readFileSync(join(root, 'deploy/member.yaml'), 'utf8') + JSON.stringify(hub.template) + JSON.stringify(hubBucket.template)).not.toContain('cfn-lint');
-  });
+  it.skipIf(!runCfnLint)(
+    'finds no error or warning in the member template nor in the hub-shape templates (policies packaged, from the bucket), with no rule ignored',
+    { timeout: 90_000 },
+    async () => {
+      const [memberLint, hubLint, hubBucketLint] = await Promise.all([
+        cfnLint(join(root, 'deploy/member.yaml')),
+        cfnLint(hub.templatePath),
+        cfnLint(hubBucket.templatePath),
+      ]);
+      console.log(
+        `cfn-lint: member ${memberLint.seconds.toFixed(1)} s, hub ${hubLint.seconds.toFixed(1)} s, hub with policiesFrom=bucket ${hubBucketLint.seconds.toFixed(1)} s (in parallel)`,
+      );
+      expect(memberLint).toMatchObject({ output: '', code: 0 });
+      expect(hubLint).toMatchObject({ output: '', code: 0 });
+      expect(hubBucketLint).toMatchObject({ output: '', code: 0 });
+      expect(readFileSync(join(root, 'deploy/member.yaml'), 'utf8') + JSON.stringify(hub.template) + JSON.stringify(hubBucket.template)).not.toContain(
+        'cfn-lint',
+      );
+    },
+  );
 });
 
 describeWithMoto("the member's forwarding rule in moto's EventBridge", () => {
@@ -549,16 +656,23 @@ describeWithMoto("the member's forwarding rule in moto's EventBridge", () => {
   const byRole = (roleArn: string) => {
     const [, , , , account, resource] = roleArn.split(':');
     const roleName = resource!.replace('role/', '');
-    return { type: 'AssumedRole', arn: `arn:aws:sts::${account}:assumed-role/${roleName}/s`, accountId: account, sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: account, userName: roleName } } };
+    return {
+      type: 'AssumedRole',
+      arn: `arn:aws:sts::${account}:assumed-role/${roleName}/s`,
+      accountId: account,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: roleArn, accountId: account, userName: roleName } },
+    };
   };
-  const call = (eventName: string, userIdentity: Record<string, unknown>) => cloudTrailRecord({ eventID: randomUUID(), eventName, recipientAccountId: MEMBER_ACCOUNT, userIdentity });
+  const call = (eventName: string, userIdentity: Record<string, unknown>) =>
+    cloudTrailRecord({ eventID: randomUUID(), eventName, recipientAccountId: MEMBER_ACCOUNT, userIdentity });
 
   beforeAll(async () => {
     // The template's intrinsics as CloudFormation resolves them in the member account.
     let replaced = 0;
-    const pattern = JSON.stringify((onlyResource(member, 'AWS::Events::Rule').Properties.EventPattern), (_key, value: unknown) => {
+    const pattern = JSON.stringify(onlyResource(member, 'AWS::Events::Rule').Properties.EventPattern, (_key, value: unknown) => {
       if (JSON.stringify(value) === JSON.stringify({ Ref: 'HubAdmissionRoleArn' })) return (replaced++, HUB_ADMISSION_ROLE);
-      if (JSON.stringify(value) === JSON.stringify({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${MemberRoleName}' })) return (replaced++, `arn:aws:iam::${MEMBER_ACCOUNT}:role/${MEMBER_ROLE}`);
+      if (JSON.stringify(value) === JSON.stringify({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${MemberRoleName}' }))
+        return (replaced++, `arn:aws:iam::${MEMBER_ACCOUNT}:role/${MEMBER_ROLE}`);
       return value;
     });
     expect(replaced).toBe(2);
@@ -587,7 +701,16 @@ describeWithMoto("the member's forwarding rule in moto's EventBridge", () => {
       failed: call('RunTask', { ...byRole(`arn:aws:iam::${MEMBER_ACCOUNT}:role/deployer`) }),
     };
     calls.failed.errorCode = 'AccessDenied';
-    const put = await events.send(new PutEventsCommand({ Entries: Object.values(calls).map((detail) => ({ EventBusName: name, Source: 'aws.ecs', DetailType: 'AWS API Call via CloudTrail', Detail: JSON.stringify(detail) })) }));
+    const put = await events.send(
+      new PutEventsCommand({
+        Entries: Object.values(calls).map((detail) => ({
+          EventBusName: name,
+          Source: 'aws.ecs',
+          DetailType: 'AWS API Call via CloudTrail',
+          Detail: JSON.stringify(detail),
+        })),
+      }),
+    );
     expect(put.FailedEntryCount).toBe(0);
 
     const expected = ['deployer', 'iamUser', 'lookalike'];

@@ -60,9 +60,14 @@ describe('EventBridge rule', () => {
     expect(EventPattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
     const detail = EventPattern.detail as Record<string, unknown>;
     expect(detail.eventSource).toEqual(['ecs.amazonaws.com']);
-    expect([...(detail.eventName as string[])].sort()).toEqual(
-      ['CreateService', 'CreateTaskSet', 'RegisterTaskDefinition', 'RunTask', 'StartTask', 'UpdateService'],
-    );
+    expect([...(detail.eventName as string[])].sort()).toEqual([
+      'CreateService',
+      'CreateTaskSet',
+      'RegisterTaskDefinition',
+      'RunTask',
+      'StartTask',
+      'UpdateService',
+    ]);
     expect(detail.errorCode).toEqual([{ exists: false }]);
     expect(Object.keys(EventPattern).sort()).toEqual(['detail', 'detail-type', 'source']);
   });
@@ -100,7 +105,7 @@ describe('dead-letter queue', () => {
     expect(queue).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  it("lets EventBridge send to it, for this rule only", () => {
+  it('lets EventBridge send to it, for this rule only', () => {
     const policy = onlyResource(template, 'AWS::SQS::QueuePolicy').Properties;
     expect(policy.Queues).toEqual([{ Ref: 'DeadLetterQueue' }]);
     const statements = (policy.PolicyDocument as { Statement: Statement[] }).Statement;
@@ -129,8 +134,16 @@ describe('function', () => {
   const fn = () => template.Resources[ADMISSION]!.Properties;
 
   it('is one of two: the admission function and the scheduled sweep, each with its own role', () => {
-    expect(resourcesOf('AWS::Lambda::Function').map(([id]) => id).sort()).toEqual([ADMISSION, SWEEP]);
-    expect(resourcesOf('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([ADMISSION_ROLE, SWEEP_ROLE]);
+    expect(
+      resourcesOf('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([ADMISSION, SWEEP]);
+    expect(
+      resourcesOf('AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([ADMISSION_ROLE, SWEEP_ROLE]);
   });
 
   it('runs the bundled handler on Node.js 22, arm64, 256 MB, 30 s, its own role, at most 10 at once', () => {
@@ -188,11 +201,18 @@ describe('scheduled sweep', () => {
   };
 
   it('runs the bundled sweep handler with its own (read-only) role, 512 MB, 15 minutes', () => {
-    expect(fn()).toMatchObject({ Handler: 'src/lambda/sweep-handler.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 900, Role: { 'Fn::Sub': `\${${SWEEP_ROLE}.Arn}` } });
+    expect(fn()).toMatchObject({
+      Handler: 'src/lambda/sweep-handler.handler',
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 900,
+      Role: { 'Fn::Sub': `\${${SWEEP_ROLE}.Arn}` },
+    });
     expect(fn().ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('gets what both functions read and the Regions to sweep (by default the stack\'s), none of the admission\'s own settings', () => {
+  it("gets what both functions read and the Regions to sweep (by default the stack's), none of the admission's own settings", () => {
     const variables = (fn().Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toEqual({ ...SHARED_ENVIRONMENT, ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1' });
   });
@@ -203,7 +223,14 @@ describe('scheduled sweep', () => {
     expect(rule.Properties.EventPattern).toBeUndefined();
     expect(rule.Properties.Targets).toEqual([{ Arn: { 'Fn::GetAtt': [SWEEP, 'Arn'] }, Id: expect.any(String) as string }]);
     const permissions = resourcesOf('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes(SWEEP));
-    expect(permissions.map(([, r]) => r.Properties)).toEqual([{ FunctionName: { 'Fn::GetAtt': [SWEEP, 'Arn'] }, Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [rule.logicalId, 'Arn'] } }]);
+    expect(permissions.map(([, r]) => r.Properties)).toEqual([
+      {
+        FunctionName: { 'Fn::GetAtt': [SWEEP, 'Arn'] },
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [rule.logicalId, 'Arn'] },
+      },
+    ]);
   });
 });
 
@@ -252,7 +279,13 @@ describe('Lambda package', () => {
 
   it('holds the bundled handlers and the compiled policies, and no policy file, source, test or node_modules', () => {
     const names = [...entries().keys()].filter((n) => !n.endsWith('/')).sort();
-    expect(names).toEqual([COMPILED_POLICIES, 'src/lambda/handler.cjs', 'src/lambda/handler.cjs.map', 'src/lambda/sweep-handler.cjs', 'src/lambda/sweep-handler.cjs.map']);
+    expect(names).toEqual([
+      COMPILED_POLICIES,
+      'src/lambda/handler.cjs',
+      'src/lambda/handler.cjs.map',
+      'src/lambda/sweep-handler.cjs',
+      'src/lambda/sweep-handler.cjs.map',
+    ]);
   });
 
   it('holds the `policies` param compiled: what `ecs-admission compile` makes of policies/recommended.yaml', async () => {
@@ -266,8 +299,14 @@ describe('Lambda package', () => {
   it('bundles no YAML reader and no policy file loader (read from the source maps: every file bundled)', () => {
     for (const handler of ['handler', 'sweep-handler']) {
       const { sources } = JSON.parse(entries().get(`src/lambda/${handler}.cjs.map`)!.toString('utf8')) as { sources: string[] };
-      expect(sources.some((s) => s.includes('src/lambda/compiled-policies.ts')), `${handler}: the map lists the sources`).toBe(true);
-      expect(sources.filter((s) => /node_modules\/(yaml|jsonc-parser)\/|src\/adapters\/policy-files\.ts|src\/policy\/load\.ts|src\/input\/parse\.ts/.test(s)), handler).toEqual([]);
+      expect(
+        sources.some((s) => s.includes('src/lambda/compiled-policies.ts')),
+        `${handler}: the map lists the sources`,
+      ).toBe(true);
+      expect(
+        sources.filter((s) => /node_modules\/(yaml|jsonc-parser)\/|src\/adapters\/policy-files\.ts|src\/policy\/load\.ts|src\/input\/parse\.ts/.test(s)),
+        handler,
+      ).toEqual([]);
     }
   });
 
@@ -290,7 +329,14 @@ describe('Lambda package', () => {
         ['-e', "for (const f of ['handler', 'sweep-handler']) console.log(typeof require(`./src/lambda/${f}.cjs`).handler)"],
         {
           cwd: task,
-          env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+          env: {
+            PATH: process.env.PATH ?? '',
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'testing',
+            AWS_SECRET_ACCESS_KEY: 'testing',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            ...env,
+          },
           timeout: 20_000,
         },
       ).catch((error: { stderr?: string; message: string }) => {

@@ -13,7 +13,11 @@ interface Plugin {
   hooks: Record<string, () => void>;
   checkParams(params: Params): void;
 }
-const EcsAdmissionPlugin = createRequire(import.meta.url)(join(root, 'scripts/serverless-plugin.cjs')) as new (serverless: unknown, options: unknown, utils: unknown) => Plugin;
+const EcsAdmissionPlugin = createRequire(import.meta.url)(join(root, 'scripts/serverless-plugin.cjs')) as new (
+  serverless: unknown,
+  options: unknown,
+  utils: unknown,
+) => Plugin;
 
 /** serverless.yml's defaults, as the framework resolves them (numbers stay numbers). */
 const DEFAULTS: Params = {
@@ -35,7 +39,12 @@ const DEFAULTS: Params = {
 };
 
 class ServerlessError extends Error {}
-const plugin = (declared: Params = DEFAULTS): Plugin => new EcsAdmissionPlugin({ service: { custom: {} }, configurationInput: { params: { default: declared } }, classes: { Error: ServerlessError } }, {}, { log: { notice: () => undefined } });
+const plugin = (declared: Params = DEFAULTS): Plugin =>
+  new EcsAdmissionPlugin(
+    { service: { custom: {} }, configurationInput: { params: { default: declared } }, classes: { Error: ServerlessError } },
+    {},
+    { log: { notice: () => undefined } },
+  );
 const problems = (params: Params, declared?: Params): string[] => {
   try {
     plugin(declared).checkParams(params);
@@ -49,7 +58,19 @@ const problems = (params: Params, declared?: Params): string[] => {
 describe('the parameter checks', () => {
   it('accept the defaults, and good values given on the command line (strings)', () => {
     expect(problems(DEFAULTS)).toEqual([]);
-    const good = { ...DEFAULTS, mode: 'enforce', alertFormat: 'chatbot', maxActions: '0', reservedConcurrency: '50', passRoleArns: 'arn:aws:iam::111122223333:role/ecs-task-*,arn:aws-us-gov:iam::111122223333:role/path/web', alertEmail: 'oncall@example.com', sweepSchedule: 'cron(0 6 * * ? *)', sweepRegions: 'eu-west-1,us-gov-west-1', sweepEnabled: 'false', logRetentionInDays: '365' };
+    const good = {
+      ...DEFAULTS,
+      mode: 'enforce',
+      alertFormat: 'chatbot',
+      maxActions: '0',
+      reservedConcurrency: '50',
+      passRoleArns: 'arn:aws:iam::111122223333:role/ecs-task-*,arn:aws-us-gov:iam::111122223333:role/path/web',
+      alertEmail: 'oncall@example.com',
+      sweepSchedule: 'cron(0 6 * * ? *)',
+      sweepRegions: 'eu-west-1,us-gov-west-1',
+      sweepEnabled: 'false',
+      logRetentionInDays: '365',
+    };
     expect(problems(good)).toEqual([]);
   });
 
@@ -92,7 +113,9 @@ describe('the parameter checks', () => {
 
   it('leave no parameter of the service unchecked', () => {
     expect(problems(DEFAULTS, { ...DEFAULTS, newParam: 'x' })).toEqual(['param "newParam" is not in custom.ecsAdmission.params: the plugin cannot check it']);
-    expect(problems({ ...DEFAULTS, newParam: 'x' }, { ...DEFAULTS, newParam: 'x' })).toEqual(['param "newParam" has no check in scripts/serverless-plugin.cjs']);
+    expect(problems({ ...DEFAULTS, newParam: 'x' }, { ...DEFAULTS, newParam: 'x' })).toEqual([
+      'param "newParam" has no check in scripts/serverless-plugin.cjs',
+    ]);
   });
 
   it('run before anything is bundled: on package, deploy function and invoke local (deploy packages first)', () => {
@@ -115,7 +138,9 @@ describe('serverless package with a bad parameter', () => {
   it('stops before esbuild bundles, naming the parameter: a mode that is not one, a policy file that does not exist', { timeout: 90_000 }, async () => {
     const [mode, policies] = await Promise.all([packageWith('mode=enforcee'), packageWith('policies=policies/recommended.yaml,policies/production.yaml')]);
     expect(mode.failure).toContain('ecs-admission: param "mode" is "enforcee": expected audit or enforce');
-    expect(policies.failure).toContain('ecs-admission: param "policies" is "policies/recommended.yaml,policies/production.yaml": the policies do not compile:\n  policies/production.yaml: no such file or directory');
+    expect(policies.failure).toContain(
+      'ecs-admission: param "policies" is "policies/recommended.yaml,policies/production.yaml": the policies do not compile:\n  policies/production.yaml: no such file or directory',
+    );
     for (const run of [mode, policies]) expect(run).toMatchObject({ bundled: false, packaged: false });
     console.log(`serverless package stopped by a bad parameter after ${mode.seconds.toFixed(1)} s and ${policies.seconds.toFixed(1)} s (in parallel)`);
   });

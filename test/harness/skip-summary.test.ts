@@ -15,7 +15,7 @@ describe('the skip summary', () => {
   it('names each missing tool, its tests and the command that installs it', () => {
     const text = skipSummary(countSkips([test(true, 'moto'), test(true, 'moto'), test(true, 'cfn-lint')])).join('\n');
     expect(text).toContain('Skipped: 3 tests did not run.');
-    expect(text).toContain("2 tests: moto server (moto_server on PATH) was not found");
+    expect(text).toContain('2 tests: moto server (moto_server on PATH) was not found');
     expect(text).toContain("install: pip install 'moto[server]'");
     expect(text).toContain('1 test: cfn-lint (on PATH) was not found');
     expect(text).toContain('install: pip install cfn-lint');

@@ -17,7 +17,13 @@ export const NOW = new Date('2026-11-23T12:00:00Z');
 /** The ledger key of the records `requestOf` builds: the account and cloudTrailRecord's eventID. */
 export const KEY = `${ACCOUNT}:3e5e1c56-0000-4000-8000-000000000001`;
 
-export const GOOD = { name: 'app', image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:' + 'a'.repeat(64), user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' } };
+export const GOOD = {
+  name: 'app',
+  image: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/app@sha256:' + 'a'.repeat(64),
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs' },
+};
 export const PRIVILEGED = { ...GOOD, privileged: true };
 
 const policy = (mode: 'audit' | 'enforce', extra: string) => `
@@ -61,7 +67,8 @@ export function admissionDeps(w: World, mode: 'audit' | 'enforce', options: Deps
     alerts: w.alerts,
     ledger: w.ledger,
     budget: w.budget,
-    makeEvaluate: (resolveTaskDefinition) => createPolicyEngine(policies, { now: NOW, forceAudit: options.forceAudit ?? false, resolveTaskDefinition }).evaluate,
+    makeEvaluate: (resolveTaskDefinition) =>
+      createPolicyEngine(policies, { now: NOW, forceAudit: options.forceAudit ?? false, resolveTaskDefinition }).evaluate,
     settings: { maxActions: 10, budget: BUDGET, ownerTags: ['Owner', 'team'], ...options.settings },
     invocation: { id: 'invocation-1', deadline: NOW.getTime() + 30_000, ...options.invocation },
     now: options.now ?? (() => NOW.getTime()),
@@ -82,6 +89,8 @@ export function requestOf(detail: Record<string, unknown>, id = 'evt-1'): Admiss
   return parsed;
 }
 
-export const registered = (arn: string, id?: string) => requestOf({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'x' }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }, id);
+export const registered = (arn: string, id?: string) =>
+  requestOf({ eventName: 'RegisterTaskDefinition', requestParameters: { family: 'x' }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }, id);
 export const serviceUpdated = (service: string) => requestOf({ eventName: 'UpdateService', requestParameters: { cluster: 'prod', service } });
-export const ran = (tasks: string[]) => requestOf({ eventName: 'RunTask', requestParameters: { cluster: 'prod' }, responseElements: { tasks: tasks.map((taskArn) => ({ taskArn })) } });
+export const ran = (tasks: string[]) =>
+  requestOf({ eventName: 'RunTask', requestParameters: { cluster: 'prod' }, responseElements: { tasks: tasks.map((taskArn) => ({ taskArn })) } });

@@ -26,4 +26,5 @@ export function scratch(files: Record<string, string> = {}, parent = tmpdir()): 
 }
 
 /** A policy document with the given `spec` body (YAML, indented for you). */
-export const policyText = (name: string, spec: string): string => `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+export const policyText = (name: string, spec: string): string =>
+  `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;

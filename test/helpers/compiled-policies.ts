@@ -23,7 +23,8 @@ export async function compiledPolicies(...paths: string[]): Promise<string> {
   const file = join(folder, `${createHash('sha256').update(JSON.stringify(paths)).digest('hex').slice(0, 16)}.json`);
   if (existsSync(file)) return file;
   const { policies, errors } = await loadPolicies(paths, builtinRules, new Date());
-  if (errors.length > 0 || policies.length === 0) throw new Error(`${paths.join(', ')} do not compile:\n${errors.map((e) => e.message).join('\n') || 'no policy found'}`);
+  if (errors.length > 0 || policies.length === 0)
+    throw new Error(`${paths.join(', ')} do not compile:\n${errors.map((e) => e.message).join('\n') || 'no policy found'}`);
   mkdirSync(folder, { recursive: true });
   // Written whole, then moved into place: a test file in another worker never reads half of it.
   const partial = `${file}.${process.pid}.tmp`;

@@ -51,7 +51,12 @@ export function shellCommands(text: string): string[] {
 /** The rows of the first table of a text whose header row has these columns, as column → cell text. */
 export function markdownTable(text: string, columns: readonly string[]): Record<string, string>[] {
   const lines = text.split('\n');
-  const cells = (line: string): string[] => line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+  const cells = (line: string): string[] =>
+    line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replace(/\\\|/g, '|'));
   const header = lines.findIndex((line) => line.startsWith('|') && cells(line).join('|') === columns.join('|'));
   if (header < 0) throw new Error(`no table with the columns ${columns.join(', ')}`);
   const rows: Record<string, string>[] = [];

@@ -19,25 +19,62 @@ export class FakeEcs implements EcsGateway {
   register(family: string, containers: ContainerDefinition[], extra: Partial<TaskDefinitionState> = {}): string {
     const revision = [...this.taskDefinitions.values()].filter((t) => t.family === family).length + 1;
     const taskDefinitionArn = arn(`task-definition/${family}:${revision}`);
-    this.taskDefinitions.set(taskDefinitionArn, { taskDefinitionArn, family, revision, status: 'ACTIVE', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: containers, tags: [], ...extra });
+    this.taskDefinitions.set(taskDefinitionArn, {
+      taskDefinitionArn,
+      family,
+      revision,
+      status: 'ACTIVE',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      containerDefinitions: containers,
+      tags: [],
+      ...extra,
+    });
     return taskDefinitionArn;
   }
 
   addService(name: string, taskDefinition: string, extra: Partial<ServiceState> = {}): string {
     const serviceArn = arn(`service/prod/${name}`);
-    this.services.set(serviceArn, { serviceArn, serviceName: name, clusterArn: arn('cluster/prod'), status: 'ACTIVE', taskDefinition, launchType: 'FARGATE', deployments: [{ status: 'PRIMARY', taskDefinition, createdAt: '2026-11-20T10:00:00Z' }], tags: [], ...extra });
+    this.services.set(serviceArn, {
+      serviceArn,
+      serviceName: name,
+      clusterArn: arn('cluster/prod'),
+      status: 'ACTIVE',
+      taskDefinition,
+      launchType: 'FARGATE',
+      deployments: [{ status: 'PRIMARY', taskDefinition, createdAt: '2026-11-20T10:00:00Z' }],
+      tags: [],
+      ...extra,
+    });
     return serviceArn;
   }
 
   addTask(id: string, taskDefinitionArn: string, extra: Partial<TaskState> = {}): string {
     const taskArn = arn(`task/prod/${id}`);
-    this.tasks.set(taskArn, { taskArn, taskDefinitionArn, clusterArn: arn('cluster/prod'), lastStatus: 'RUNNING', desiredStatus: 'RUNNING', launchType: 'FARGATE', tags: [], ...extra });
+    this.tasks.set(taskArn, {
+      taskArn,
+      taskDefinitionArn,
+      clusterArn: arn('cluster/prod'),
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      launchType: 'FARGATE',
+      tags: [],
+      ...extra,
+    });
     return taskArn;
   }
 
   addTaskSet(id: string, service: string, taskDefinition: string): string {
     const taskSetArn = arn(`task-set/prod/${service}/${id}`);
-    this.taskSets.set(taskSetArn, { taskSetArn, id, serviceArn: arn(`service/prod/${service}`), clusterArn: arn('cluster/prod'), taskDefinition, launchType: 'FARGATE', tags: [] });
+    this.taskSets.set(taskSetArn, {
+      taskSetArn,
+      id,
+      serviceArn: arn(`service/prod/${service}`),
+      clusterArn: arn('cluster/prod'),
+      taskDefinition,
+      launchType: 'FARGATE',
+      tags: [],
+    });
     return taskSetArn;
   }
 
@@ -69,7 +106,13 @@ export class FakeEcs implements EcsGateway {
     return Promise.resolve(tasks.map((t) => structuredClone(this.find(this.tasks, t))).filter((t): t is TaskState => t !== undefined));
   }
   listActiveRevisions(family: string, limit: number) {
-    return Promise.resolve([...this.taskDefinitions.values()].filter((t) => t.family === family && t.status === 'ACTIVE').reverse().slice(0, limit).map((t) => t.taskDefinitionArn!));
+    return Promise.resolve(
+      [...this.taskDefinitions.values()]
+        .filter((t) => t.family === family && t.status === 'ACTIVE')
+        .reverse()
+        .slice(0, limit)
+        .map((t) => t.taskDefinitionArn!),
+    );
   }
 
   deregisterTaskDefinition(arn: string) {

@@ -14,5 +14,12 @@ export function captureLambdaOutput(): { text: () => string; lines: () => Record
     vi.unstubAllEnvs();
   });
   const text = () => output.join('');
-  return { text, lines: () => text().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }

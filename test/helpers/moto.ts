@@ -124,7 +124,11 @@ export interface SnsDelivery {
 }
 
 /** A new SNS topic with an SQS queue subscribed; `received()` returns what arrived since its last call. */
-export async function subscribedTopic(prefix: string, region = 'us-east-1', name = uniqueName(prefix)): Promise<{ topicArn: string; received: () => Promise<SnsDelivery[]> }> {
+export async function subscribedTopic(
+  prefix: string,
+  region = 'us-east-1',
+  name = uniqueName(prefix),
+): Promise<{ topicArn: string; received: () => Promise<SnsDelivery[]> }> {
   const sns = new SNSClient({ ...awsClientConfig(), region });
   const sqs = new SQSClient({ ...awsClientConfig(), region });
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
@@ -151,12 +155,20 @@ export async function subscribedTopic(prefix: string, region = 'us-east-1', name
 export async function ledgerTable(region = 'us-east-1'): Promise<string> {
   const table = uniqueName('ledger');
   await new DynamoDBClient({ ...awsClientConfig(), region }).send(
-    new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }] }),
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+    }),
   );
   return table;
 }
 
 /** moto moves a task one state along on every DescribeTasks; real tasks keep running. Applies to the whole server. */
 export async function freezeTaskStates(): Promise<void> {
-  await fetch(`${requireEndpoint()}/moto-api/state-manager/set-transition`, { method: 'POST', body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }) });
+  await fetch(`${requireEndpoint()}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000 } }),
+  });
 }

@@ -60,7 +60,12 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   const faultFor = (call: RecordedCall): Fault | undefined => {
     for (const fault of faults) {
       const { contains } = fault;
-      if (fault.action !== call.action || (typeof contains === 'string' && !call.body.includes(contains)) || (contains instanceof RegExp && !contains.test(call.body))) continue;
+      if (
+        fault.action !== call.action ||
+        (typeof contains === 'string' && !call.body.includes(contains)) ||
+        (contains instanceof RegExp && !contains.test(call.body))
+      )
+        continue;
       if (fault.seen++ < (fault.skip ?? 0) || fault.failed >= (fault.times ?? 1)) continue;
       fault.failed++;
       return fault;
@@ -118,9 +123,15 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
 /** A 500 as AWS writes one, in the caller's protocol: the SDK takes it for a transient server fault. */
 function serverError(outgoing: import('node:http').ServerResponse, json: boolean): void {
   if (json) {
-    outgoing.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'InternalFailure', message: 'fault injected by the test proxy' }));
+    outgoing
+      .writeHead(500, { 'content-type': 'application/x-amz-json-1.0' })
+      .end(JSON.stringify({ __type: 'InternalFailure', message: 'fault injected by the test proxy' }));
   } else {
-    outgoing.writeHead(500, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>fault injected by the test proxy</Message></Error><RequestId>injected</RequestId></ErrorResponse>');
+    outgoing
+      .writeHead(500, { 'content-type': 'text/xml' })
+      .end(
+        '<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>fault injected by the test proxy</Message></Error><RequestId>injected</RequestId></ErrorResponse>',
+      );
   }
 }
 
@@ -128,7 +139,10 @@ function serverError(outgoing: import('node:http').ServerResponse, json: boolean
 function clientError(outgoing: import('node:http').ServerResponse, json: boolean, code: string): void {
   const message = `refused by the test proxy (${code})`;
   if (json) outgoing.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: code, message }));
-  else outgoing.writeHead(403, { 'content-type': 'text/xml' }).end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>refused</RequestId></ErrorResponse>`);
+  else
+    outgoing
+      .writeHead(403, { 'content-type': 'text/xml' })
+      .end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>refused</RequestId></ErrorResponse>`);
 }
 
 /** The signing name in a SigV4 credential scope: `Credential=AKID/20260101/us-east-1/ecs/aws4_request`. */

@@ -53,7 +53,11 @@ export interface RuleSpec {
 }
 
 const fixturesIn = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => /\.(json|ya?ml)$/.test(f)).sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.(json|ya?ml)$/.test(f))
+        .sort()
+    : [];
 
 /** Evaluates a fixture with one rule; returns the results of the resources the rule applies to. */
 export function runRule(rule: Rule, file: string, options?: unknown, companions: Rule[] = []): ResourceResult[] {
@@ -67,7 +71,8 @@ function assertOutcome(rule: Rule, results: ResourceResult[], outcome: OptionsCa
   expect(results.length, 'the fixture holds no resource this rule applies to').toBeGreaterThan(0);
   const ruleResults = results.map((r) => r.rules.find((x) => x.ruleId === rule.id)!);
   if (outcome === 'pass') {
-    for (const r of ruleResults) expect({ status: r.status, reason: r.reason, findings: r.findings }).toEqual({ status: 'pass', reason: undefined, findings: [] });
+    for (const r of ruleResults)
+      expect({ status: r.status, reason: r.reason, findings: r.findings }).toEqual({ status: 'pass', reason: undefined, findings: [] });
     return;
   }
   if (!Array.isArray(outcome)) {
@@ -77,9 +82,7 @@ function assertOutcome(rule: Rule, results: ResourceResult[], outcome: OptionsCa
   }
   const findings = ruleResults.flatMap((r) => r.findings);
   expect(ruleResults.some((r) => r.status === 'fail')).toBe(true);
-  expect(
-    findings.map((f) => ({ ruleId: f.ruleId, path: f.path, message: f.message, container: f.container, severity: f.severity, when: f.when })),
-  ).toEqual(
+  expect(findings.map((f) => ({ ruleId: f.ruleId, path: f.path, message: f.message, container: f.container, severity: f.severity, when: f.when }))).toEqual(
     outcome.map((e) => ({
       ruleId: rule.id,
       path: e.path,

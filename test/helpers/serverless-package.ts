@@ -17,7 +17,10 @@ import { root } from './cli.js';
 export interface Template {
   Parameters?: Record<string, Record<string, unknown>>;
   Conditions?: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Condition?: string; DependsOn?: unknown; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, unknown> }>;
+  Resources: Record<
+    string,
+    { Type: string; Condition?: string; DependsOn?: unknown; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, unknown> }
+  >;
   Outputs?: Record<string, unknown>;
 }
 
@@ -45,7 +48,9 @@ const BUILD_TIMEOUT_MS = 90_000;
  */
 export async function packageService(params: Record<string, string> = {}): Promise<PackagedService> {
   const args = Object.entries(params).map(([name, value]) => `--param=${name}=${value}`);
-  const suffix = Object.entries(params).map(([name, value]) => `-${name}-${value}`.replace(/[^\w.-]/g, '_')).join('');
+  const suffix = Object.entries(params)
+    .map(([name, value]) => `-${name}-${value}`.replace(/[^\w.-]/g, '_'))
+    .join('');
   const folder = join(inject('runDir'), `serverless-package${suffix}`);
   const outDir = join(folder, 'out');
   const done = join(folder, 'seconds.txt');

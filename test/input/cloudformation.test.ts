@@ -35,16 +35,26 @@ ${container}`;
 
 describe('unknown is per field, never per object', () => {
   it('an intrinsic Family or container Name changes nothing for the rules that do not read it, and labels fall back to the path', () => {
-    const [result] = judge(`Parameters:\n  Name: { Type: String }\nResources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: !Sub '\${Name}-web'\n      ContainerDefinitions:\n        - Name: !Ref Name\n          Image: nginx:1.27\n          Privileged: true\n          User: '1000'\n`);
+    const [result] = judge(
+      `Parameters:\n  Name: { Type: String }\nResources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: !Sub '\${Name}-web'\n      ContainerDefinitions:\n        - Name: !Ref Name\n          Image: nginx:1.27\n          Privileged: true\n          User: '1000'\n`,
+    );
     expect(result!.resource.name).toBe('TD');
-    expect(rule(result!, 'no-privileged-containers')).toMatchObject({ status: 'fail', findings: [{ message: 'Container containerDefinitions[0] runs privileged.', container: undefined }] });
+    expect(rule(result!, 'no-privileged-containers')).toMatchObject({
+      status: 'fail',
+      findings: [{ message: 'Container containerDefinitions[0] runs privileged.', container: undefined }],
+    });
     expect(rule(result!, 'require-non-root-user').status).toBe('pass');
     expect(rule(result!, 'require-drop-all-capabilities').status).toBe('fail');
   });
 
   it('a service names the task definition it runs by a !Ref of a resource, whatever that task definition’s family is', () => {
-    const results = judge(`Parameters:\n  Name: { Type: String }\nResources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: !Ref Name\n      ContainerDefinitions: [{ Name: app, Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.0, Privileged: true }]\n  Svc:\n    Type: AWS::ECS::Service\n    Properties: { TaskDefinition: !Ref TD }\n`);
-    expect(rule(results[1]!, 'require-compliant-task-definition')).toMatchObject({ status: 'fail', findings: [{ message: 'Service runs task definition TD, which breaks no-privileged-containers.' }] });
+    const results = judge(
+      `Parameters:\n  Name: { Type: String }\nResources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      Family: !Ref Name\n      ContainerDefinitions: [{ Name: app, Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1.0, Privileged: true }]\n  Svc:\n    Type: AWS::ECS::Service\n    Properties: { TaskDefinition: !Ref TD }\n`,
+    );
+    expect(rule(results[1]!, 'require-compliant-task-definition')).toMatchObject({
+      status: 'fail',
+      findings: [{ message: 'Service runs task definition TD, which breaks no-privileged-containers.' }],
+    });
   });
 });
 
@@ -69,11 +79,19 @@ describe('conditions are evaluated, not skipped', () => {
 
   it('passes only when every branch passes, and a violation in both branches names no condition', () => {
     expect(rule(judge(template('          Privileged: !If [IsProd, false, false]\n', '', conditions))[0]!, 'no-privileged-containers').status).toBe('pass');
-    expect(rule(judge(template('          Privileged: !If [IsProd, true, true]\n', '', conditions))[0]!, 'no-privileged-containers').findings.map((f) => f.when)).toEqual([undefined]);
+    expect(
+      rule(judge(template('          Privileged: !If [IsProd, true, true]\n', '', conditions))[0]!, 'no-privileged-containers').findings.map((f) => f.when),
+    ).toEqual([undefined]);
   });
 
   it('is unknown only when a branch is itself unknown', () => {
-    const [result] = judge(template('          Privileged: !If [IsProd, false, !Ref Flag]\n', '', `${conditions}  Flag: { Type: String }\n`.replace('Conditions:', 'Parameters2:').replace('Parameters2:', 'Conditions:')));
+    const [result] = judge(
+      template(
+        '          Privileged: !If [IsProd, false, !Ref Flag]\n',
+        '',
+        `${conditions}  Flag: { Type: String }\n`.replace('Conditions:', 'Parameters2:').replace('Parameters2:', 'Conditions:'),
+      ),
+    );
     expect(rule(result!, 'no-privileged-containers')).toMatchObject({ status: 'unknown', reason: 'containerDefinitions[0].privileged is unknown (!Ref Flag)' });
   });
 
@@ -109,7 +127,10 @@ describe('conditions are evaluated, not skipped', () => {
   });
 
   it('a resource with a Condition of its own is judged only where it exists', () => {
-    const yaml = template('          Privileged: !If [IsProd, true, false]\n', '', conditions).replace('    Type: AWS::ECS::TaskDefinition\n', '    Type: AWS::ECS::TaskDefinition\n    Condition: IsDev\n');
+    const yaml = template('          Privileged: !If [IsProd, true, false]\n', '', conditions).replace(
+      '    Type: AWS::ECS::TaskDefinition\n',
+      '    Type: AWS::ECS::TaskDefinition\n    Condition: IsDev\n',
+    );
     expect(rule(judge(yaml)[0]!, 'no-privileged-containers').status).toBe('pass');
   });
 
@@ -130,14 +151,22 @@ describe('presence is knowable', () => {
       const [result] = judge(template('', `      TaskRoleArn: ${role}\n`, 'Parameters:\n  RoleArn: { Type: String }\n'));
       expect(rule(result!, 'require-task-role').status, role).toBe('pass');
     }
-    const [logs] = judge(template('          LogConfiguration: !If [C, { LogDriver: awslogs }, { LogDriver: !Ref Driver }]\n', '', 'Parameters:\n  Driver: { Type: String }\nConditions:\n  C: !Equals [a, b]\n'));
+    const [logs] = judge(
+      template(
+        '          LogConfiguration: !If [C, { LogDriver: awslogs }, { LogDriver: !Ref Driver }]\n',
+        '',
+        'Parameters:\n  Driver: { Type: String }\nConditions:\n  C: !Equals [a, b]\n',
+      ),
+    );
     expect(rule(logs!, 'require-log-configuration').status).toBe('pass');
   });
 
   it('a NoEcho parameter in a plain-text variable fails; references and pseudo parameters are never credentials', () => {
     const head = 'Parameters:\n  DbPassword: { Type: String, NoEcho: true }\n  Plain: { Type: String }\n';
     const env = (value: string) => `          Environment:\n            - { Name: DB_PASSWORD, Value: ${value} }\n`;
-    expect(rule(judge(template(env('!Ref DbPassword'), '', head))[0]!, 'no-secrets-in-environment').findings[0]!.message).toContain('NoEcho parameter DbPassword');
+    expect(rule(judge(template(env('!Ref DbPassword'), '', head))[0]!, 'no-secrets-in-environment').findings[0]!.message).toContain(
+      'NoEcho parameter DbPassword',
+    );
     expect(rule(judge(template(env("!Sub 'postgres://app:${DbPassword}@db/app'"), '', head))[0]!, 'no-secrets-in-environment').status).toBe('fail');
     for (const reference of ['!Ref AWS::Region', '!GetAtt Secret.Arn', "!Sub 'arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:db'"]) {
       expect(rule(judge(template(env(reference), '', head))[0]!, 'no-secrets-in-environment').status, reference).toBe('pass');
@@ -148,9 +177,17 @@ describe('presence is knowable', () => {
     const head = 'Parameters:\n  Suffix: { Type: String }\n  Host: { Type: String }\n';
     const token = `ghp_${'a1B2c3D4e5'.repeat(3)}a1B2c3`;
     const sub = template(`          Environment:\n            - { Name: CLONE, Value: !Sub '${token}\${Suffix}' }\n`, '', head);
-    expect(rule(judge(sub)[0]!, 'no-secrets-in-environment').findings[0]!.message).toBe('Container "app" has environment variable "CLONE" whose value contains a GitHub token.');
-    const join = template("          Environment:\n            - { Name: DATABASE_URL, Value: !Join ['', ['postgres://app:s3cr3t-pw@', !Ref Host, '/app']] }\n", '', head);
-    expect(rule(judge(join)[0]!, 'no-secrets-in-environment').findings[0]!.message).toBe('Container "app" has environment variable "DATABASE_URL" whose value contains a URL with a password.');
+    expect(rule(judge(sub)[0]!, 'no-secrets-in-environment').findings[0]!.message).toBe(
+      'Container "app" has environment variable "CLONE" whose value contains a GitHub token.',
+    );
+    const join = template(
+      "          Environment:\n            - { Name: DATABASE_URL, Value: !Join ['', ['postgres://app:s3cr3t-pw@', !Ref Host, '/app']] }\n",
+      '',
+      head,
+    );
+    expect(rule(judge(join)[0]!, 'no-secrets-in-environment').findings[0]!.message).toBe(
+      'Container "app" has environment variable "DATABASE_URL" whose value contains a URL with a password.',
+    );
   });
 });
 
@@ -159,25 +196,42 @@ describe('transforms are never a silent zero', () => {
     const yaml = `Transform: AWS::LanguageExtensions\nResources:\n  'Fn::ForEach::Workers':\n    - Name\n    - [billing, reports]\n    - 'TD\${Name}':\n        Type: AWS::ECS::TaskDefinition\n        Properties:\n          Family: !Sub 'worker-\${Name}'\n          ContainerDefinitions: [{ Name: !Ref Name, Image: nginx:1.27, Privileged: true }]\n`;
     const results = judge(yaml);
     expect(results.map((r) => r.resource.name)).toEqual(['TDbilling', 'TDreports']);
-    expect(results.map((r) => rule(r, 'no-privileged-containers').findings[0]!.message)).toEqual(['Container "billing" runs privileged.', 'Container "reports" runs privileged.']);
+    expect(results.map((r) => rule(r, 'no-privileged-containers').findings[0]!.message)).toEqual([
+      'Container "billing" runs privileged.',
+      'Container "reports" runs privileged.',
+    ]);
     expect(results[0]!.resource.origin.locate?.('containerDefinitions[0].privileged')?.line).toBe(10);
   });
 
   it('a loop over a parameter is a resource not judged, with the reason', () => {
     const yaml = `Transform: AWS::LanguageExtensions\nParameters:\n  Names: { Type: CommaDelimitedList }\nResources:\n  'Fn::ForEach::Workers':\n    - Name\n    - !Ref Names\n    - 'TD\${Name}':\n        Type: AWS::ECS::TaskDefinition\n        Properties: { ContainerDefinitions: [{ Name: app, Image: nginx:1.27 }] }\n`;
     const [result] = judge(yaml);
-    expect(result).toMatchObject({ status: 'unknown', reason: 'Fn::ForEach::Workers cannot be expanded: its collection !Ref Names is not a literal list, so its items are not known offline' });
+    expect(result).toMatchObject({
+      status: 'unknown',
+      reason: 'Fn::ForEach::Workers cannot be expanded: its collection !Ref Names is not a literal list, so its items are not known offline',
+    });
   });
 
   it('AWS::Include in Resources is reported as not judged; in Properties the resource is not judged; a macro makes every resource undecided', () => {
     const include = `Resources:\n  'Fn::Transform': { Name: AWS::Include, Parameters: { Location: s3://bucket/ecs.yaml } }\n  Topic: { Type: AWS::SNS::Topic }\n`;
-    expect(loadDocument(include, 'stack.yaml').unjudged).toEqual([{ source: 'stack.yaml', line: 2, message: 'resources included by Fn::Transform (AWS::Include or a macro) are not known offline and not judged' }]);
+    expect(loadDocument(include, 'stack.yaml').unjudged).toEqual([
+      { source: 'stack.yaml', line: 2, message: 'resources included by Fn::Transform (AWS::Include or a macro) are not known offline and not judged' },
+    ]);
     const properties = `Resources:\n  TD:\n    Type: AWS::ECS::TaskDefinition\n    Properties:\n      'Fn::Transform': { Name: AWS::Include, Parameters: { Location: s3://bucket/td.yaml } }\n`;
-    expect(judge(properties)[0]!).toMatchObject({ status: 'unknown', reason: 'its properties come from Fn::Transform (AWS::Include or a macro), which is not known offline' });
-    const macro = template('          User: "1000"\n          ReadonlyRootFilesystem: true\n', '      TaskRoleArn: arn:aws:iam::1:role/r\n', 'Transform: [MyMacro]\n');
+    expect(judge(properties)[0]!).toMatchObject({
+      status: 'unknown',
+      reason: 'its properties come from Fn::Transform (AWS::Include or a macro), which is not known offline',
+    });
+    const macro = template(
+      '          User: "1000"\n          ReadonlyRootFilesystem: true\n',
+      '      TaskRoleArn: arn:aws:iam::1:role/r\n',
+      'Transform: [MyMacro]\n',
+    );
     const [macroResult] = judge(macro);
     expect(['fail', 'unknown']).toContain(macroResult!.status);
-    expect(macroResult!.resource.caveat).toBe("the template's transform MyMacro can rewrite it before deployment, so what is judged may not be what is deployed");
+    expect(macroResult!.resource.caveat).toBe(
+      "the template's transform MyMacro can rewrite it before deployment, so what is judged may not be what is deployed",
+    );
   });
 
   it('SAM and CodeDeploy blue/green transforms leave ECS resources as written', () => {

@@ -54,19 +54,41 @@ describe('loadResources: API shapes', () => {
   });
 
   it('reads CreateService, CreateTaskSet, RunTask and StartTask requests', () => {
-    expect(load({ serviceName: 'web', cluster: 'prod', taskDefinition: 'web:3' })[0]).toMatchObject({ kind: 'service', name: 'web', taskDefinitionRef: 'web:3' });
-    expect(load({ service: 'web', cluster: 'prod', taskDefinition: 'web:3', externalId: 'blue' })[0]).toMatchObject({ kind: 'taskSet', taskDefinitionRef: 'web:3' });
-    expect(load({ cluster: 'prod', taskDefinition: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2', count: 1 })[0]).toMatchObject({ kind: 'task', name: 'task of job:2' });
+    expect(load({ serviceName: 'web', cluster: 'prod', taskDefinition: 'web:3' })[0]).toMatchObject({
+      kind: 'service',
+      name: 'web',
+      taskDefinitionRef: 'web:3',
+    });
+    expect(load({ service: 'web', cluster: 'prod', taskDefinition: 'web:3', externalId: 'blue' })[0]).toMatchObject({
+      kind: 'taskSet',
+      taskDefinitionRef: 'web:3',
+    });
+    expect(load({ cluster: 'prod', taskDefinition: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2', count: 1 })[0]).toMatchObject({
+      kind: 'task',
+      name: 'task of job:2',
+    });
     expect(load({ cluster: 'prod', taskDefinition: 'job:2', containerInstances: ['ci-1'] })[0]).toMatchObject({ kind: 'task' });
   });
 
   it('reads an ecspresso service definition and a CreateTaskSet body without their names, labelled by file', () => {
-    expect(load({ launchType: 'FARGATE', desiredCount: 2, networkConfiguration: { awsvpcConfiguration: { subnets: ['a'], assignPublicIp: 'ENABLED' } } }, 'ecs-service-def.json')[0]).toMatchObject({ kind: 'service', name: 'service in ecs-service-def.json' });
-    expect(load({ taskDefinition: 'web:3', scale: { value: 100, unit: 'PERCENT' } }, 'task-set.json')[0]).toMatchObject({ kind: 'taskSet', name: 'task set in task-set.json', taskDefinitionRef: 'web:3' });
+    expect(
+      load(
+        { launchType: 'FARGATE', desiredCount: 2, networkConfiguration: { awsvpcConfiguration: { subnets: ['a'], assignPublicIp: 'ENABLED' } } },
+        'ecs-service-def.json',
+      )[0],
+    ).toMatchObject({ kind: 'service', name: 'service in ecs-service-def.json' });
+    expect(load({ taskDefinition: 'web:3', scale: { value: 100, unit: 'PERCENT' } }, 'task-set.json')[0]).toMatchObject({
+      kind: 'taskSet',
+      name: 'task set in task-set.json',
+      taskDefinitionRef: 'web:3',
+    });
   });
 
   it('reads DescribeTasks and DescribeTaskSets outputs', () => {
-    const tasks = load({ tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:1:task/prod/abc', taskDefinitionArn: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2' }], failures: [] });
+    const tasks = load({
+      tasks: [{ taskArn: 'arn:aws:ecs:eu-west-1:1:task/prod/abc', taskDefinitionArn: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2' }],
+      failures: [],
+    });
     expect(tasks[0]).toMatchObject({ kind: 'task', name: 'abc', taskDefinitionRef: 'arn:aws:ecs:eu-west-1:1:task-definition/job:2' });
     const sets = load({ taskSets: [{ id: 'ecs-svc/1', taskSetArn: 'arn:x', serviceArn: 'arn:s', taskDefinition: 'web:3' }] });
     expect(sets[0]).toMatchObject({ kind: 'taskSet', name: 'ecs-svc/1' });
@@ -79,7 +101,10 @@ describe('loadResources: API shapes', () => {
   it('reads a JSON array and multi-document YAML, one resource each', () => {
     expect(load([td, { serviceName: 'web', taskDefinition: 'web' }]).map((r) => r.kind)).toEqual(['taskDefinition', 'service']);
     const yaml = `family: a\ncontainerDefinitions: [{name: x, image: y}]\n---\nfamily: b\ncontainerDefinitions: []\n`;
-    expect(loadResources(yaml, 'two.yaml').map((r) => [r.name, r.origin.documentIndex])).toEqual([['a', undefined], ['b', 1]]);
+    expect(loadResources(yaml, 'two.yaml').map((r) => [r.name, r.origin.documentIndex])).toEqual([
+      ['a', undefined],
+      ['b', 1],
+    ]);
   });
 });
 
@@ -88,7 +113,11 @@ describe('loadResources: CloudTrail', () => {
 
   it('reads a real (trimmed) RegisterTaskDefinition record from requestParameters', () => {
     const [r] = load(read('cloudtrail/datadog-securitylabs__registertaskdefinition-cryptomining-excerpt.json'));
-    expect(r).toMatchObject({ kind: 'taskDefinition', object: { requiresCompatibilities: ['FARGATE'], cpu: '16384' }, request: { eventName: 'RegisterTaskDefinition' } });
+    expect(r).toMatchObject({
+      kind: 'taskDefinition',
+      object: { requiresCompatibilities: ['FARGATE'], cpu: '16384' },
+      request: { eventName: 'RegisterTaskDefinition' },
+    });
   });
 
   it('reads a real (trimmed) CreateService record', () => {
@@ -97,7 +126,15 @@ describe('loadResources: CloudTrail', () => {
   });
 
   it('reads an EventBridge event and records who called what, where', () => {
-    const event = { version: '0', id: 'evt-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.ecs', account: '123456789012', region: 'eu-west-1', detail: record };
+    const event = {
+      version: '0',
+      id: 'evt-1',
+      'detail-type': 'AWS API Call via CloudTrail',
+      source: 'aws.ecs',
+      account: '123456789012',
+      region: 'eu-west-1',
+      detail: record,
+    };
     const [r] = load(event);
     expect(r!.request).toEqual({
       eventId: record.eventID,
@@ -116,7 +153,10 @@ describe('loadResources: CloudTrail', () => {
   });
 
   it('reads every ECS record of a CloudTrail log file', () => {
-    expect(load({ Records: [record, { ...record, eventName: 'RunTask', requestParameters: { taskDefinition: 'web:4' } }] }).map((r) => r.kind)).toEqual(['taskDefinition', 'task']);
+    expect(load({ Records: [record, { ...record, eventName: 'RunTask', requestParameters: { taskDefinition: 'web:4' } }] }).map((r) => r.kind)).toEqual([
+      'taskDefinition',
+      'task',
+    ]);
   });
 
   it('treats the fields an UpdateService request leaves out as unknown, not as defaults', () => {
@@ -131,7 +171,11 @@ describe('loadResources: CloudTrail', () => {
     ['another service', read('cloudtrail/awsdocs-amazon-ecs-developer-guide__createcluster.json'), /not a call that changes what runs/],
     ['a failed call', { ...record, errorCode: 'ClientException' }, /failed \("ClientException"\): nothing was changed/],
     ['a truncated record', { ...record, requestParameters: null }, /has no requestParameters \(CloudTrail omits fields over 100 KB\)/],
-    ['a mislabelled record (real, from a vendor doc)', read('cloudtrail/sumologic-documentation__registertaskdefinition-mislabeled-registercontainerinstance.json'), /has no containerDefinitions in its requestParameters/],
+    [
+      'a mislabelled record (real, from a vendor doc)',
+      read('cloudtrail/sumologic-documentation__registertaskdefinition-mislabeled-registercontainerinstance.json'),
+      /has no containerDefinitions in its requestParameters/,
+    ],
     ['a call of another AWS service', { ...record, eventSource: 's3.amazonaws.com' }, /is from s3.amazonaws.com, not ecs.amazonaws.com/],
   ])('rejects %s with a message naming the file', (_name, value, message) => {
     const error = loadError(value, 'event.json');
@@ -219,7 +263,7 @@ Resources:
   it('drops AWS::NoValue and makes other intrinsics unknown values that throw when read', () => {
     const container = (taskDefinition.object.containerDefinitions ?? [])[0]!;
     expect('user' in container).toBe(false);
-    expect(() => container.image).toThrow("containerDefinitions[0].image is unknown (!Sub ${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:1.0)");
+    expect(() => container.image).toThrow('containerDefinitions[0].image is unknown (!Sub ${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app:1.0)');
     // An Fn::If is not unknown: each branch is a scenario of its own.
     expect(taskDefinition.scenarios?.map((s) => [s.conditions, (s.object as TaskDefinition).containerDefinitions?.[0]?.environment?.[0]?.value])).toEqual([
       [{ IsProd: true }, 'prod'],

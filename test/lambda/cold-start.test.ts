@@ -48,7 +48,11 @@ describe('the admission handler at cold start', () => {
   it('holds no policy file reader at all: it reads the compiled policies (JSON), whatever the policies are', async () => {
     for (const entry of [ENTRY, SWEEP_ENTRY]) {
       const inputs = Object.keys(await moduleGraph(entry));
-      for (const reader of FILE_READERS) expect(inputs.filter((f) => packageOf(f) === reader), `${entry}: ${reader}`).toEqual([]);
+      for (const reader of FILE_READERS)
+        expect(
+          inputs.filter((f) => packageOf(f) === reader),
+          `${entry}: ${reader}`,
+        ).toEqual([]);
       for (const source of FILE_READER_SOURCES) expect(inputs, `${entry}: ${source}`).not.toContain(source);
     }
   });
@@ -66,11 +70,15 @@ describe('the admission handler at cold start', () => {
     for (const lazy of ['src/policy/bundle.ts', 'src/policy/schema.ts', 'src/policy/custom-rule.ts']) expect(atStart, lazy).not.toContain(lazy);
     // Policies in S3 and scopes by OU: their SDK clients load with the first use, only when the policies need them.
     for (const lazy of ['@aws-sdk/client-s3', '@aws-sdk/client-organizations']) {
-      expect(Object.keys(inputs).some((f) => packageOf(f) === lazy), `${lazy} in the bundle`).toBe(true);
+      expect(
+        Object.keys(inputs).some((f) => packageOf(f) === lazy),
+        `${lazy} in the bundle`,
+      ).toBe(true);
       expect(packages, lazy).not.toContain(lazy);
     }
     expect(atStart).not.toContain('src/adapters/aws/policy-bundle-s3.ts');
     // The control: what every invocation needs is loaded at start.
-    for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts', 'src/lambda/compiled-policies.ts']) expect(atStart, eager).toContain(eager);
+    for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts', 'src/lambda/compiled-policies.ts'])
+      expect(atStart, eager).toContain(eager);
   });
 });

@@ -6,7 +6,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type ContainerDefinition,
+  type RegisterTaskDefinitionCommandInput,
+} from '@aws-sdk/client-ecs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDocument } from '../../src/render/alert/index.js';
@@ -26,7 +32,14 @@ const held = (stage: string) => new RegExp(`"stage":\\{"S":"${stage}"\\}.*"lease
 const ATTEMPTS = 2;
 const REGION = 'us-east-1';
 const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`;
-const GOOD: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 };
+const GOOD: ContainerDefinition = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+};
 const PRIVILEGED: ContainerDefinition = { ...GOOD, privileged: true };
 
 describeWithMoto('exactly once, never open: the admission Lambda against moto, counted at a proxy', () => {
@@ -46,7 +59,13 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
 
   /** A new Lambda container: its own clients (through the proxy), its own caches. */
   function container(table: string, env: Record<string, string> = {}) {
-    const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ...env });
+    const config = readConfig({
+      ECS_ADMISSION_MODE: 'enforce',
+      ECS_ADMISSION_TOPIC_ARN: topicArn,
+      ECS_ADMISSION_LEDGER_TABLE: table,
+      ECS_ADMISSION_POLICIES: policies,
+      ...env,
+    });
     const handler = createHandler(config, {
       ...awsDependencies(config, { ...awsClientConfig(), endpoint: proxy.endpoint, maxAttempts: ATTEMPTS }),
       home: { account: ACCOUNT, region: REGION },
@@ -54,22 +73,45 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
       metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
       now: () => new Date(),
     });
-    return (event: unknown, requestId = uniqueName('request')) => handler(event, { awsRequestId: requestId, invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 30_000 } as never);
+    return (event: unknown, requestId = uniqueName('request')) =>
+      handler(event, { awsRequestId: requestId, invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 30_000 } as never);
   }
 
   async function register(family: string, containers: ContainerDefinition[]) {
-    const input: RegisterTaskDefinitionCommandInput = { family, containerDefinitions: containers, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512' };
+    const input: RegisterTaskDefinitionCommandInput = {
+      family,
+      containerDefinitions: containers,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+    };
     const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
     return { input, out, arn: out.taskDefinition!.taskDefinitionArn! };
   }
   const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   /** The CloudTrail record of a call, delivered by EventBridge under the id given. */
   const record = (recordId: string, input: unknown, output: unknown, eventBridgeId = uniqueName('eb')) =>
-    eventBridgeEvent({ eventID: recordId, eventName: 'RegisterTaskDefinition', awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: json(input), responseElements: json(output) }, eventBridgeId);
+    eventBridgeEvent(
+      {
+        eventID: recordId,
+        eventName: 'RegisterTaskDefinition',
+        awsRegion: REGION,
+        recipientAccountId: ACCOUNT,
+        requestParameters: json(input),
+        responseElements: json(output),
+      },
+      eventBridgeId,
+    );
   const status = async (arn: string) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status;
   /** Alerts received since the last call, for this family only (other tests share the topic). */
-  const alertsFor = async (family: string) => (await received()).map((d) => ({ ...d, doc: JSON.parse(d.message) as AlertDocument })).filter((a) => a.doc.resource.family === family);
-  const counts = (family: string) => ({ deregister: proxy.calls('DeregisterTaskDefinition', family).length, tag: proxy.calls('TagResource', family).length, publish: proxy.calls('Publish', family).length });
+  const alertsFor = async (family: string) =>
+    (await received()).map((d) => ({ ...d, doc: JSON.parse(d.message) as AlertDocument })).filter((a) => a.doc.resource.family === family);
+  const counts = (family: string) => ({
+    deregister: proxy.calls('DeregisterTaskDefinition', family).length,
+    tag: proxy.calls('TagResource', family).length,
+    publish: proxy.calls('Publish', family).length,
+  });
 
   it('50 concurrent deliveries of one record, in 50 containers: one deregistration, one tag, one alert; their retries and a replay add nothing', async () => {
     const table = await ledgerTable();
@@ -79,7 +121,7 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
     const deliveries = Array.from({ length: 50 }, () => ({ invoke: container(table), event: record(id, input, out) }));
     const results = await Promise.allSettled(deliveries.map((d) => d.invoke(d.event)));
     expect(results.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ status: string }>).value.status)).toEqual(['decided']);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r).reason))).toEqual(Array(49).fill(expect.stringContaining('LeaseHeldError')));
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual(Array(49).fill(expect.stringContaining('LeaseHeldError')));
     expect(counts(family)).toEqual({ deregister: 1, tag: 1, publish: 1 });
     expect(await status(arn)).toBe('INACTIVE');
 
@@ -135,7 +177,10 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
       expect(await late(event)).toMatchObject({ status: 'duplicate', reason: 'resumed an unfinished decision' });
       expect(counts(family)).toEqual({ deregister: 1, tag: 1, publish: 1 });
       const [alert] = await alertsFor(family);
-      expect(alert!.doc.actions.map((a) => [a.type, a.status])).toEqual([['deregisterTaskDefinition', 'unneeded'], ['tagResource', 'unneeded']]);
+      expect(alert!.doc.actions.map((a) => [a.type, a.status])).toEqual([
+        ['deregisterTaskDefinition', 'unneeded'],
+        ['tagResource', 'unneeded'],
+      ]);
       expect(await status(arn)).toBe('INACTIVE');
     });
 
@@ -179,15 +224,30 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
       const s = await scenario((family) => proxy.inject({ action: 'TagResource', contains: family, times: ATTEMPTS }));
       expect(s.first).toContain('fault injected');
       expect(counts(s.family)).toEqual({ deregister: 1, tag: 1, publish: 1 });
-      expect(s.alerts[0]!.doc.actions.map((a) => [a.type, a.status])).toEqual([['deregisterTaskDefinition', 'done'], ['tagResource', 'done']]);
+      expect(s.alerts[0]!.doc.actions.map((a) => [a.type, a.status])).toEqual([
+        ['deregisterTaskDefinition', 'done'],
+        ['tagResource', 'done'],
+      ]);
     });
   });
 
   /** A container whose clock runs 31 s ahead: the leases of the others have ended for it. */
   function createLate(table: string) {
-    const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies });
-    const handler = createHandler(config, { ...awsDependencies(config, { ...awsClientConfig(), endpoint: proxy.endpoint, maxAttempts: ATTEMPTS }), home: { account: ACCOUNT, region: REGION }, logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => new Date(Date.now() + 31_000) });
-    return (event: unknown) => handler(event, { awsRequestId: uniqueName('late'), invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 30_000 } as never);
+    const config = readConfig({
+      ECS_ADMISSION_MODE: 'enforce',
+      ECS_ADMISSION_TOPIC_ARN: topicArn,
+      ECS_ADMISSION_LEDGER_TABLE: table,
+      ECS_ADMISSION_POLICIES: policies,
+    });
+    const handler = createHandler(config, {
+      ...awsDependencies(config, { ...awsClientConfig(), endpoint: proxy.endpoint, maxAttempts: ATTEMPTS }),
+      home: { account: ACCOUNT, region: REGION },
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+      now: () => new Date(Date.now() + 31_000),
+    });
+    return (event: unknown) =>
+      handler(event, { awsRequestId: uniqueName('late'), invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 30_000 } as never);
   }
 
   it('a RegisterTaskDefinition without its response: the revision it registered is judged (privileged rev 1, then clean rev 2)', async () => {
@@ -208,9 +268,18 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
     const { input, out } = await register(family, [PRIVILEGED]);
     const elsewhere = record(uniqueName('record'), input, out);
     (elsewhere.detail as Record<string, unknown>).awsRegion = 'eu-central-1';
-    expect(await container(table)(elsewhere)).toMatchObject({ status: 'decided', decisions: [{ verdict: 'unverified', unverified: [expect.stringContaining('Region eu-central-1')] }] });
-    const missing = record(uniqueName('record'), { family }, { taskDefinition: { taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:9` } });
-    expect(await container(table)(missing)).toMatchObject({ decisions: [{ verdict: 'unverified', unverified: [`task definition arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:9 cannot be found`] }] });
+    expect(await container(table)(elsewhere)).toMatchObject({
+      status: 'decided',
+      decisions: [{ verdict: 'unverified', unverified: [expect.stringContaining('Region eu-central-1')] }],
+    });
+    const missing = record(
+      uniqueName('record'),
+      { family },
+      { taskDefinition: { taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:9` } },
+    );
+    expect(await container(table)(missing)).toMatchObject({
+      decisions: [{ verdict: 'unverified', unverified: [`task definition arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:9 cannot be found`] }],
+    });
     const alerts = await alertsFor(family);
     expect(alerts.map((a) => [a.subject, a.attributes.verdict?.Value])).toEqual([
       [`[UNVERIFIED] ${family}:1 task definition could not be verified`, 'unverified'],
@@ -224,13 +293,15 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
     const family = uniqueName('budget');
     const registered = [];
     for (let i = 0; i < 6; i++) registered.push(await register(`${family}-${i}`, [PRIVILEGED]));
-    const results = await Promise.all(registered.map((r) => container(table, { ECS_ADMISSION_BUDGET_ACTIONS: '2' })(record(uniqueName('record'), r.input, r.out))));
+    const results = await Promise.all(
+      registered.map((r) => container(table, { ECS_ADMISSION_BUDGET_ACTIONS: '2' })(record(uniqueName('record'), r.input, r.out))),
+    );
     expect(proxy.calls('DeregisterTaskDefinition', family)).toHaveLength(2);
     expect(proxy.calls('TagResource', family)).toHaveLength(6);
     expect(results.reduce((n, r) => n + ('overBudget' in r ? r.overBudget : 0), 0)).toBe(4);
   });
 
-  it('the kill switch: set to audit, enforcement stops within the parameter\'s cache time, without a redeploy', async () => {
+  it("the kill switch: set to audit, enforcement stops within the parameter's cache time, without a redeploy", async () => {
     const table = await ledgerTable();
     const ssm = new SSMClient(awsClientConfig());
     const name = `/ecs-admission/${uniqueName('stage')}/mode`;
@@ -253,7 +324,12 @@ describeWithMoto('exactly once, never open: the admission Lambda against moto, c
   // Runs last: the kill switch's GetParameter and the budget's writes are among the calls by then.
   it('calls nothing its role does not grant (IAM table of docs/lambda.md)', () => {
     const granted = grantedActions('admission');
-    expect(proxy.all().map((c) => `${c.service}:${c.action}`).filter((action) => !granted.has(action))).toEqual([]);
+    expect(
+      proxy
+        .all()
+        .map((c) => `${c.service}:${c.action}`)
+        .filter((action) => !granted.has(action)),
+    ).toEqual([]);
     expect(proxy.calls('GetParameter').length).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,23 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CreateClusterCommand, CreateServiceCommand, CreateTaskSetCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, DescribeTaskSetsCommand, ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StartTaskCommand, UpdateServiceCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  CreateTaskSetCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  DescribeTaskSetsCommand,
+  ECSClient,
+  RegisterContainerInstanceCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StartTaskCommand,
+  UpdateServiceCommand,
+  type ContainerDefinition,
+  type RegisterTaskDefinitionCommandInput,
+} from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDocument } from '../../src/render/alert/index.js';
@@ -16,13 +32,35 @@ import { eventBridgeEvent } from '../helpers/cloudtrail.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { grantedActions } from '../helpers/docs.js';
 import { recordingProxy, type RecordingProxy } from '../helpers/recording-proxy.js';
-import { awsClientConfig, defaultNetwork, describeWithMoto, ledgerTable, motoEndpoint, subscribedTopic, uniqueName, type SnsDelivery } from '../helpers/moto.js';
+import {
+  awsClientConfig,
+  defaultNetwork,
+  describeWithMoto,
+  ledgerTable,
+  motoEndpoint,
+  subscribedTopic,
+  uniqueName,
+  type SnsDelivery,
+} from '../helpers/moto.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`, memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
+const CONTEXT = {
+  functionName: 'ecs-admission',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`,
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+} as Context;
 
-const GOOD: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 };
+const GOOD: ContainerDefinition = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+};
 const PRIVILEGED: ContainerDefinition = { ...GOOD, privileged: true };
 
 describeWithMoto('the admission Lambda against moto server', () => {
@@ -51,29 +89,70 @@ describeWithMoto('the admission Lambda against moto server', () => {
   afterAll(() => proxy?.close());
 
   function handlerFor(mode: 'audit' | 'enforce', extra: Record<string, string> = {}) {
-    const config = readConfig({ ECS_ADMISSION_MODE: mode, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ...extra });
+    const config = readConfig({
+      ECS_ADMISSION_MODE: mode,
+      ECS_ADMISSION_TOPIC_ARN: topicArn,
+      ECS_ADMISSION_LEDGER_TABLE: table,
+      ECS_ADMISSION_POLICIES: policies,
+      ...extra,
+    });
     // Through a recording proxy: the last test checks every call made here against the role.
-    const handler = createHandler(config, { ...awsDependencies(config, { ...aws(), endpoint: proxy.endpoint }), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => new Date() });
+    const handler = createHandler(config, {
+      ...awsDependencies(config, { ...aws(), endpoint: proxy.endpoint }),
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'test', serviceName: 'test' }),
+      now: () => new Date(),
+    });
     return (event: unknown) => handler(event, CONTEXT);
   }
 
   /** Every alert that reached the queue since the last call. */
   async function alerts(): Promise<{ subject: string; message: AlertDocument; attributes: Record<string, string> }[]> {
-    return (await received()).map((d) => ({ subject: d.subject, message: JSON.parse(d.message) as AlertDocument, attributes: Object.fromEntries(Object.entries(d.attributes).map(([k, v]) => [k, v.Value])) }));
+    return (await received()).map((d) => ({
+      subject: d.subject,
+      message: JSON.parse(d.message) as AlertDocument,
+      attributes: Object.fromEntries(Object.entries(d.attributes).map(([k, v]) => [k, v.Value])),
+    }));
   }
 
   const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-  const caller = { type: 'AssumedRole', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`, sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } } };
+  const caller = {
+    type: 'AssumedRole',
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci`,
+    sessionContext: { sessionIssuer: { arn: `arn:aws:iam::${ACCOUNT}:role/deployer` } },
+  };
   const event = (eventName: string, requestParameters: unknown, responseElements: unknown) =>
-    eventBridgeEvent({ eventID: uniqueName('record'), eventName, awsRegion: REGION, recipientAccountId: ACCOUNT, userIdentity: caller, requestParameters: json(requestParameters), responseElements: json(responseElements) }, uniqueName('event'));
+    eventBridgeEvent(
+      {
+        eventID: uniqueName('record'),
+        eventName,
+        awsRegion: REGION,
+        recipientAccountId: ACCOUNT,
+        userIdentity: caller,
+        requestParameters: json(requestParameters),
+        responseElements: json(responseElements),
+      },
+      uniqueName('event'),
+    );
 
   async function register(family: string, containers: ContainerDefinition[], extra: Partial<RegisterTaskDefinitionCommandInput> = {}) {
-    const input: RegisterTaskDefinitionCommandInput = { family, containerDefinitions: containers, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', tags: [{ key: 'Owner', value: 'team-payments' }], ...extra };
+    const input: RegisterTaskDefinitionCommandInput = {
+      family,
+      containerDefinitions: containers,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      tags: [{ key: 'Owner', value: 'team-payments' }],
+      ...extra,
+    };
     const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
     return { input, out, arn: out.taskDefinition!.taskDefinitionArn! };
   }
   const describeTd = async (arn: string) => ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }));
-  const awsvpc = () => ({ awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp: 'DISABLED' as const } });
+  const awsvpc = () => ({
+    awsvpcConfiguration: { subnets: network.subnets.slice(0, 1), securityGroups: network.securityGroups, assignPublicIp: 'DISABLED' as const },
+  });
 
   describe('RegisterTaskDefinition', () => {
     it('deregisters and tags a privileged revision in enforce mode, and alerts with filterable attributes', async () => {
@@ -81,18 +160,47 @@ describeWithMoto('the admission Lambda against moto server', () => {
       const { input, out, arn } = await register(family, [PRIVILEGED]);
       const e = event('RegisterTaskDefinition', input, out);
       const result = await handlerFor('enforce')(e);
-      expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', mode: 'enforce', actions: [`done deregisterTaskDefinition ${family}:1`, `done tagResource ${family}:1`] }] });
+      expect(result).toMatchObject({
+        status: 'decided',
+        decisions: [{ verdict: 'deny', mode: 'enforce', actions: [`done deregisterTaskDefinition ${family}:1`, `done tagResource ${family}:1`] }],
+      });
 
       const after = await describeTd(arn);
       expect(after.taskDefinition!.status).toBe('INACTIVE');
-      expect(after.tags).toEqual(expect.arrayContaining([{ key: 'ecs-admission:verdict', value: 'denied' }, { key: 'ecs-admission:rules', value: 'no-privileged-containers' }, { key: 'ecs-admission:event', value: e.id }]));
+      expect(after.tags).toEqual(
+        expect.arrayContaining([
+          { key: 'ecs-admission:verdict', value: 'denied' },
+          { key: 'ecs-admission:rules', value: 'no-privileged-containers' },
+          { key: 'ecs-admission:event', value: e.id },
+        ]),
+      );
 
       const [alert, ...more] = await alerts();
       expect(more).toEqual([]);
       expect(alert!.subject).toBe(`[DENY critical] ${family}:1 task definition deregistered - no-privileged-containers`);
-      expect(alert!.message).toMatchObject({ version: '1', eventId: e.id, eventName: 'RegisterTaskDefinition', account: ACCOUNT, region: REGION, verdict: 'deny', mode: 'enforce', principal: { arn: caller.arn }, resource: { arn, owner: 'team-payments' } });
-      expect(alert!.message.findings).toEqual([expect.objectContaining({ ruleId: 'no-privileged-containers', severity: 'critical', path: 'containerDefinitions[0].privileged' })]);
-      expect(alert!.attributes).toMatchObject({ severity: 'critical', verdict: 'deny', account: ACCOUNT, region: REGION, family, owner: 'team-payments', rules: '["no-privileged-containers"]' });
+      expect(alert!.message).toMatchObject({
+        version: '1',
+        eventId: e.id,
+        eventName: 'RegisterTaskDefinition',
+        account: ACCOUNT,
+        region: REGION,
+        verdict: 'deny',
+        mode: 'enforce',
+        principal: { arn: caller.arn },
+        resource: { arn, owner: 'team-payments' },
+      });
+      expect(alert!.message.findings).toEqual([
+        expect.objectContaining({ ruleId: 'no-privileged-containers', severity: 'critical', path: 'containerDefinitions[0].privileged' }),
+      ]);
+      expect(alert!.attributes).toMatchObject({
+        severity: 'critical',
+        verdict: 'deny',
+        account: ACCOUNT,
+        region: REGION,
+        family,
+        owner: 'team-payments',
+        rules: '["no-privileged-containers"]',
+      });
     });
 
     it('changes nothing in audit mode, and the alert says what would have been done', async () => {
@@ -103,7 +211,10 @@ describeWithMoto('the admission Lambda against moto server', () => {
       expect(after.tags).toEqual([{ key: 'Owner', value: 'team-payments' }]);
       const [alert] = await alerts();
       expect(alert!.subject).toContain('would deregister');
-      expect(alert!.message.actions).toEqual([expect.objectContaining({ type: 'deregisterTaskDefinition', status: 'would' }), expect.objectContaining({ type: 'tagResource', status: 'would' })]);
+      expect(alert!.message.actions).toEqual([
+        expect.objectContaining({ type: 'deregisterTaskDefinition', status: 'would' }),
+        expect.objectContaining({ type: 'tagResource', status: 'would' }),
+      ]);
     });
 
     it('acts once and alerts once when the same event is delivered twice', async () => {
@@ -126,7 +237,10 @@ describeWithMoto('the admission Lambda against moto server', () => {
     await expect(handlerFor('enforce', { ECS_ADMISSION_CHATBOT_TOPIC_ARN: chatbotTopicArn })(e)).rejects.toThrow();
     const chatbot = await subscribedTopic('chatbot', REGION, chatbotName);
     // The retry, in another container: only the ledger table knows what was sent.
-    expect(await handlerFor('enforce', { ECS_ADMISSION_CHATBOT_TOPIC_ARN: chatbotTopicArn })(e)).toMatchObject({ status: 'duplicate', reason: 'resumed an unfinished decision' });
+    expect(await handlerFor('enforce', { ECS_ADMISSION_CHATBOT_TOPIC_ARN: chatbotTopicArn })(e)).toMatchObject({
+      status: 'duplicate',
+      reason: 'resumed an unfinished decision',
+    });
     expect(await alerts()).toHaveLength(1);
     const slack = await chatbot.received();
     expect(slack).toHaveLength(1);
@@ -140,7 +254,14 @@ describeWithMoto('the admission Lambda against moto server', () => {
       await register(family, [GOOD]);
       const good = await register(family, [{ ...GOOD, memory: 512 }]);
       const bad = await register(family, [PRIVILEGED]);
-      const input = { cluster, serviceName: uniqueName('api'), taskDefinition: bad.arn, desiredCount: 1, launchType: 'FARGATE' as const, networkConfiguration: awsvpc() };
+      const input = {
+        cluster,
+        serviceName: uniqueName('api'),
+        taskDefinition: bad.arn,
+        desiredCount: 1,
+        launchType: 'FARGATE' as const,
+        networkConfiguration: awsvpc(),
+      };
       const out = await ecs.send(new CreateServiceCommand(input));
       const result = await handlerFor('enforce')(event('CreateService', input, out));
       expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny', rules: ['require-compliant-task-definition'] }] });
@@ -156,7 +277,9 @@ describeWithMoto('the admission Lambda against moto server', () => {
       const good = await register(family, [GOOD]);
       const bad = await register(family, [PRIVILEGED]);
       const serviceName = uniqueName('api');
-      await ecs.send(new CreateServiceCommand({ cluster, serviceName, taskDefinition: good.arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc() }));
+      await ecs.send(
+        new CreateServiceCommand({ cluster, serviceName, taskDefinition: good.arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc() }),
+      );
       const update = { cluster, service: serviceName, taskDefinition: bad.arn };
       const out = await ecs.send(new UpdateServiceCommand(update));
       const current = async () => (await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }))).services![0]!.taskDefinition;
@@ -173,8 +296,14 @@ describeWithMoto('the admission Lambda against moto server', () => {
     it('UpdateService that turns a public IP on: the property is put back', async () => {
       const { arn } = await register(uniqueName('api'), [GOOD]);
       const serviceName = uniqueName('api');
-      await ecs.send(new CreateServiceCommand({ cluster, serviceName, taskDefinition: arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc() }));
-      const update = { cluster, service: serviceName, networkConfiguration: { awsvpcConfiguration: { ...awsvpc().awsvpcConfiguration, assignPublicIp: 'ENABLED' as const } } };
+      await ecs.send(
+        new CreateServiceCommand({ cluster, serviceName, taskDefinition: arn, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: awsvpc() }),
+      );
+      const update = {
+        cluster,
+        service: serviceName,
+        networkConfiguration: { awsvpcConfiguration: { ...awsvpc().awsvpcConfiguration, assignPublicIp: 'ENABLED' as const } },
+      };
       const out = await ecs.send(new UpdateServiceCommand(update));
       await handlerFor('enforce')(event('UpdateService', update, out));
       const service = (await ecs.send(new DescribeServicesCommand({ cluster, services: [serviceName] }))).services![0]!;
@@ -213,8 +342,15 @@ describeWithMoto('the admission Lambda against moto server', () => {
 
     it('StartTask of a denied revision on a container instance: the task is stopped', async () => {
       const instanceId = await runEc2Instance();
-      const instance = await ecs.send(new RegisterContainerInstanceCommand({ cluster, instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: ACCOUNT }) }));
-      const bad = await register(uniqueName('daemon'), [PRIVILEGED], { networkMode: 'bridge', requiresCompatibilities: ['EC2'], cpu: undefined, memory: undefined });
+      const instance = await ecs.send(
+        new RegisterContainerInstanceCommand({ cluster, instanceIdentityDocument: JSON.stringify({ instanceId, region: REGION, accountId: ACCOUNT }) }),
+      );
+      const bad = await register(uniqueName('daemon'), [PRIVILEGED], {
+        networkMode: 'bridge',
+        requiresCompatibilities: ['EC2'],
+        cpu: undefined,
+        memory: undefined,
+      });
       const input = { cluster, taskDefinition: bad.arn, containerInstances: [instance.containerInstance!.containerInstanceArn!] };
       const out = await ecs.send(new StartTaskCommand(input));
       await handlerFor('enforce')(event('StartTask', input, out));
@@ -229,7 +365,9 @@ describeWithMoto('the admission Lambda against moto server', () => {
     const { input, out } = await register(uniqueName('web'), [PRIVILEGED]);
     const broken = handlerFor('enforce', { ECS_ADMISSION_LEDGER_TABLE: 'no-such-table' });
     // The error names the resource and the setting, not a bare exception name.
-    await expect(broken(event('RegisterTaskDefinition', input, out))).rejects.toThrow('the decision ledger, DynamoDB table "no-such-table" (ECS_ADMISSION_LEDGER_TABLE) does not exist in Region us-east-1');
+    await expect(broken(event('RegisterTaskDefinition', input, out))).rejects.toThrow(
+      'the decision ledger, DynamoDB table "no-such-table" (ECS_ADMISSION_LEDGER_TABLE) does not exist in Region us-east-1',
+    );
   });
 
   // Runs last (tests run in order within a file): by then every kind of event has been handled.
@@ -238,7 +376,9 @@ describeWithMoto('the admission Lambda against moto server', () => {
     const called = new Set(proxy.all().map((c) => `${c.service}:${c.action}`));
     expect([...called].filter((action) => !granted.has(action))).toEqual([]);
     expect([...granted].filter((action) => action.startsWith('ecs:') && !called.has(action))).toEqual([]);
-    expect(called).toEqual(new Set([...granted].filter((a) => !['iam:PassRole', 'sqs:SendMessage', 'ssm:GetParameter', 'logs:CreateLogStream', 'logs:PutLogEvents'].includes(a))));
+    expect(called).toEqual(
+      new Set([...granted].filter((a) => !['iam:PassRole', 'sqs:SendMessage', 'ssm:GetParameter', 'logs:CreateLogStream', 'logs:PutLogEvents'].includes(a))),
+    );
   });
 });
 
@@ -246,7 +386,10 @@ describeWithMoto('the admission Lambda against moto server', () => {
 async function runEc2Instance(): Promise<string> {
   const response = await fetch(motoEndpoint()!, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: 'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0' },
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Authorization: 'AWS4-HMAC-SHA256 Credential=x/20240101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0',
+    },
     body: new URLSearchParams({ Action: 'RunInstances', ImageId: 'ami-12c6146b', MinCount: '1', MaxCount: '1', Version: '2016-11-15' }).toString(),
   });
   const id = /<instanceId>(i-[0-9a-f]+)<\/instanceId>/.exec(await response.text())?.[1];

@@ -15,7 +15,13 @@ import { captureLambdaOutput } from '../helpers/lambda-output.js';
 import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:ecs-admission', memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
+const CONTEXT = {
+  functionName: 'ecs-admission',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:ecs-admission',
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+} as Context;
 
 const { lines, text } = captureLambdaOutput();
 
@@ -25,22 +31,47 @@ function setup(env: Record<string, string> = {}, extra: Partial<HandlerDependenc
   const ecs = new FakeEcs();
   const alerts = new FakeAlerts();
   const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: ENFORCE_RECOMMENDED, ...env });
-  const handler = createHandler(config, { ecs, alerts, ledger: memoryLedger(), budget: memoryBudget(config.budget), ...extra, logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }), now: () => new Date('2026-11-23T12:00:00Z') });
+  const handler = createHandler(config, {
+    ecs,
+    alerts,
+    ledger: memoryLedger(),
+    budget: memoryBudget(config.budget),
+    ...extra,
+    logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }),
+    metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),
+    now: () => new Date('2026-11-23T12:00:00Z'),
+  });
   return { ecs, alerts, invoke: (event: unknown) => handler(event, CONTEXT) };
 }
 
 describe('the Lambda handler', () => {
   it('logs each decision as JSON and emits metrics by rule, severity and action, with no secret value anywhere', async () => {
     const { ecs, alerts, invoke } = setup();
-    const arn = ecs.register('web', [{ name: 'app', image: 'nginx:latest', privileged: true, environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: SECRET }] }]);
-    const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', recipientAccountId: ACCOUNT, awsRegion: REGION, requestParameters: { family: 'web', containerDefinitions: [{ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: SECRET }] }] }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    const arn = ecs.register('web', [
+      { name: 'app', image: 'nginx:latest', privileged: true, environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: SECRET }] },
+    ]);
+    const event = eventBridgeEvent({
+      eventName: 'RegisterTaskDefinition',
+      recipientAccountId: ACCOUNT,
+      awsRegion: REGION,
+      requestParameters: { family: 'web', containerDefinitions: [{ environment: [{ name: 'AWS_SECRET_ACCESS_KEY', value: SECRET }] }] },
+      responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+    });
     const result = await invoke(event);
 
     expect(result).toMatchObject({ status: 'decided', decisions: [{ resource: arn, verdict: 'deny', mode: 'enforce' }] });
     const logged = lines();
     const decision = logged.find((l) => l.message === 'admission decided')!;
-    expect(decision).toMatchObject({ level: 'INFO', service: 'ecs-admission', eventId: event.id, eventName: 'RegisterTaskDefinition', function_request_id: 'req-1' });
-    expect((decision.decisions as { rules: string[] }[])[0]!.rules).toEqual(expect.arrayContaining(['no-privileged-containers', 'no-aws-credentials-in-environment']));
+    expect(decision).toMatchObject({
+      level: 'INFO',
+      service: 'ecs-admission',
+      eventId: event.id,
+      eventName: 'RegisterTaskDefinition',
+      function_request_id: 'req-1',
+    });
+    expect((decision.decisions as { rules: string[] }[])[0]!.rules).toEqual(
+      expect.arrayContaining(['no-privileged-containers', 'no-aws-credentials-in-environment']),
+    );
     const metrics = logged.filter((l) => l._aws);
     expect(metrics).toEqual(
       expect.arrayContaining([
@@ -56,14 +87,27 @@ describe('the Lambda handler', () => {
 
   it('logs a malformed event with its id, counts it, and throws it to the retry and dead-letter path (never dropped)', async () => {
     const { invoke } = setup();
-    await expect(invoke({ id: 'bad-1', 'detail-type': 'Scheduled Event' })).rejects.toThrow('event bad-1: not an EventBridge "AWS API Call via CloudTrail" event');
-    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'malformed event: left to retries and the dead-letter queue', eventId: 'bad-1' }), expect.objectContaining({ MalformedEvents: 1 })]));
+    await expect(invoke({ id: 'bad-1', 'detail-type': 'Scheduled Event' })).rejects.toThrow(
+      'event bad-1: not an EventBridge "AWS API Call via CloudTrail" event',
+    );
+    expect(lines()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'ERROR', message: 'malformed event: left to retries and the dead-letter queue', eventId: 'bad-1' }),
+        expect.objectContaining({ MalformedEvents: 1 }),
+      ]),
+    );
   });
 
   it('logs an ignored event (its own call) and does nothing', async () => {
     const role = 'arn:aws:iam::111122223333:role/ecs-admission';
     const { ecs, invoke } = setup({ ECS_ADMISSION_ROLE_ARN: role });
-    const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'UpdateService', userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: role } } }, requestParameters: { service: 'api' } });
+    const event = eventBridgeEvent({
+      recipientAccountId: ACCOUNT,
+      awsRegion: REGION,
+      eventName: 'UpdateService',
+      userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: role } } },
+      requestParameters: { service: 'api' },
+    });
     expect(await invoke(event)).toMatchObject({ status: 'ignored', reason: 'UpdateService was made by ecs-admission itself' });
     expect(ecs.writes).toEqual([]);
   });
@@ -72,15 +116,29 @@ describe('the Lambda handler', () => {
     const { ecs, invoke } = setup();
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx', privileged: true }]);
     ecs.failNext = { type: 'deregisterTaskDefinition' };
-    const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    const event = eventBridgeEvent({
+      recipientAccountId: ACCOUNT,
+      awsRegion: REGION,
+      eventName: 'RegisterTaskDefinition',
+      requestParameters: {},
+      responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+    });
     await expect(invoke(event)).rejects.toThrow('deregisterTaskDefinition: service unavailable');
-    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'admission failed; the event will be retried', eventId: event.id })]));
+    expect(lines()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ level: 'ERROR', message: 'admission failed; the event will be retried', eventId: event.id })]),
+    );
   });
 
   it('refuses to run with policies that do not load, naming the file (the event goes to retry, not dropped)', async () => {
     const { ecs, invoke } = setup({ ECS_ADMISSION_POLICIES: 'test/fixtures/policies/missing.json' });
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx' }]);
-    const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    const event = eventBridgeEvent({
+      recipientAccountId: ACCOUNT,
+      awsRegion: REGION,
+      eventName: 'RegisterTaskDefinition',
+      requestParameters: {},
+      responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+    });
     await expect(invoke(event)).rejects.toThrow('ECS_ADMISSION_POLICIES: test/fixtures/policies/missing.json no such file');
   });
 
@@ -90,7 +148,13 @@ describe('the Lambda handler', () => {
     try {
       const { ecs, invoke } = setup({ ECS_ADMISSION_POLICIES: file });
       const arn = ecs.register('web', [{ name: 'app', image: 'nginx', privileged: true }]);
-      const event = eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+      const event = eventBridgeEvent({
+        recipientAccountId: ACCOUNT,
+        awsRegion: REGION,
+        eventName: 'RegisterTaskDefinition',
+        requestParameters: {},
+        responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+      });
       await expect(invoke(event)).rejects.toThrow('no such file');
       copyFileSync(ENFORCE_RECOMMENDED, file);
       await expect(invoke(event)).resolves.toMatchObject({ status: 'decided', decisions: [{ verdict: 'deny' }] });
@@ -103,7 +167,13 @@ describe('the Lambda handler', () => {
 describe('never silent, never twice', () => {
   const privileged = (ecs: FakeEcs, family = 'web') => {
     const arn = ecs.register(family, [{ name: 'app', image: 'nginx', privileged: true }]);
-    return eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    return eventBridgeEvent({
+      recipientAccountId: ACCOUNT,
+      awsRegion: REGION,
+      eventName: 'RegisterTaskDefinition',
+      requestParameters: {},
+      responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+    });
   };
 
   it('an event of another account is alerted as unverified, logged at warn level with its id, and counted', async () => {
@@ -114,7 +184,12 @@ describe('never silent, never twice', () => {
     expect(result).toMatchObject({ status: 'decided', decisions: [{ verdict: 'unverified', unverified: [expect.stringContaining('account 999988887777')] }] });
     expect(alerts.published).toHaveLength(1);
     expect(ecs.writes).toEqual([]);
-    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: 'admission could not verify everything', eventId: event.id }), expect.objectContaining({ Unverified: 1 })]));
+    expect(lines()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'WARN', message: 'admission could not verify everything', eventId: event.id }),
+        expect.objectContaining({ Unverified: 1 }),
+      ]),
+    );
   });
 
   it('a delivery that finds another invocation deciding the record throws to be retried, counted as LeaseHeld, not as an error', async () => {
@@ -122,14 +197,24 @@ describe('never silent, never twice', () => {
     const alerts = new FakeAlerts();
     const ledger = memoryLedger();
     const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: ENFORCE_RECOMMENDED });
-    const handler = createHandler(config, { ecs, alerts, ledger, budget: memoryBudget(config.budget), logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }), now: () => new Date('2026-11-23T12:00:00Z') });
+    const handler = createHandler(config, {
+      ecs,
+      alerts,
+      ledger,
+      budget: memoryBudget(config.budget),
+      logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }),
+      metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),
+      now: () => new Date('2026-11-23T12:00:00Z'),
+    });
     const event = privileged(ecs);
     // The first invocation holds the lease while its alert is slow to go out.
     let publish!: () => void;
     alerts.publish = (decision) => new Promise<void>((resolve) => (publish = () => (alerts.byChannel.set('topic', [decision]), resolve())));
     const first = handler(event, { ...CONTEXT, awsRequestId: 'first', getRemainingTimeInMillis: () => 30_000 });
     await vi.waitFor(() => expect(publish).toBeTypeOf('function'));
-    await expect(handler(event, { ...CONTEXT, awsRequestId: 'second', getRemainingTimeInMillis: () => 30_000 })).rejects.toThrow(/being decided by invocation first/);
+    await expect(handler(event, { ...CONTEXT, awsRequestId: 'second', getRemainingTimeInMillis: () => 30_000 })).rejects.toThrow(
+      /being decided by invocation first/,
+    );
     publish();
     await expect(first).resolves.toMatchObject({ status: 'decided' });
     expect(ecs.writes.filter((w) => w.startsWith('deregister'))).toHaveLength(1);
@@ -141,23 +226,38 @@ describe('never silent, never twice', () => {
   it('counts the destructive actions the budget refused', async () => {
     const { ecs, invoke } = setup({ ECS_ADMISSION_BUDGET_ACTIONS: '0' });
     expect(await invoke(privileged(ecs))).toMatchObject({ overBudget: 1, decisions: [{ actions: [expect.stringMatching(/^done tagResource/)] }] });
-    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: 'the action budget is spent: resources flagged instead of enforced' }), expect.objectContaining({ BudgetSpent: 1 })]));
+    expect(lines()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'WARN', message: 'the action budget is spent: resources flagged instead of enforced' }),
+        expect.objectContaining({ BudgetSpent: 1 }),
+      ]),
+    );
   });
 
   it('the kill switch: audit there makes an enforce deployment audit; a value that is no mode counts as audit, with a warning', async () => {
     let value: 'audit' | 'enforce' | 'enforcee' = 'audit';
     const modeSwitch = () => Promise.resolve(value === 'enforcee' ? { invalid: value } : { mode: value });
     const { ecs, invoke } = setup({}, { modeSwitch });
-    expect(await invoke(privileged(ecs, 'a'))).toMatchObject({ mode: 'audit', decisions: [{ mode: 'audit', actions: [expect.stringMatching(/^would deregister/), expect.stringMatching(/^would tag/)] }] });
+    expect(await invoke(privileged(ecs, 'a'))).toMatchObject({
+      mode: 'audit',
+      decisions: [{ mode: 'audit', actions: [expect.stringMatching(/^would deregister/), expect.stringMatching(/^would tag/)] }],
+    });
     value = 'enforcee';
     const second = privileged(ecs, 'b');
     (second.detail as Record<string, unknown>).eventID = 'second';
     expect(await invoke(second)).toMatchObject({ mode: 'audit' });
-    expect(lines()).toEqual(expect.arrayContaining([expect.objectContaining({ level: 'WARN', message: 'the mode parameter holds neither audit nor enforce: running in audit mode', value: 'enforcee' })]));
+    expect(lines()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 'WARN', message: 'the mode parameter holds neither audit nor enforce: running in audit mode', value: 'enforcee' }),
+      ]),
+    );
     value = 'enforce';
     const third = privileged(ecs, 'c');
     (third.detail as Record<string, unknown>).eventID = 'third';
-    expect(await invoke(third)).toMatchObject({ mode: 'enforce', decisions: [{ actions: [expect.stringMatching(/^done deregister/), expect.stringMatching(/^done tag/)] }] });
+    expect(await invoke(third)).toMatchObject({
+      mode: 'enforce',
+      decisions: [{ actions: [expect.stringMatching(/^done deregister/), expect.stringMatching(/^done tag/)] }],
+    });
     expect(ecs.writes.filter((w) => w.startsWith('deregister'))).toHaveLength(1);
   });
 });
@@ -175,14 +275,30 @@ describe('a rule that errors, in enforce mode', () => {
   }
   const register = (ecs: FakeEcs) => {
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx:1.27' }]);
-    return { arn, event: eventBridgeEvent({ recipientAccountId: ACCOUNT, awsRegion: REGION, eventName: 'RegisterTaskDefinition', requestParameters: {}, responseElements: { taskDefinition: { taskDefinitionArn: arn } } }) };
+    return {
+      arn,
+      event: eventBridgeEvent({
+        recipientAccountId: ACCOUNT,
+        awsRegion: REGION,
+        eventName: 'RegisterTaskDefinition',
+        requestParameters: {},
+        responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+      }),
+    };
   };
 
   it('is never a quiet pass: by default (onError: flag) it is alerted like a finding, and nothing is changed but a tag', async () => {
     const { ecs, alerts, invoke } = setup({ ECS_ADMISSION_POLICIES: await erroringPolicy() });
     const { arn, event } = register(ecs);
     expect(await invoke(event)).toMatchObject({ status: 'decided', decisions: [{ resource: arn, verdict: 'flag' }] });
-    expect(alerts.published[0]!.findings).toEqual([expect.objectContaining({ ruleId: 'pid-mode-task', action: 'flag', error: true, message: expect.stringContaining('The rule could not be evaluated') as unknown })]);
+    expect(alerts.published[0]!.findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'pid-mode-task',
+        action: 'flag',
+        error: true,
+        message: expect.stringContaining('The rule could not be evaluated') as unknown,
+      }),
+    ]);
     expect(ecs.writes.filter((w) => w.startsWith('deregisterTaskDefinition'))).toEqual([]);
   });
 
@@ -211,7 +327,9 @@ describe('readConfig', () => {
       ledgerTable: undefined,
       ownRoleArn: undefined,
     });
-    expect(readConfig({ ECS_ADMISSION_MODE_PARAMETER: '/ecs-admission/prod/mode', ECS_ADMISSION_BUDGET_ACTIONS: '5', ECS_ADMISSION_BUDGET_WINDOW_SECONDS: '60' })).toMatchObject({
+    expect(
+      readConfig({ ECS_ADMISSION_MODE_PARAMETER: '/ecs-admission/prod/mode', ECS_ADMISSION_BUDGET_ACTIONS: '5', ECS_ADMISSION_BUDGET_WINDOW_SECONDS: '60' }),
+    ).toMatchObject({
       modeParameter: { name: '/ecs-admission/prod/mode', maxAgeSeconds: 30 },
       budget: { actions: 5, windowSeconds: 60 },
     });
@@ -225,6 +343,9 @@ describe('readConfig', () => {
   });
 
   it('reads lists and treats empty variables as unset', () => {
-    expect(readConfig({ ECS_ADMISSION_OWNER_TAGS: ' owner , cost-center ', ECS_ADMISSION_TOPIC_ARN: '' })).toMatchObject({ ownerTags: ['owner', 'cost-center'], topicArn: undefined });
+    expect(readConfig({ ECS_ADMISSION_OWNER_TAGS: ' owner , cost-center ', ECS_ADMISSION_TOPIC_ARN: '' })).toMatchObject({
+      ownerTags: ['owner', 'cost-center'],
+      topicArn: undefined,
+    });
   });
 });

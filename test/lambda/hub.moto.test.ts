@@ -6,7 +6,13 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, type ContainerDefinition, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type ContainerDefinition,
+  type RegisterTaskDefinitionCommandInput,
+} from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readConfig } from '../../src/lambda/config.js';
@@ -22,7 +28,14 @@ const HUB_REGION = 'us-east-1';
 const MEMBERS = ['222222222222', '333333333333'];
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const FUNCTION_ARN = `arn:aws:lambda:${HUB_REGION}:${HUB}:function:ecs-admission`;
-const GOOD: ContainerDefinition = { name: 'app', image: `${HUB}.dkr.ecr.${HUB_REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 };
+const GOOD: ContainerDefinition = {
+  name: 'app',
+  image: `${HUB}.dkr.ecr.${HUB_REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+};
 const PRIVILEGED: ContainerDefinition = { ...GOOD, privileged: true };
 
 describeWithMoto('the hub acts in the event’s account and Region', () => {
@@ -39,7 +52,13 @@ describeWithMoto('the hub acts in the event’s account and Region', () => {
   afterAll(() => proxy.close());
 
   function hub(mode: 'audit' | 'enforce', table: string) {
-    const config = readConfig({ ECS_ADMISSION_MODE: mode, ECS_ADMISSION_TOPIC_ARN: topicArn, ECS_ADMISSION_LEDGER_TABLE: table, ECS_ADMISSION_POLICIES: policies, ECS_ADMISSION_MEMBER_ROLE_NAME: 'ecs-admission-member' });
+    const config = readConfig({
+      ECS_ADMISSION_MODE: mode,
+      ECS_ADMISSION_TOPIC_ARN: topicArn,
+      ECS_ADMISSION_LEDGER_TABLE: table,
+      ECS_ADMISSION_POLICIES: policies,
+      ECS_ADMISSION_MEMBER_ROLE_NAME: 'ecs-admission-member',
+    });
     const handler = createHandler(config, {
       ...awsDependencies(config, { ...awsClientConfig(), region: HUB_REGION, endpoint: proxy.endpoint, maxAttempts: 1 }),
       logger: new Logger({ logLevel: 'SILENT' }),
@@ -47,27 +66,50 @@ describeWithMoto('the hub acts in the event’s account and Region', () => {
       now: () => new Date(),
     });
     process.env.AWS_REGION = HUB_REGION;
-    return (event: unknown) => handler(event, { awsRequestId: uniqueName('request'), invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 30_000 } as never);
+    return (event: unknown) =>
+      handler(event, { awsRequestId: uniqueName('request'), invokedFunctionArn: FUNCTION_ARN, getRemainingTimeInMillis: () => 30_000 } as never);
   }
 
   /** An ECS client acting in a member account, as a deployer there (moto: credentials of a role in that account). */
   async function memberEcs(account: string, region: string): Promise<ECSClient> {
     const sts = new STSClient(awsClientConfig());
     const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/deployer`, RoleSessionName: 'deployer' }))).Credentials!;
-    return new ECSClient({ ...awsClientConfig(), region, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } });
+    return new ECSClient({
+      ...awsClientConfig(),
+      region,
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
+    });
   }
 
   const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   async function registered(account: string, region: string, family: string, containers: ContainerDefinition[]) {
     const ecs = await memberEcs(account, region);
-    const input: RegisterTaskDefinitionCommandInput = { family, containerDefinitions: containers, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512' };
+    const input: RegisterTaskDefinitionCommandInput = {
+      family,
+      containerDefinitions: containers,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+    };
     const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
     const arn = out.taskDefinition!.taskDefinitionArn!;
-    const event = eventBridgeEvent({ eventID: uniqueName('record'), eventName: 'RegisterTaskDefinition', awsRegion: region, recipientAccountId: account, requestParameters: json(input), responseElements: json(out) }, uniqueName('eb'));
+    const event = eventBridgeEvent(
+      {
+        eventID: uniqueName('record'),
+        eventName: 'RegisterTaskDefinition',
+        awsRegion: region,
+        recipientAccountId: account,
+        requestParameters: json(input),
+        responseElements: json(out),
+      },
+      uniqueName('eb'),
+    );
     const status = async () => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition!.status;
     return { arn, event, status };
   }
-  const alertsFor = async (family: string) => (await received()).map((d: SnsDelivery) => JSON.parse(d.message) as AlertDocument).filter((a) => a.resource.family === family);
+  const alertsFor = async (family: string) =>
+    (await received()).map((d: SnsDelivery) => JSON.parse(d.message) as AlertDocument).filter((a) => a.resource.family === family);
 
   it('deregisters the violating revision in its own account and Region, in two accounts × two Regions, and nowhere else', async () => {
     const handle = hub('enforce', await ledgerTable());
@@ -127,7 +169,11 @@ describeWithMoto('the hub acts in the event’s account and Region', () => {
     const event = eventBridgeEvent({
       eventName: 'UpdateService',
       recipientAccountId: MEMBERS[0],
-      userIdentity: { type: 'AssumedRole', arn: `arn:aws:sts::${MEMBERS[0]}:assumed-role/ecs-admission-member/ecs-admission-hub`, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${MEMBERS[0]}:role/ecs-admission-member` } } },
+      userIdentity: {
+        type: 'AssumedRole',
+        arn: `arn:aws:sts::${MEMBERS[0]}:assumed-role/ecs-admission-member/ecs-admission-hub`,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${MEMBERS[0]}:role/ecs-admission-member` } },
+      },
       requestParameters: { cluster: 'apps', service: 'web' },
     });
     const result = await handle(event);

@@ -36,7 +36,14 @@ const ACCOUNTS = ['310000000001', '310000000002', '310000000003'];
 const REGIONS = ['ap-southeast-3', 'eu-south-1'];
 const ROLE = 'ecs-admission-member';
 const NOW = new Date('2026-11-23T06:00:00.000Z');
-const CONTEXT = { functionName: 'ecs-admission-sweep', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:us-east-1:${HUB}:function:ecs-admission-sweep`, memoryLimitInMB: '512', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 900_000 } as Context;
+const CONTEXT = {
+  functionName: 'ecs-admission-sweep',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:${HUB}:function:ecs-admission-sweep`,
+  memoryLimitInMB: '512',
+  functionVersion: '$LATEST',
+  getRemainingTimeInMillis: () => 900_000,
+} as Context;
 const POLICIES = await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml');
 /** The owners the digest groups by: one team per account. */
 const OWNERS = ['payments', 'search', 'checkout'];
@@ -51,7 +58,14 @@ async function actingIn(account: string): Promise<Credentials> {
   return { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! };
 }
 
-const container = (account: string, region: string): ContainerDefinition => ({ name: 'app', image: `${account}.dkr.ecr.${region}.amazonaws.com/app@sha256:${'e'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256 });
+const container = (account: string, region: string): ContainerDefinition => ({
+  name: 'app',
+  image: `${account}.dkr.ecr.${region}.amazonaws.com/app@sha256:${'e'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+});
 
 /** Per account and Region: a compliant service, one on a privileged revision, and (second Region) one with ECS Exec. */
 async function seed(account: string, index: number): Promise<void> {
@@ -60,11 +74,24 @@ async function seed(account: string, index: number): Promise<void> {
     const ecs = new ECSClient({ ...awsClientConfig(), region, credentials });
     const tags = [{ key: 'Owner', value: OWNERS[index]! }];
     const register = async (containers: ContainerDefinition[]) =>
-      (await ecs.send(new RegisterTaskDefinitionCommand({ family: `web-${index}`, containerDefinitions: containers, networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', tags }))).taskDefinition!.taskDefinitionArn!;
+      (
+        await ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family: `web-${index}`,
+            containerDefinitions: containers,
+            networkMode: 'awsvpc',
+            requiresCompatibilities: ['FARGATE'],
+            cpu: '256',
+            memory: '512',
+            tags,
+          }),
+        )
+      ).taskDefinition!.taskDefinitionArn!;
     await ecs.send(new CreateClusterCommand({ clusterName: 'apps' }));
     const good = await register([container(account, region)]);
     const privileged = await register([{ ...container(account, region), privileged: true }]);
-    const service = (serviceName: string, taskDefinition: string, extra: object = {}) => ecs.send(new CreateServiceCommand({ cluster: 'apps', serviceName, taskDefinition, desiredCount: 1, launchType: 'EC2', tags, ...extra }));
+    const service = (serviceName: string, taskDefinition: string, extra: object = {}) =>
+      ecs.send(new CreateServiceCommand({ cluster: 'apps', serviceName, taskDefinition, desiredCount: 1, launchType: 'EC2', tags, ...extra }));
     await service('api', good);
     await service('web', privileged);
     if (r === 1) await service('debug', good, { enableExecuteCommand: true });
@@ -73,14 +100,24 @@ async function seed(account: string, index: number): Promise<void> {
 
 function memoryChannel() {
   const sent: Message[] = [];
-  return { sent, routes: [{ channel: { name: 'topic', destination: 'memory', send: (m: Message) => (sent.push(m), Promise.resolve()) }, format: 'json' as const }] };
+  return {
+    sent,
+    routes: [{ channel: { name: 'topic', destination: 'memory', send: (m: Message) => (sent.push(m), Promise.resolve()) }, format: 'json' as const }],
+  };
 }
 
 const quiet = () => ({ logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'test', serviceName: 'test' }), now: () => NOW });
 
 /** The hub's sweep handler, with its digest and state in memory and the clients at `endpoint`. */
 function hubSweep(env: Record<string, string>, options: { endpoint?: string; partials?: PartialStore } = {}) {
-  const config = readSweepConfig({ AWS_REGION: 'us-east-1', ECS_ADMISSION_SWEEP_REGIONS: REGIONS.join(','), ECS_ADMISSION_POLICIES: POLICIES, ECS_ADMISSION_MEMBER_ROLE_NAME: ROLE, ECS_ADMISSION_SWEEP_ACCOUNTS: ACCOUNTS.join(','), ...env });
+  const config = readSweepConfig({
+    AWS_REGION: 'us-east-1',
+    ECS_ADMISSION_SWEEP_REGIONS: REGIONS.join(','),
+    ECS_ADMISSION_POLICIES: POLICIES,
+    ECS_ADMISSION_MEMBER_ROLE_NAME: ROLE,
+    ECS_ADMISSION_SWEEP_ACCOUNTS: ACCOUNTS.join(','),
+    ...env,
+  });
   const org = { ...config, organization: config.organization! };
   const clientConfig = { ...awsClientConfig(), ...(options.endpoint ? { endpoint: options.endpoint } : {}) };
   const channel = memoryChannel();
@@ -139,7 +176,9 @@ interface Definition {
 }
 
 function stateMachine(): Definition {
-  const doc = parseDocuments(readFileSync(join(root, 'deploy/org-sweep.yml'), 'utf8'), 'deploy/org-sweep.yml')[0]!.value as { Resources: Record<string, { Properties: { Definition: Definition } }> };
+  const doc = parseDocuments(readFileSync(join(root, 'deploy/org-sweep.yml'), 'utf8'), 'deploy/org-sweep.yml')[0]!.value as {
+    Resources: Record<string, { Properties: { Definition: Definition } }>;
+  };
   return doc.Resources.SweepStateMachine!.Properties.Definition;
 }
 
@@ -148,14 +187,25 @@ const get = (data: unknown, path: string, context: Record<string, unknown>): unk
   return rest ? rest.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], base) : base;
 };
 const fill = (template: Record<string, unknown>, data: unknown, context: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(template).map(([k, v]) => (k.endsWith('.$') ? [k.slice(0, -2), get(data, v as string, context)] : [k, v && typeof v === 'object' ? fill(v as Record<string, unknown>, data, context) : v])));
+  Object.fromEntries(
+    Object.entries(template).map(([k, v]) =>
+      k.endsWith('.$')
+        ? [k.slice(0, -2), get(data, v as string, context)]
+        : [k, v && typeof v === 'object' ? fill(v as Record<string, unknown>, data, context) : v],
+    ),
+  );
 const put = (data: unknown, path: string | null | undefined, result: unknown): unknown => {
   if (path === null) return data;
   if (path === undefined || path === '$') return result;
   return { ...(data as object), [path.slice(2)]: result };
 };
 
-async function walk(definition: { StartAt: string; States: Record<string, State> }, input: unknown, invoke: (payload: unknown) => Promise<unknown>, context: Record<string, unknown>): Promise<unknown> {
+async function walk(
+  definition: { StartAt: string; States: Record<string, State> },
+  input: unknown,
+  invoke: (payload: unknown) => Promise<unknown>,
+  context: Record<string, unknown>,
+): Promise<unknown> {
   let name: string | undefined = definition.StartAt;
   let data = input;
   for (;;) {
@@ -227,8 +277,15 @@ describeWithMoto('the organization sweep against moto server', () => {
     const sum = (pick: (d: SweepDigest) => number) => singles.reduce((n, s) => n + pick(s.digest), 0);
     expect(digest!.violations.total).toBe(sum((d) => d.violations.total));
     expect(digest!.resources.total).toBe(sum((d) => d.resources.total));
-    expect(digest!.counts).toMatchObject({ accounts: 3, regions: 2, clusters: sum((d) => d.counts.clusters), services: sum((d) => d.counts.services), taskDefinitions: sum((d) => d.counts.taskDefinitions) });
-    for (const rule of new Set(singles.flatMap((s) => Object.keys(s.digest.byRule)))) expect(digest!.byRule[rule]!.total).toBe(sum((d) => d.byRule[rule]?.total ?? 0));
+    expect(digest!.counts).toMatchObject({
+      accounts: 3,
+      regions: 2,
+      clusters: sum((d) => d.counts.clusters),
+      services: sum((d) => d.counts.services),
+      taskDefinitions: sum((d) => d.counts.taskDefinitions),
+    });
+    for (const rule of new Set(singles.flatMap((s) => Object.keys(s.digest.byRule))))
+      expect(digest!.byRule[rule]!.total).toBe(sum((d) => d.byRule[rule]?.total ?? 0));
 
     // Grouped: each account as its own sweep saw it, its owner, its nearest OU.
     for (const [i, account] of ACCOUNTS.entries()) {
@@ -240,10 +297,12 @@ describeWithMoto('the organization sweep against moto server', () => {
     expect(digest!.byOrganizationalUnit!.root).toMatchObject({ accounts: 1, total: singles[2]!.digest.violations.total });
     expect(digest!.accounts).toEqual({ total: 3, read: 3, unreadable: [] });
     expect(digest!.account).toBe(HUB);
-    expect(hub.sent[0]!.subject).toBe(`[SWEEP] ${digest!.violations.total} violations (${digest!.violations.critical} critical${digest!.violations.high ? `, ${digest!.violations.high} high` : ''}) in 3 accounts, 2 regions`);
+    expect(hub.sent[0]!.subject).toBe(
+      `[SWEEP] ${digest!.violations.total} violations (${digest!.violations.critical} critical${digest!.violations.high ? `, ${digest!.violations.high} high` : ''}) in 3 accounts, 2 regions`,
+    );
   });
 
-  it("reports an account whose member role is refused as a failure naming it and why, and still sweeps the others", async () => {
+  it('reports an account whose member role is refused as a failure naming it and why, and still sweeps the others', async () => {
     const proxy = await recordingProxy(motoEndpoint()!);
     try {
       const refused = ACCOUNTS[1]!;
@@ -253,7 +312,15 @@ describeWithMoto('the organization sweep against moto server', () => {
       expect(result).toMatchObject({ accounts: 3, unreadableAccounts: [refused], failures: 2 });
       const [digest] = hub.digests();
       expect(digest!.accounts).toMatchObject({ total: 3, read: 2 });
-      expect(digest!.accounts!.unreadable).toEqual([{ account: refused, regions: [...REGIONS].sort(), reason: expect.stringMatching(new RegExp(`cannot assume arn:aws:iam::${refused}:role/${ROLE} \\(AccessDenied: .*\\): deploy the member stack in ${refused}`)) as string }]);
+      expect(digest!.accounts!.unreadable).toEqual([
+        {
+          account: refused,
+          regions: [...REGIONS].sort(),
+          reason: expect.stringMatching(
+            new RegExp(`cannot assume arn:aws:iam::${refused}:role/${ROLE} \\(AccessDenied: .*\\): deploy the member stack in ${refused}`),
+          ) as string,
+        },
+      ]);
       expect(digest!.failures.map((f) => `${f.account}/${f.region}`)).toEqual([...REGIONS].sort().map((r) => `${refused}/${r}`));
       expect(digest!.unreadable).toEqual([...REGIONS].sort().map((r) => `${refused}/${r}`));
       // Nothing of the refused account, everything of the others.
@@ -267,7 +334,7 @@ describeWithMoto('the organization sweep against moto server', () => {
     }
   });
 
-  it("fans out as the state machine wires it (plan → one sweepAccount per account → merge) into the digest of one invocation, published and stored once", async () => {
+  it('fans out as the state machine wires it (plan → one sweepAccount per account → merge) into the digest of one invocation, published and stored once', async () => {
     const one = hubSweep({ ECS_ADMISSION_SWEEP_FAN_OUT: 'never' });
     await one.handler({ id: 'scheduled' });
 
@@ -280,7 +347,9 @@ describeWithMoto('the organization sweep against moto server', () => {
       stateMachine(),
       { action: 'plan' },
       async (payload) => {
-        steps.push(`${(payload as { action: string }).action}${(payload as { account?: string }).account ? ` ${(payload as { account: string }).account}` : ''}`);
+        steps.push(
+          `${(payload as { action: string }).action}${(payload as { account?: string }).account ? ` ${(payload as { account: string }).account}` : ''}`,
+        );
         return fanned.handler(payload);
       },
       { Execution: { Name: 'run-1' } },
@@ -301,13 +370,20 @@ describeWithMoto('the organization sweep against moto server', () => {
       stateMachine(),
       { action: 'plan' },
       (payload) => {
-        if ((payload as { account?: string }).account === lost) return Promise.reject(Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' }));
+        if ((payload as { account?: string }).account === lost)
+          return Promise.reject(Object.assign(new Error('Task timed out after 900.00 seconds'), { name: 'Sandbox.Timedout' }));
         return fanned.handler(payload);
       },
       { Execution: { Name: 'run-2' } },
     );
     const [digest] = fanned.digests();
-    expect(digest!.accounts!.unreadable).toEqual([{ account: lost, regions: [...REGIONS].sort(), reason: `SweepAccount: Sandbox.Timedout: account ${lost} was not swept: its step failed (Sandbox.Timedout); the state machine execution run-2 has the details` }]);
+    expect(digest!.accounts!.unreadable).toEqual([
+      {
+        account: lost,
+        regions: [...REGIONS].sort(),
+        reason: `SweepAccount: Sandbox.Timedout: account ${lost} was not swept: its step failed (Sandbox.Timedout); the state machine execution run-2 has the details`,
+      },
+    ]);
     expect(Object.keys(digest!.byAccount!).sort()).toEqual([ACCOUNTS[0], ACCOUNTS[1]]);
     expect(digest!.counts.accounts).toBe(3);
   });
@@ -319,7 +395,13 @@ describeWithMoto('the organization sweep against moto server', () => {
     expect(small.sent).toHaveLength(1);
 
     const large = hubSweep({ ECS_ADMISSION_SWEEP_FAN_OUT_ABOVE: '5' });
-    expect(await large.handler({ action: 'plan', execution: 'run-4' })).toEqual({ fanOut: true, run: 'run-4', hub: HUB, startedAt: NOW.toISOString(), accounts: ACCOUNTS });
+    expect(await large.handler({ action: 'plan', execution: 'run-4' })).toEqual({
+      fanOut: true,
+      run: 'run-4',
+      hub: HUB,
+      startedAt: NOW.toISOString(),
+      accounts: ACCOUNTS,
+    });
     expect(large.sent).toEqual([]);
   });
 });

@@ -20,8 +20,22 @@ import { awsClientConfig, describeWithMoto, motoEndpoint, subscribedTopic, uniqu
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`, memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
-const PRIVILEGED: ContainerDefinition = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } }, memory: 256, privileged: true };
+const CONTEXT = {
+  functionName: 'ecs-admission',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`,
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+} as Context;
+const PRIVILEGED: ContainerDefinition = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+  memory: 256,
+  privileged: true,
+};
 
 const { lines } = captureLambdaOutput();
 
@@ -55,7 +69,23 @@ describeWithMoto('policies in S3, followed by version', () => {
 
   /** A bundle that reads as JSON and as a bundle, naming a rule this ecs-admission does not have. */
   const unknownRuleBundle = () =>
-    JSON.stringify({ format: 'ecs-admission/compiled-policies', version: 1, compiledBy: 'a newer ecs-admission', sources: ['policies'], customRules: [], policies: [{ name: 'prod', file: 'policies/prod.yaml', mode: 'enforce', rules: [{ id: 'require-something-new', action: 'deny' }], customRules: [], exceptions: [] }] });
+    JSON.stringify({
+      format: 'ecs-admission/compiled-policies',
+      version: 1,
+      compiledBy: 'a newer ecs-admission',
+      sources: ['policies'],
+      customRules: [],
+      policies: [
+        {
+          name: 'prod',
+          file: 'policies/prod.yaml',
+          mode: 'enforce',
+          rules: [{ id: 'require-something-new', action: 'deny' }],
+          customRules: [],
+          exceptions: [],
+        },
+      ],
+    });
 
   it('the loader: a new version applies at the next check; a broken one keeps the last good set and is reported once', async () => {
     const v1 = await push('mode: enforce\nextends: [recommended]');
@@ -98,7 +128,12 @@ describeWithMoto('policies in S3, followed by version', () => {
     // The alert goes out on the alert topic, as decisions do.
     const { topicArn, received } = await subscribedTopic('policy-alerts');
     // A check on every invocation (0 s): the test needs no clock.
-    const config = readConfig({ ECS_ADMISSION_MODE: 'audit', ECS_ADMISSION_POLICIES: `s3://${bucket}/policies.json`, ECS_ADMISSION_POLICIES_CHECK_SECONDS: '0', ECS_ADMISSION_TOPIC_ARN: topicArn });
+    const config = readConfig({
+      ECS_ADMISSION_MODE: 'audit',
+      ECS_ADMISSION_POLICIES: `s3://${bucket}/policies.json`,
+      ECS_ADMISSION_POLICIES_CHECK_SECONDS: '0',
+      ECS_ADMISSION_TOPIC_ARN: topicArn,
+    });
     const handler = createHandler(config, {
       ...awsDependencies(config, awsClientConfig()),
       logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'INFO' }),
@@ -106,9 +141,26 @@ describeWithMoto('policies in S3, followed by version', () => {
       now: () => new Date(),
     });
     const privilegedRegistered = async (): Promise<string[]> => {
-      const input: RegisterTaskDefinitionCommandInput = { family: uniqueName('web'), containerDefinitions: [PRIVILEGED], networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512' };
+      const input: RegisterTaskDefinitionCommandInput = {
+        family: uniqueName('web'),
+        containerDefinitions: [PRIVILEGED],
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+      };
       const out = await ecs.send(new RegisterTaskDefinitionCommand(input));
-      const event = eventBridgeEvent({ eventID: uniqueName('record'), eventName: 'RegisterTaskDefinition', awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: JSON.parse(JSON.stringify(input)), responseElements: JSON.parse(JSON.stringify(out)) }, uniqueName('event'));
+      const event = eventBridgeEvent(
+        {
+          eventID: uniqueName('record'),
+          eventName: 'RegisterTaskDefinition',
+          awsRegion: REGION,
+          recipientAccountId: ACCOUNT,
+          requestParameters: JSON.parse(JSON.stringify(input)),
+          responseElements: JSON.parse(JSON.stringify(out)),
+        },
+        uniqueName('event'),
+      );
       const result = (await handler(event, CONTEXT)) as Exclude<InvocationResult, { status: 'ignored' }>;
       return result.decisions.flatMap((d) => d.rules);
     };
@@ -120,7 +172,9 @@ describeWithMoto('policies in S3, followed by version', () => {
     const broken = await putRaw('{ "format": "ecs-admission/compiled-policies", ');
     expect(await privilegedRegistered(), 'the last good version').not.toContain('no-privileged-containers');
     expect(await privilegedRegistered(), 'still the last good version').not.toContain('no-privileged-containers');
-    const alerts = (await received()).map((d) => JSON.parse(d.message) as { kind?: string; version?: string; message?: string; serving?: string }).filter((a) => a.kind === 'policy-load-failed');
+    const alerts = (await received())
+      .map((d) => JSON.parse(d.message) as { kind?: string; version?: string; message?: string; serving?: string })
+      .filter((a) => a.kind === 'policy-load-failed');
     expect(alerts.map((a) => a.version)).toEqual([broken]);
     expect(alerts[0]!.message).toMatch(/is not JSON/);
     expect(alerts[0]!.serving).toBeTruthy();
@@ -137,11 +191,31 @@ describeWithMoto('policies in S3, followed by version', () => {
   it('a first load that fails is a ConfigError: the event is retried', async () => {
     await putRaw('not json');
     const config = readConfig({ ECS_ADMISSION_POLICIES: `s3://${bucket}/policies.json` });
-    const handler = createHandler(config, { ...awsDependencies(config, awsClientConfig()), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'ECSAdmission' }), now: () => new Date() });
-    const event = eventBridgeEvent({ eventID: uniqueName('record'), eventName: 'RegisterTaskDefinition', awsRegion: REGION, recipientAccountId: ACCOUNT, requestParameters: { family: 'web' }, responseElements: { taskDefinition: { taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:1`, family: 'web', revision: 1 } } }, uniqueName('event'));
+    const handler = createHandler(config, {
+      ...awsDependencies(config, awsClientConfig()),
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'ECSAdmission' }),
+      now: () => new Date(),
+    });
+    const event = eventBridgeEvent(
+      {
+        eventID: uniqueName('record'),
+        eventName: 'RegisterTaskDefinition',
+        awsRegion: REGION,
+        recipientAccountId: ACCOUNT,
+        requestParameters: { family: 'web' },
+        responseElements: { taskDefinition: { taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:1`, family: 'web', revision: 1 } },
+      },
+      uniqueName('event'),
+    );
     await expect(handler(event, CONTEXT)).rejects.toThrow(/^ECS_ADMISSION_POLICIES: s3:\/\/.+ \(version .+\) is not JSON/);
     const missing = readConfig({ ECS_ADMISSION_POLICIES: `s3://${bucket}/no-such.json` });
-    const handler2 = createHandler(missing, { ...awsDependencies(missing, awsClientConfig()), logger: new Logger({ logLevel: 'SILENT' }), metrics: new Metrics({ namespace: 'ECSAdmission' }), now: () => new Date() });
+    const handler2 = createHandler(missing, {
+      ...awsDependencies(missing, awsClientConfig()),
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'ECSAdmission' }),
+      now: () => new Date(),
+    });
     await expect(handler2(event, CONTEXT)).rejects.toThrow(`ECS_ADMISSION_POLICIES: s3://${bucket}/no-such.json: no such object`);
   });
 });

@@ -20,18 +20,29 @@ import { policyText, scratch } from '../helpers/cli.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { ACCOUNT, FakeAlerts, FakeEcs, REGION } from '../helpers/fake-ecs.js';
 
-const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`, memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
+const CONTEXT = {
+  functionName: 'ecs-admission',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission`,
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+} as Context;
 const silent = () => new Logger({ logLevel: 'SILENT' });
 
 describe('ECS_ADMISSION_POLICIES and ECS_ADMISSION_POLICIES_CHECK_SECONDS', () => {
   it('takes a file or s3://bucket/key, checked every 60 seconds unless set', () => {
     expect(readConfig({})).toMatchObject({ policies: 'compiled/policies.json', policiesCheckSeconds: 60 });
-    expect(readConfig({ ECS_ADMISSION_POLICIES: 's3://hub-policies/prod/policies.json', ECS_ADMISSION_POLICIES_CHECK_SECONDS: '300' })).toMatchObject({ policies: 's3://hub-policies/prod/policies.json', policiesCheckSeconds: 300 });
+    expect(readConfig({ ECS_ADMISSION_POLICIES: 's3://hub-policies/prod/policies.json', ECS_ADMISSION_POLICIES_CHECK_SECONDS: '300' })).toMatchObject({
+      policies: 's3://hub-policies/prod/policies.json',
+      policiesCheckSeconds: 300,
+    });
   });
 
   it('refuses an S3 address without a key, and a negative interval', () => {
     expect(() => readConfig({ ECS_ADMISSION_POLICIES: 's3://hub-policies' })).toThrow(ConfigError);
-    expect(() => readConfig({ ECS_ADMISSION_POLICIES: 's3://hub-policies' })).toThrow('ECS_ADMISSION_POLICIES="s3://hub-policies": expected s3://<bucket>/<key> or a file path');
+    expect(() => readConfig({ ECS_ADMISSION_POLICIES: 's3://hub-policies' })).toThrow(
+      'ECS_ADMISSION_POLICIES="s3://hub-policies": expected s3://<bucket>/<key> or a file path',
+    );
     expect(() => readConfig({ ECS_ADMISSION_POLICIES_CHECK_SECONDS: '-1' })).toThrow(/ECS_ADMISSION_POLICIES_CHECK_SECONDS="-1": Too small/);
   });
 });
@@ -44,22 +55,39 @@ describe('lambdaPolicies', () => {
     const load = lambdaPolicies(file, { logger: silent(), openObject });
     expect((await load()).map((p) => p.name)).toEqual(['enforce-recommended']);
     expect(await load()).toBe(await load());
-    await expect(lambdaPolicies('no/such/policies.json', { logger: silent(), openObject })()).rejects.toThrow('ECS_ADMISSION_POLICIES: no/such/policies.json no such file');
+    await expect(lambdaPolicies('no/such/policies.json', { logger: silent(), openObject })()).rejects.toThrow(
+      'ECS_ADMISSION_POLICIES: no/such/policies.json no such file',
+    );
     expect(opened).toBe(0);
   });
 
   it('names the policy file behind a bad bundle in the first load’s ConfigError', async () => {
-    const bundle = { format: 'ecs-admission/compiled-policies', version: 1, compiledBy: 'x', sources: [], customRules: [], policies: [{ name: 'prod', file: 'policies/prod.yaml', mode: 'audit', rules: [{ id: 'no-such-rule', action: 'deny' }], customRules: [], exceptions: [] }] };
-    const object: VersionedBundle = { name: 's3://hub-policies/policies.json', currentVersion: () => Promise.resolve('v7'), read: () => Promise.resolve(JSON.stringify(bundle)) };
+    const bundle = {
+      format: 'ecs-admission/compiled-policies',
+      version: 1,
+      compiledBy: 'x',
+      sources: [],
+      customRules: [],
+      policies: [{ name: 'prod', file: 'policies/prod.yaml', mode: 'audit', rules: [{ id: 'no-such-rule', action: 'deny' }], customRules: [], exceptions: [] }],
+    };
+    const object: VersionedBundle = {
+      name: 's3://hub-policies/policies.json',
+      currentVersion: () => Promise.resolve('v7'),
+      read: () => Promise.resolve(JSON.stringify(bundle)),
+    };
     const load = lambdaPolicies('s3://hub-policies/policies.json', { logger: silent(), openObject: () => Promise.resolve(object) });
     const error = await load().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toBe('ECS_ADMISSION_POLICIES: s3://hub-policies/policies.json (version v7): policies[0].rules[0].id: unknown rule "no-such-rule": compile the policies again with this version of ecs-admission (ecs-admission compile) (policy "prod" in policies/prod.yaml)');
+    expect((error as Error).message).toBe(
+      'ECS_ADMISSION_POLICIES: s3://hub-policies/policies.json (version v7): policies[0].rules[0].id: unknown rule "no-such-rule": compile the policies again with this version of ecs-admission (ecs-admission compile) (policy "prod" in policies/prod.yaml)',
+    );
   });
 });
 
 describe('organizational units in the admission handler', () => {
-  const OU_SCOPED = scratch({ 'prod.yaml': policyText('prod', 'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]') });
+  const OU_SCOPED = scratch({
+    'prod.yaml': policyText('prod', 'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]'),
+  });
 
   function invokeWith(policies: string, path: readonly string[] | Error) {
     const ecs = new FakeEcs();
@@ -79,7 +107,13 @@ describe('organizational units in the admission handler', () => {
       now: () => new Date('2026-11-23T12:00:00Z'),
     });
     const arn = ecs.register('web', [{ name: 'app', image: 'nginx:1.27', privileged: true }]);
-    const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', recipientAccountId: ACCOUNT, awsRegion: REGION, requestParameters: { family: 'web' }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
+    const event = eventBridgeEvent({
+      eventName: 'RegisterTaskDefinition',
+      recipientAccountId: ACCOUNT,
+      awsRegion: REGION,
+      requestParameters: { family: 'web' },
+      responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+    });
     return { result: handler(event, CONTEXT), asked };
   }
 
@@ -105,7 +139,9 @@ describe('organizational units in the admission handler', () => {
 });
 
 describe('organizational units in the sweep Lambda', () => {
-  const OU_SCOPED = scratch({ 'prod.yaml': policyText('prod', 'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]') });
+  const OU_SCOPED = scratch({
+    'prod.yaml': policyText('prod', 'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]'),
+  });
 
   async function sweepUnder(path: readonly string[]) {
     const ecs = new FakeEcs();

@@ -15,11 +15,24 @@ import { ACCOUNT, FakeEcs, REGION } from '../helpers/fake-ecs.js';
 import { compiledPolicies } from '../helpers/compiled-policies.js';
 import { captureLambdaOutput } from '../helpers/lambda-output.js';
 
-const CONTEXT = { functionName: 'ecs-admission-sweep', awsRequestId: 'req-1', invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission-sweep`, memoryLimitInMB: '512', functionVersion: '$LATEST' } as Context;
+const CONTEXT = {
+  functionName: 'ecs-admission-sweep',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:ecs-admission-sweep`,
+  memoryLimitInMB: '512',
+  functionVersion: '$LATEST',
+} as Context;
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:alerts`;
 const CHAT = `arn:aws:sns:${REGION}:${ACCOUNT}:chatbot`;
 const SCHEDULED = { id: 'sched-1', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
-const GOOD = { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`, user: '1000', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' }, memory: 256 };
+const GOOD = {
+  name: 'app',
+  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+  user: '1000',
+  readonlyRootFilesystem: true,
+  logConfiguration: { logDriver: 'awslogs' },
+  memory: 256,
+};
 
 const POLICIES = await compiledPolicies('test/fixtures/policies/enforce-recommended.yaml');
 const { lines } = captureLambdaOutput();
@@ -44,15 +57,26 @@ function setup(env: Record<string, string> = {}, options: { failRegion?: string 
   const published: { topic: string; message: DigestMessage }[] = [];
   const state = memoryDigestState();
   let failPublish = false;
-  const config = readSweepConfig({ AWS_REGION: REGION, ECS_ADMISSION_POLICIES: POLICIES, ECS_ADMISSION_TOPIC_ARN: TOPIC, ECS_ADMISSION_CHATBOT_TOPIC_ARN: CHAT, ...env });
+  const config = readSweepConfig({
+    AWS_REGION: REGION,
+    ECS_ADMISSION_POLICIES: POLICIES,
+    ECS_ADMISSION_TOPIC_ARN: TOPIC,
+    ECS_ADMISSION_CHATBOT_TOPIC_ARN: CHAT,
+    ...env,
+  });
   const deps: SweepDependencies = {
     targets: (regions) =>
       Promise.resolve(
-        regions.map((region): SweepTarget => ({
-          account: ACCOUNT,
-          region,
-          open: () => (region === options.failRegion ? Promise.reject(Object.assign(new Error('not authorized to perform ecs:ListClusters'), { name: 'AccessDeniedException' })) : Promise.resolve(inventory(ecs))),
-        })),
+        regions.map(
+          (region): SweepTarget => ({
+            account: ACCOUNT,
+            region,
+            open: () =>
+              region === options.failRegion
+                ? Promise.reject(Object.assign(new Error('not authorized to perform ecs:ListClusters'), { name: 'AccessDeniedException' }))
+                : Promise.resolve(inventory(ecs)),
+          }),
+        ),
       ),
     state,
     channels: topicRoutes(config, (name, topic) => ({
@@ -75,14 +99,19 @@ function setup(env: Record<string, string> = {}, options: { failRegion?: string 
 describe('readSweepConfig', () => {
   it("sweeps the Lambda's own Region by default, and the listed Regions when set", () => {
     expect(readSweepConfig({ AWS_REGION: 'eu-west-1' })).toMatchObject({ regions: ['eu-west-1'], policies: 'compiled/policies.json', alertFormat: 'json' });
-    expect(readSweepConfig({ AWS_REGION: 'eu-west-1', ECS_ADMISSION_SWEEP_REGIONS: ' us-east-1, eu-central-2 ,us-east-1,' }).regions).toEqual(['us-east-1', 'eu-central-2']);
+    expect(readSweepConfig({ AWS_REGION: 'eu-west-1', ECS_ADMISSION_SWEEP_REGIONS: ' us-east-1, eu-central-2 ,us-east-1,' }).regions).toEqual([
+      'us-east-1',
+      'eu-central-2',
+    ]);
     expect(readSweepConfig({ AWS_REGION: 'eu-west-1', ECS_ADMISSION_SWEEP_REGIONS: '' }).regions).toEqual(['eu-west-1']);
     expect(readSweepConfig({ ECS_ADMISSION_SWEEP_REGIONS: 'us-gov-west-1,cn-north-1' }).regions).toEqual(['us-gov-west-1', 'cn-north-1']);
   });
 
   it('names the variable when a Region is not one, or when there is none', () => {
     expect(() => readSweepConfig({ ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1,Frankfurt' })).toThrow(ConfigError);
-    expect(() => readSweepConfig({ ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1,Frankfurt' })).toThrow(/ECS_ADMISSION_SWEEP_REGIONS="us-east-1,Frankfurt": expected AWS Region names/);
+    expect(() => readSweepConfig({ ECS_ADMISSION_SWEEP_REGIONS: 'us-east-1,Frankfurt' })).toThrow(
+      /ECS_ADMISSION_SWEEP_REGIONS="us-east-1,Frankfurt": expected AWS Region names/,
+    );
     expect(() => readSweepConfig({})).toThrow(/ECS_ADMISSION_SWEEP_REGIONS is not set and neither is AWS_REGION/);
     // The admission settings are checked too.
     expect(() => readSweepConfig({ AWS_REGION: 'eu-west-1', ECS_ADMISSION_ALERT_FORMAT: 'html' })).toThrow(/ECS_ADMISSION_ALERT_FORMAT/);
@@ -96,21 +125,44 @@ describe('the sweep Lambda', () => {
     ecs.addService('web', bad);
     const result = await invoke();
 
-    expect(result).toMatchObject({ account: ACCOUNT, regions: [REGION], resources: 2, violations: { total: 2, critical: 2 }, newViolations: null, resolved: null, failures: 0, published: [TOPIC, CHAT] });
+    expect(result).toMatchObject({
+      account: ACCOUNT,
+      regions: [REGION],
+      resources: 2,
+      violations: { total: 2, critical: 2 },
+      newViolations: null,
+      resolved: null,
+      failures: 0,
+      published: [TOPIC, CHAT],
+    });
     expect(published.map((p) => p.topic)).toEqual([TOPIC, CHAT]);
     const json = JSON.parse(published[0]!.message.message) as SweepDigest;
     expect(json).toMatchObject({ kind: 'ecs-admission.sweep', account: ACCOUNT, regions: [REGION], policies: ['enforce-recommended'], changes: null });
-    expect(json.worstOffenders.map((o) => `${o.name}: ${o.enforcement[0]}`)).toEqual(['web: Would tag web with ecs-admission:verdict, ecs-admission:rules, ecs-admission:event', 'web:1: Would deregister web:1']);
+    expect(json.worstOffenders.map((o) => `${o.name}: ${o.enforcement[0]}`)).toEqual([
+      'web: Would tag web with ecs-admission:verdict, ecs-admission:rules, ecs-admission:event',
+      'web:1: Would deregister web:1',
+    ]);
     const chat = JSON.parse(published[1]!.message.message) as DigestChatbotNotification;
     expect(chat.metadata.threadId).toBe(`ecs-admission/sweep/${ACCOUNT}`);
     expect(published[0]!.message.subject).toBe('[SWEEP] 2 violations (2 critical) in 1 account, 1 region');
     expect(published[0]!.message.attributes.kind).toEqual({ DataType: 'String', StringValue: 'sweep' });
     // Enforce-mode policies, and still nothing written: the sweep only reads.
     expect(ecs.writes).toEqual([]);
-    expect(JSON.parse(state.states.get(ACCOUNT)!)).toMatchObject({ version: 1, scope: [`${ACCOUNT}/${REGION}`], keys: [`arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/web#require-compliant-task-definition`, `${bad}#no-privileged-containers`] });
+    expect(JSON.parse(state.states.get(ACCOUNT)!)).toMatchObject({
+      version: 1,
+      scope: [`${ACCOUNT}/${REGION}`],
+      keys: [`arn:aws:ecs:${REGION}:${ACCOUNT}:service/prod/web#require-compliant-task-definition`, `${bad}#no-privileged-containers`],
+    });
 
     const logged = lines();
-    expect(logged.find((l) => l.message === 'sweep finished')).toMatchObject({ level: 'INFO', account: ACCOUNT, resources: 2, violations: { total: 2 }, function_request_id: 'req-1', eventId: 'sched-1' });
+    expect(logged.find((l) => l.message === 'sweep finished')).toMatchObject({
+      level: 'INFO',
+      account: ACCOUNT,
+      resources: 2,
+      violations: { total: 2 },
+      function_request_id: 'req-1',
+      eventId: 'sched-1',
+    });
     const metrics = logged.filter((l) => l._aws);
     expect(metrics).toEqual(
       expect.arrayContaining([
@@ -139,7 +191,9 @@ describe('the sweep Lambda', () => {
     const result = await invoke();
     expect(result.failures).toBe(1);
     const digest = JSON.parse(published[0]!.message.message) as SweepDigest;
-    expect(digest.failures).toEqual([{ account: ACCOUNT, region: 'ap-south-2', operation: 'connect', code: 'AccessDeniedException', message: 'not authorized to perform ecs:ListClusters' }]);
+    expect(digest.failures).toEqual([
+      { account: ACCOUNT, region: 'ap-south-2', operation: 'connect', code: 'AccessDeniedException', message: 'not authorized to perform ecs:ListClusters' },
+    ]);
     expect(published[0]!.message.subject).toContain('1 region unreadable');
     expect(lines().find((l) => l.message === 'could not sweep')).toMatchObject({ level: 'WARN', region: 'ap-south-2', code: 'AccessDeniedException' });
   });
@@ -163,11 +217,16 @@ describe('the sweep Lambda', () => {
     deps.state.put = () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
     await expect(invoke()).resolves.toMatchObject({ published: [TOPIC, CHAT] });
     expect(published).toHaveLength(2);
-    expect(lines().find((l) => l.level === 'ERROR')).toMatchObject({ message: 'the sweep state could not be stored; the next digest may repeat these changes' });
+    expect(lines().find((l) => l.level === 'ERROR')).toMatchObject({
+      message: 'the sweep state could not be stored; the next digest may repeat these changes',
+    });
   });
 
   it('reads only the compiled policies: a missing bundle, or a policy file in its place, stops every run naming the setting and the fix', async () => {
-    for (const [path, why] of [['compiled/none.json', 'no such file'], ['test/fixtures/policies/enforce-recommended.yaml', 'is not JSON']] as const) {
+    for (const [path, why] of [
+      ['compiled/none.json', 'no such file'],
+      ['test/fixtures/policies/enforce-recommended.yaml', 'is not JSON'],
+    ] as const) {
       const { published, invoke } = setup({ ECS_ADMISSION_POLICIES: path });
       const failure = invoke();
       await expect(failure).rejects.toThrow(ConfigError);

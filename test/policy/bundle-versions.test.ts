@@ -35,7 +35,10 @@ function fakeObject(first: string) {
 function compile(text: string): string {
   if (text.startsWith('good:')) return text.slice('good:'.length);
   const located = /^bad-at:(.+):(\d+)$/.exec(text);
-  if (located) throw Object.assign(new Error(`${located[1]}:${located[2]}: customRules[x]: expression does not compile`), { source: { file: located[1], line: Number(located[2]) } });
+  if (located)
+    throw Object.assign(new Error(`${located[1]}:${located[2]}: customRules[x]: expression does not compile`), {
+      source: { file: located[1], line: Number(located[2]) },
+    });
   throw new Error(`not a bundle: ${text}`);
 }
 
@@ -103,7 +106,16 @@ describe('reloadingPolicies', () => {
       t.tick(60_000);
       expect(await t.policies.get()).toBe('one');
     }
-    expect(t.bad).toEqual([{ object: 's3://policies/policies.json', version: 'v2', message: 'policies/prod.yaml:12: customRules[x]: expression does not compile', file: 'policies/prod.yaml', line: 12, serving: 'v1' }]);
+    expect(t.bad).toEqual([
+      {
+        object: 's3://policies/policies.json',
+        version: 'v2',
+        message: 'policies/prod.yaml:12: customRules[x]: expression does not compile',
+        file: 'policies/prod.yaml',
+        line: 12,
+        serving: 'v1',
+      },
+    ]);
     // Read and compiled once: a bad version is remembered, not tried again.
     expect(t.object.calls.reads).toEqual(['v1', 'v2']);
     expect(t.policies.version()).toBe('v1');
@@ -204,6 +216,7 @@ describe('reloadingPolicies', () => {
 describe('parseObjectUrl', () => {
   it('reads s3://bucket/key, and nothing else', () => {
     expect(parseObjectUrl('s3://hub-policies/prod/policies.json')).toEqual({ bucket: 'hub-policies', key: 'prod/policies.json' });
-    for (const text of ['compiled/policies.json', 's3://bucket', 's3://bucket/', 's3://B/key', 'https://bucket/key']) expect(parseObjectUrl(text), text).toBeUndefined();
+    for (const text of ['compiled/policies.json', 's3://bucket', 's3://bucket/', 's3://B/key', 'https://bucket/key'])
+      expect(parseObjectUrl(text), text).toBeUndefined();
   });
 });

@@ -22,9 +22,15 @@ const ABOUT = { sources: SOURCES, compiledBy: 'ecs-admission test' };
 function resources(): Resource[] {
   const corpus = join(root, 'test/corpus');
   const files = [
-    ...readdirSync(corpus).filter((f) => /\.(json|ya?ml)$/.test(f) && !['manifest.json', 'verdicts.json'].includes(f)).map((f) => join(corpus, f)),
-    ...readdirSync(join(root, 'policies/examples'), { recursive: true, encoding: 'utf8' }).filter((f) => /tests\/[^/]+\.json$/.test(f)).map((f) => join(root, 'policies/examples', f)),
-    ...readdirSync(join(root, 'policies/tests')).filter((f) => f.endsWith('.json')).map((f) => join(root, 'policies/tests', f)),
+    ...readdirSync(corpus)
+      .filter((f) => /\.(json|ya?ml)$/.test(f) && !['manifest.json', 'verdicts.json'].includes(f))
+      .map((f) => join(corpus, f)),
+    ...readdirSync(join(root, 'policies/examples'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /tests\/[^/]+\.json$/.test(f))
+      .map((f) => join(root, 'policies/examples', f)),
+    ...readdirSync(join(root, 'policies/tests'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => join(root, 'policies/tests', f)),
   ];
   return files.flatMap((file) => loadResources(readFileSync(file, 'utf8'), file));
 }
@@ -34,7 +40,11 @@ const roundTrip = (policies: CompiledPolicy[]): CompiledPolicy[] =>
 
 let fromYaml: CompiledPolicy[];
 beforeAll(async () => {
-  const loaded = await loadPolicies(SOURCES.map((s) => join(root, s)), builtinRules, NOW);
+  const loaded = await loadPolicies(
+    SOURCES.map((s) => join(root, s)),
+    builtinRules,
+    NOW,
+  );
   expect(loaded.errors).toEqual([]);
   fromYaml = loaded.policies;
 });
@@ -54,7 +64,10 @@ describe('a compiled bundle', () => {
     for (const policies of [...fromYaml.map((p) => [p]), fromYaml]) {
       const names = new Set(policies.map((p) => p.name));
       const yamlEngine = createPolicyEngine(policies, { now: NOW });
-      const jsonEngine = createPolicyEngine(fromJson.filter((p) => names.has(p.name)), { now: NOW });
+      const jsonEngine = createPolicyEngine(
+        fromJson.filter((p) => names.has(p.name)),
+        { now: NOW },
+      );
       let judged = 0;
       for (const resource of all) {
         const expected = yamlEngine.evaluate(resource);
@@ -79,17 +92,23 @@ describe('a compiled bundle', () => {
 
 describe('reading a bundle that is not one this version can use', () => {
   const bundle = (): PolicyBundle => JSON.parse(JSON.stringify(toBundle(fromYaml, ABOUT))) as PolicyBundle;
-  const read = (json: unknown, options = { compileCustomRule }) => () => fromBundle(json, 'compiled/policies.json', builtinRules, options);
+  const read =
+    (json: unknown, options = { compileCustomRule }) =>
+    () =>
+      fromBundle(json, 'compiled/policies.json', builtinRules, options);
 
   it('names the file when the JSON is not a bundle at all (a policy file, an array)', () => {
-    const message = 'compiled/policies.json: not a compiled policy bundle (expected "format": "ecs-admission/compiled-policies"); policy files are compiled into one with ecs-admission compile';
+    const message =
+      'compiled/policies.json: not a compiled policy bundle (expected "format": "ecs-admission/compiled-policies"); policy files are compiled into one with ecs-admission compile';
     expect(read({ apiVersion: 'ecs-admission/v1', kind: 'Policy' })).toThrow(message);
     expect(read([])).toThrow(message);
     expect(read(null)).toThrow(message);
   });
 
   it('names the version when the format version is unknown', () => {
-    expect(read({ ...bundle(), version: 2 })).toThrow('compiled/policies.json: version: format version 2 is not one this ecs-admission reads (1): compile the policies again with this version of ecs-admission (ecs-admission compile)');
+    expect(read({ ...bundle(), version: 2 })).toThrow(
+      'compiled/policies.json: version: format version 2 is not one this ecs-admission reads (1): compile the policies again with this version of ecs-admission (ecs-admission compile)',
+    );
   });
 
   it('names the field that does not hold', () => {
@@ -107,7 +126,9 @@ describe('reading a bundle that is not one this version can use', () => {
   it('points a custom rule that no longer compiles at its policy file and line', () => {
     const b = bundle();
     b.customRules[0]!.spec.expression = 'has(object.tags) &&';
-    expect(read(b)).toThrow(/^compiled\/policies\.json: customRules\[0\]: .*owner-tag-cel\/policy\.yaml:13:19: customRules\[require-owner-tag\]: expression, position \d+: /);
+    expect(read(b)).toThrow(
+      /^compiled\/policies\.json: customRules\[0\]: .*owner-tag-cel\/policy\.yaml:13:19: customRules\[require-owner-tag\]: expression, position \d+: /,
+    );
   });
 
   it('says which policy file a problem comes from (source), for the alert on a bad version', () => {
@@ -131,6 +152,8 @@ describe('reading a bundle that is not one this version can use', () => {
   });
 
   it('asks for the CEL compiler rather than dropping custom rules', () => {
-    expect(read(bundle(), {} as { compileCustomRule: typeof compileCustomRule })).toThrow('compiled/policies.json: customRules[0]: the CEL compiler is not loaded (pass compileCustomRule to fromBundle)');
+    expect(read(bundle(), {} as { compileCustomRule: typeof compileCustomRule })).toThrow(
+      'compiled/policies.json: customRules[0]: the CEL compiler is not loaded (pass compileCustomRule to fromBundle)',
+    );
   });
 });

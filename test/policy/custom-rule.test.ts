@@ -17,12 +17,19 @@ const where: SpecLocation = { file: 'policy.yaml', line: 12, column: 5 };
 const builtinIds: ReadonlySet<string> = new Set(builtinRules.map((r) => r.id));
 
 const custom = (spec: Partial<CustomRuleSpec> & { expression: string }): Rule =>
-  compileCustomRule({ id: 'custom-test', appliesTo: ['taskDefinition'], message: 'custom rule failed', severity: 'medium', action: 'flag', ...spec }, where, builtinIds);
+  compileCustomRule(
+    { id: 'custom-test', appliesTo: ['taskDefinition'], message: 'custom rule failed', severity: 'medium', action: 'flag', ...spec },
+    where,
+    builtinIds,
+  );
 
 /** The custom rule's result for each resource of the input it applies to. */
 function run(rule: Rule, input: unknown, source = 'input.json'): RuleResult[] {
   const resources = loadResources(typeof input === 'string' ? input : JSON.stringify(input), source);
-  return runOn(rule, resources.filter((r) => rule.appliesTo.includes(r.kind)));
+  return runOn(
+    rule,
+    resources.filter((r) => rule.appliesTo.includes(r.kind)),
+  );
 }
 function runOn(rule: Rule, resources: Resource[]): RuleResult[] {
   expect(resources.length, 'no resource the rule applies to').toBeGreaterThan(0);
@@ -57,12 +64,30 @@ describe('compileCustomRule: realistic rules', () => {
       message: 'task definitions must carry an Owner tag',
       path: 'tags',
     });
-    expect(onlyResult(rule, td({ tags: [{ key: 'Team', value: 'a' }, { key: 'Owner', value: 'payments' }] }))).toEqual({ ruleId: 'require-owner-tag', status: 'pass', findings: [] });
+    expect(
+      onlyResult(
+        rule,
+        td({
+          tags: [
+            { key: 'Team', value: 'a' },
+            { key: 'Owner', value: 'payments' },
+          ],
+        }),
+      ),
+    ).toEqual({ ruleId: 'require-owner-tag', status: 'pass', findings: [] });
     for (const input of [td(), td({ tags: [{ key: 'Team', value: 'a' }] })]) {
       const result = onlyResult(rule, input);
       expect(result.status).toBe('fail');
       expect(result.findings).toMatchObject([
-        { ruleId: 'require-owner-tag', severity: 'medium', action: 'deny', path: 'tags', message: 'task definitions must carry an Owner tag', container: undefined, remediation: rule.remediation },
+        {
+          ruleId: 'require-owner-tag',
+          severity: 'medium',
+          action: 'deny',
+          path: 'tags',
+          message: 'task definitions must carry an Owner tag',
+          container: undefined,
+          remediation: rule.remediation,
+        },
       ]);
     }
   });
@@ -76,7 +101,9 @@ describe('compileCustomRule: realistic rules', () => {
 
   it('images from ECR, with startsWith and with matches', () => {
     const startsWith = custom({ expression: `object.containerDefinitions.all(c, c.image.startsWith('${ecr}/'))` });
-    const matches = custom({ expression: String.raw`object.containerDefinitions.all(c, c.image.matches('^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/'))` });
+    const matches = custom({
+      expression: String.raw`object.containerDefinitions.all(c, c.image.matches('^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/'))`,
+    });
     const fromHub = td({ containerDefinitions: [container('app'), { name: 'side', image: 'nginx:1.27' }] });
     const lookalike = td({ containerDefinitions: [{ name: 'app', image: `evil.example.com/${ecr}/app:1` }] });
     for (const rule of [startsWith, matches]) {
@@ -150,7 +177,9 @@ describe('compileCustomRule: the rule', () => {
     for (const messageExpression of ["'family ' + object.containerDefinitions[5].name", 'dyn(object.revision)']) {
       const result = onlyResult(custom({ ...base, messageExpression }), td());
       expect(result.status).toBe('fail');
-      expect(result.findings[0]!.message).toMatch(/^The task definition does not satisfy `object\.containerDefinitions.*` \(the messageExpression (failed at position \d+: .+|gave a double \(3\), not a non-empty string)\)\.$/);
+      expect(result.findings[0]!.message).toMatch(
+        /^The task definition does not satisfy `object\.containerDefinitions.*` \(the messageExpression (failed at position \d+: .+|gave a double \(3\), not a non-empty string)\)\.$/,
+      );
     }
     // A field the ECS shape does not have is found when the rule is compiled, not when it runs.
     expect(compileError({ ...base, messageExpression: "'family ' + object.nope" }).detail).toBe(
@@ -159,11 +188,14 @@ describe('compileCustomRule: the rule', () => {
   });
 
   it('gives request the API call where it is known, and an empty map offline', () => {
-    const expression = "has(request.principalArn) && request.principalArn.endsWith(':assumed-role/deployer/ci') && request.eventName == 'RegisterTaskDefinition' && request.account == '123456789012' && request.region == 'eu-west-1'";
+    const expression =
+      "has(request.principalArn) && request.principalArn.endsWith(':assumed-role/deployer/ci') && request.eventName == 'RegisterTaskDefinition' && request.account == '123456789012' && request.region == 'eu-west-1'";
     const rule = custom({ expression, messageExpression: "'called by ' + request.principalArn", message: undefined });
     const record = (arn: string) => cloudTrailRecord({ userIdentity: { type: 'AssumedRole', arn }, requestParameters: td() });
     expect(statusOf(rule, record('arn:aws:sts::123456789012:assumed-role/deployer/ci'))).toBe('pass');
-    expect(onlyResult(rule, record('arn:aws:sts::123456789012:assumed-role/admin/me')).findings[0]!.message).toBe('called by arn:aws:sts::123456789012:assumed-role/admin/me');
+    expect(onlyResult(rule, record('arn:aws:sts::123456789012:assumed-role/admin/me')).findings[0]!.message).toBe(
+      'called by arn:aws:sts::123456789012:assumed-role/admin/me',
+    );
     expect(statusOf(rule, td())).toBe('fail');
     expect(statusOf(custom({ expression: 'size(request) == 0 && !has(request.principalArn)' }), td())).toBe('pass');
   });
@@ -199,7 +231,13 @@ describe('compileCustomRule: compile errors', () => {
     expect(compileError({ id: 'no-privileged-containers', expression: 'true' }).message).toBe(
       'policy.yaml:12:5: customRules[no-privileged-containers]: id "no-privileged-containers" is the id of a built-in rule; give the custom rule another id',
     );
-    expect(() => compileCustomRule({ id: 'no-privileged-containers', appliesTo: ['taskDefinition'], expression: 'true', message: 'm', severity: 'low', action: 'flag' }, where, new Set())).not.toThrow();
+    expect(() =>
+      compileCustomRule(
+        { id: 'no-privileged-containers', appliesTo: ['taskDefinition'], expression: 'true', message: 'm', severity: 'low', action: 'flag' },
+        where,
+        new Set(),
+      ),
+    ).not.toThrow();
   });
 
   it('wants exactly one of message and messageExpression', () => {
@@ -241,7 +279,9 @@ describe('compileCustomRule: never a pass by accident', () => {
     expect(onlyResult(custom({ expression: 'object.containerDefinitions.all(c, c.image.matches(object.family))' }), td({ family: '(' })).reason).toMatch(
       /^rule threw: the expression failed at position 36: Invalid regular expression \(RE2 syntax\): .*missing closing \)/,
     );
-    expect(onlyResult(custom({ expression: 'object.revision + 1 == 4' }), td()).reason).toMatch(/^rule threw: the expression failed at position 1: no such overload: dyn<double> \+ int$/);
+    expect(onlyResult(custom({ expression: 'object.revision + 1 == 4' }), td()).reason).toMatch(
+      /^rule threw: the expression failed at position 1: no such overload: dyn<double> \+ int$/,
+    );
   });
 
   describe('values unknown offline (CloudFormation)', () => {
@@ -276,7 +316,9 @@ Resources:
     it('a verdict when the known values decide it, as CEL does', () => {
       // The privileged sidecar fails the rule whatever the image parameter is.
       expect(load(true)[0]).toMatchObject({ status: 'fail', findings: [{ message: 'custom rule failed' }] });
-      expect(run(custom({ expression: "object.containerDefinitions.exists(c, c.image.endsWith('/side:1.27'))" }), template, 'stack.yaml')[0]!.status).toBe('pass');
+      expect(run(custom({ expression: "object.containerDefinitions.exists(c, c.image.endsWith('/side:1.27'))" }), template, 'stack.yaml')[0]!.status).toBe(
+        'pass',
+      );
     });
 
     it('unknown too when the unknown value is wrapped as the cause of another error', () => {
@@ -305,7 +347,10 @@ Resources:
     const rule = custom({ appliesTo: ['service'], expression: '!has(object.enableExecuteCommand) || !object.enableExecuteCommand' });
     const reason = 'enableExecuteCommand is unknown (not in the UpdateService request, so unchanged and unknown here)';
     expect(run(rule, update({ taskDefinition: 'web:5' }))).toEqual([{ ruleId: 'custom-test', status: 'unknown', reason, action: 'deny', findings: [] }]);
-    expect(run(custom({ appliesTo: ['service'], expression: 'object.enableExecuteCommand == false' }), update({}))[0]).toMatchObject({ status: 'unknown', reason });
+    expect(run(custom({ appliesTo: ['service'], expression: 'object.enableExecuteCommand == false' }), update({}))[0]).toMatchObject({
+      status: 'unknown',
+      reason,
+    });
     expect(run(rule, update({ enableExecuteCommand: true }))[0]!.status).toBe('fail');
     expect(run(rule, update({ enableExecuteCommand: false }))[0]!.status).toBe('pass');
   });
@@ -322,7 +367,13 @@ Resources:
       const rule = custom({ expression: 'object.containerDefinitions.all(a, object.containerDefinitions.all(b, a.name == b.name || a.image != b.image))' });
       expect(onlyResult(rule, many(20)).status).toBe('pass');
       const start = performance.now();
-      expect(onlyResult(rule, many(2_000))).toEqual({ ruleId: 'custom-test', status: 'error', reason: exceeded, action: 'deny', findings: [expect.objectContaining({ error: true, action: 'flag' })] });
+      expect(onlyResult(rule, many(2_000))).toEqual({
+        ruleId: 'custom-test',
+        status: 'error',
+        reason: exceeded,
+        action: 'deny',
+        findings: [expect.objectContaining({ error: true, action: 'flag' })],
+      });
       expect(performance.now() - start).toBeLessThan(2_000);
     });
 

@@ -38,13 +38,18 @@ describe('loadPolicies', () => {
     expect(errors).toEqual([]);
     expect(policies.map((p) => p.name)).toEqual(['prod']);
     const result = createPolicyEngine(policies, { now: NOW }).evaluate(untagged);
-    expect(result.rules.find((r) => r.ruleId === 'require-owner-tag')).toMatchObject({ status: 'fail', findings: [{ action: 'deny', decidedBy: 'prod', message: 'task definitions must carry an Owner tag' }] });
+    expect(result.rules.find((r) => r.ruleId === 'require-owner-tag')).toMatchObject({
+      status: 'fail',
+      findings: [{ action: 'deny', decidedBy: 'prod', message: 'task definitions must carry an Owner tag' }],
+    });
   });
 
   it('reports an extended file that does not exist at its `extends` entry, with file and line', async () => {
     const base = write({ 'prod.yaml': policy('prod', 'extends: [recommended, ./missing.yaml]') });
     const { errors } = await loadPolicies([base], builtinRules, NOW);
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/prod\.yaml:6:\d+: spec\.extends\[1\]: cannot extend "\.\/missing\.yaml": .*no such file/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/prod\.yaml:6:\d+: spec\.extends\[1\]: cannot extend "\.\/missing\.yaml": .*no such file/),
+    ]);
   });
 
   it('reports every invalid file with its line, and still compiles the valid ones', async () => {

@@ -28,7 +28,11 @@ describe('extends is confined', () => {
   it('to the directory of the file that names it: /etc/passwd is never read, nor printed', async () => {
     const base = write({ 'team/p.yaml': policy('p', 'extends: [../../../../../../../../etc/passwd]') });
     const { errors } = await loadPolicies([join(base, 'team/p.yaml')], builtinRules, NOW);
-    expect(errors.map((e) => e.detail)).toEqual([expect.stringMatching(/^spec\.extends\[0\]: cannot extend "[./]+etc\/passwd": [./]+etc\/passwd is outside .*team: name a file in that directory or below \(or choose a wider root with --policy-root\)/)]);
+    expect(errors.map((e) => e.detail)).toEqual([
+      expect.stringMatching(
+        /^spec\.extends\[0\]: cannot extend "[./]+etc\/passwd": [./]+etc\/passwd is outside .*team: name a file in that directory or below \(or choose a wider root with --policy-root\)/,
+      ),
+    ]);
     expect(errors.map((e) => e.message).join('\n')).not.toMatch(/root:|nologin/);
   });
 
@@ -41,7 +45,9 @@ describe('extends is confined', () => {
   it('never echoes the content of the file it names', async () => {
     const base = write({ 'p.yaml': policy('p', 'extends: [notes.yaml]'), 'notes.yaml': 'db-password-hunter2: yes\n' });
     const { errors } = await loadPolicies([join(base, 'p.yaml')], builtinRules, NOW);
-    expect(errors.map((e) => e.detail)).toEqual(['spec.extends[0]: cannot extend "notes.yaml": notes.yaml is not a valid policy file (5 problems: run ecs-admission validate on it); use recommended, strict or a policy file path']);
+    expect(errors.map((e) => e.detail)).toEqual([
+      'spec.extends[0]: cannot extend "notes.yaml": notes.yaml is not a valid policy file (5 problems: run ecs-admission validate on it); use recommended, strict or a policy file path',
+    ]);
     expect(errors.map((e) => e.message).join('\n')).not.toContain('hunter2');
   });
 });
@@ -63,7 +69,12 @@ describe('fan-out stays linear', () => {
       compiled++;
       return compileCustomRule(spec, where, ids);
     };
-    const { policies, errors } = compilePolicies(files.get('l0a.yaml')!, { builtinRules, readExtended: (path) => files.get(path)!, now: NOW, compileCustomRule: counting });
+    const { policies, errors } = compilePolicies(files.get('l0a.yaml')!, {
+      builtinRules,
+      readExtended: (path) => files.get(path)!,
+      now: NOW,
+      compileCustomRule: counting,
+    });
     expect(errors).toEqual([]);
     expect(policies[0]!.rules.has('rule-l20b')).toBe(true);
     // Every file reached once: l0a and both files of levels 1 to 20.
@@ -74,7 +85,11 @@ describe('fan-out stays linear', () => {
 describe('keys that reach the prototype are refused', () => {
   it.each([
     ['p.yaml', policy('p', 'rules:\n  __proto__: { action: deny }'), 'spec.rules.__proto__: key "__proto__" is not allowed'],
-    ['p.json', JSON.stringify({ apiVersion: 'ecs-admission/v1', kind: 'Policy', metadata: { name: 'p' }, spec: { rules: { constructor: 'deny' } } }), 'spec.rules.constructor: key "constructor" is not allowed'],
+    [
+      'p.json',
+      JSON.stringify({ apiVersion: 'ecs-admission/v1', kind: 'Policy', metadata: { name: 'p' }, spec: { rules: { constructor: 'deny' } } }),
+      'spec.rules.constructor: key "constructor" is not allowed',
+    ],
   ])('%s', (file, text, detail) => {
     expect(parsePolicyFile(text, file).errors.map((e) => e.detail)).toEqual([detail]);
   });
@@ -90,7 +105,9 @@ describe('CEL', () => {
     // A backtracking engine takes 2^40 steps on this name; RE2 a few thousand.
     const result = evaluate({ kind: 'taskDefinition', name: 'x', object: { family: `${'a'.repeat(40)}b`, containerDefinitions: [] }, origin: { source: 'x' } });
     expect(result.rules[0]!.status).toBe('fail');
-    expect(evaluate({ kind: 'taskDefinition', name: 'x', object: { family: 'aaaa', containerDefinitions: [] }, origin: { source: 'x' } }).rules[0]!.status).toBe('pass');
+    expect(
+      evaluate({ kind: 'taskDefinition', name: 'x', object: { family: 'aaaa', containerDefinitions: [] }, origin: { source: 'x' } }).rules[0]!.status,
+    ).toBe('pass');
   });
 
   it('a pattern RE2 does not accept is a compile error with its position', () => {
@@ -98,7 +115,9 @@ describe('CEL', () => {
   });
 
   it('is type-checked against the ECS shape of the kind it applies to', () => {
-    expect(() => custom('object.containerDefinition.size() > 0')).toThrow(/expression, position \d+: No such key: containerDefinition \(checked against the ECS shape of a task definition\)/);
+    expect(() => custom('object.containerDefinition.size() > 0')).toThrow(
+      /expression, position \d+: No such key: containerDefinition \(checked against the ECS shape of a task definition\)/,
+    );
     expect(() => custom("object.containerDefinitions.all(c, c.privileged == 'true')")).toThrow(/no such overload: bool == string/);
     // Comparisons of numbers with int literals, and rules for several kinds, check as they run.
     expect(() => custom('object.containerDefinitions.all(c, !has(c.memory) || c.memory <= 4096)')).not.toThrow();
@@ -109,7 +128,7 @@ describe('CEL', () => {
     const base = write({
       'p.yaml': policy(
         'p',
-        "mode: enforse\nrules:\n  no-privileged-containrs: deny\ncustomRules:\n  - { id: bad-cel, appliesTo: [taskDefinition], expression: \"object.containerDefinitions.all(c, c.privileged == 'true')\", message: m, severity: high }",
+        'mode: enforse\nrules:\n  no-privileged-containrs: deny\ncustomRules:\n  - { id: bad-cel, appliesTo: [taskDefinition], expression: "object.containerDefinitions.all(c, c.privileged == \'true\')", message: m, severity: high }',
       ),
     });
     const { errors } = await loadPolicies([join(base, 'p.yaml')], builtinRules, NOW);

@@ -25,7 +25,8 @@ function compile(files: Record<string, string>, now = NOW): { policies: Compiled
   return { policies: compiled.policies, errors: [...errors, ...compiled.errors] };
 }
 
-const policy = (name: string, spec: string): string => `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+const policy = (name: string, spec: string): string =>
+  `apiVersion: ecs-admission/v1\nkind: Policy\nmetadata:\n  name: ${name}\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
 
 const td = (extra: Partial<TaskDefinition> & Record<string, unknown> = {}): Resource =>
   loadResources(JSON.stringify({ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx:1.27', privileged: true }], ...extra }), 'td.json')[0]!;
@@ -62,7 +63,10 @@ describe('compilePolicies', () => {
   it('resolves presets and policy files in extends, then the policy’s own rules', () => {
     const { policies, errors } = compile({
       'base/team.yaml': policy('team', 'extends: [recommended]\nrules:\n  require-healthcheck: flag'),
-      'p.yaml': policy('p', 'extends: [base/team.yaml]\nrules:\n  require-readonly-root-filesystem: { action: deny, severity: high }\n  no-privileged-containers: off'),
+      'p.yaml': policy(
+        'p',
+        'extends: [base/team.yaml]\nrules:\n  require-readonly-root-filesystem: { action: deny, severity: high }\n  no-privileged-containers: off',
+      ),
     });
     expect(errors).toEqual([]);
     const choices = policies[0]!.choices;
@@ -74,12 +78,17 @@ describe('compilePolicies', () => {
 
   it('rejects an unknown rule (with a suggestion), bad options, a missing base and a cycle', () => {
     const { errors } = compile({
-      'a.yaml': policy('a', 'extends: [base/missing.yaml]\nrules:\n  require-healthchek: deny\n  require-approved-registries: { options: { registries: "x" } }'),
+      'a.yaml': policy(
+        'a',
+        'extends: [base/missing.yaml]\nrules:\n  require-healthchek: deny\n  require-approved-registries: { options: { registries: "x" } }',
+      ),
       'base/loop.yaml': policy('loop', 'extends: [base/loop.yaml]'),
       'b.yaml': policy('b', 'extends: [base/loop.yaml]'),
     });
     expect(errors.map((e) => e.message)).toEqual([
-      expect.stringMatching(/^a\.yaml:6:13: spec\.extends\[0\]: cannot extend "base\/missing\.yaml": no such file; use recommended, strict or a policy file path$/),
+      expect.stringMatching(
+        /^a\.yaml:6:13: spec\.extends\[0\]: cannot extend "base\/missing\.yaml": no such file; use recommended, strict or a policy file path$/,
+      ),
       'a.yaml:8:5: spec.rules.require-healthchek: unknown rule "require-healthchek" (did you mean "require-healthcheck"?)',
       expect.stringMatching(/^a\.yaml:9:\d+: spec\.rules\.require-approved-registries\.options: registries: /),
       expect.stringMatching(/^base\/loop\.yaml:6:\d+: spec\.extends\[0\]: extends itself through base\/loop\.yaml$/),
@@ -87,7 +96,8 @@ describe('compilePolicies', () => {
   });
 
   it('rejects two policies with one name, and exceptions beyond maxExceptionDays', () => {
-    const exception = 'maxExceptionDays: 30\nexceptions:\n  - rules: [no-privileged-containers]\n    reason: the agent needs it for eBPF\n    expires: 2027-06-01';
+    const exception =
+      'maxExceptionDays: 30\nexceptions:\n  - rules: [no-privileged-containers]\n    reason: the agent needs it for eBPF\n    expires: 2027-06-01';
     const { errors } = compile({ 'a.yaml': policy('same', exception), 'b.yaml': policy('same', 'mode: audit') });
     expect(errors.map((e) => e.message)).toEqual([
       'a.yaml:8:7: spec.exceptions[0].expires: 2027-06-01 is more than maxExceptionDays (30) from today',
@@ -98,7 +108,10 @@ describe('compilePolicies', () => {
 
 describe('createPolicyEngine: scope', () => {
   const { policies } = compile({
-    'prod.yaml': policy('prod', 'mode: enforce\nextends: [recommended]\nmatch:\n  accounts: ["111122223333"]\n  regions: ["eu-*"]\n  tags: { env: prod }\nexclude:\n  families: ["sandbox-*"]'),
+    'prod.yaml': policy(
+      'prod',
+      'mode: enforce\nextends: [recommended]\nmatch:\n  accounts: ["111122223333"]\n  regions: ["eu-*"]\n  tags: { env: prod }\nexclude:\n  families: ["sandbox-*"]',
+    ),
   });
   const arn = (account: string, region: string, family = 'web') => `arn:aws:ecs:${region}:${account}:task-definition/${family}:1`;
   const prodTags = [{ key: 'env', value: 'prod' }];
@@ -133,7 +146,10 @@ describe('createPolicyEngine: scope', () => {
 
 describe('createPolicyEngine: scope by organizational unit', () => {
   const { policies, errors } = compile({
-    'prod.yaml': policy('prod', 'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]\nexclude:\n  organizationalUnits: ["ou-ab12-prodlab1"]'),
+    'prod.yaml': policy(
+      'prod',
+      'mode: enforce\nrules:\n  no-privileged-containers: deny\nmatch:\n  organizationalUnits: ["ou-ab12-prod*"]\nexclude:\n  organizationalUnits: ["ou-ab12-prodlab1"]',
+    ),
   });
   const inOus = (...organizationalUnits: string[]) => {
     const resource = td();
@@ -166,7 +182,10 @@ describe('createPolicyEngine: scope by organizational unit', () => {
 
   it('suspends by OU in an exception, too', () => {
     const { policies: excepted } = compile({
-      'p.yaml': policy('p', 'rules:\n  no-privileged-containers: deny\nexceptions:\n  - rules: [no-privileged-containers]\n    match: { organizationalUnits: ["ou-ab12-lab*"] }\n    reason: the lab runs eBPF agents\n    expires: 2027-01-31'),
+      'p.yaml': policy(
+        'p',
+        'rules:\n  no-privileged-containers: deny\nexceptions:\n  - rules: [no-privileged-containers]\n    match: { organizationalUnits: ["ou-ab12-lab*"] }\n    reason: the lab runs eBPF agents\n    expires: 2027-01-31',
+      ),
     });
     const resource = td();
     resource.request = { organizationalUnits: ['ou-ab12-lab00001'] };
@@ -177,7 +196,10 @@ describe('createPolicyEngine: scope by organizational unit', () => {
 describe('createPolicyEngine: several policies', () => {
   const { policies } = compile({
     'audit.yaml': policy('a-audit', 'mode: audit\nrules:\n  require-readonly-root-filesystem: deny\n  no-privileged-containers: flag'),
-    'enforce.yaml': policy('b-enforce', 'mode: enforce\nrules:\n  require-readonly-root-filesystem: deny\n  no-privileged-containers: deny\n  require-healthcheck: flag'),
+    'enforce.yaml': policy(
+      'b-enforce',
+      'mode: enforce\nrules:\n  require-readonly-root-filesystem: deny\n  no-privileged-containers: deny\n  require-healthcheck: flag',
+    ),
   });
 
   it('takes the strictest action for each rule, then enforce over audit, and names the policy that decided', () => {
@@ -197,16 +219,28 @@ describe('createPolicyEngine: several policies', () => {
   });
 
   it('judges a service by its task definition under the task definition’s own policies', () => {
-    const resources = loadResources(JSON.stringify([{ family: 'web', containerDefinitions: [{ name: 'app', privileged: true }] }, { serviceName: 'web', taskDefinition: 'web' }]), 'x.json');
+    const resources = loadResources(
+      JSON.stringify([
+        { family: 'web', containerDefinitions: [{ name: 'app', privileged: true }] },
+        { serviceName: 'web', taskDefinition: 'web' },
+      ]),
+      'x.json',
+    );
     const { policies: preset } = { policies: [presetPolicy('recommended', builtinRules)] };
-    const engine = createPolicyEngine(preset, { now: NOW, resolveTaskDefinition: (ref) => (ref === 'web' ? (resources[0] as Resource<'taskDefinition'>) : 'missing') });
+    const engine = createPolicyEngine(preset, {
+      now: NOW,
+      resolveTaskDefinition: (ref) => (ref === 'web' ? (resources[0] as Resource<'taskDefinition'>) : 'missing'),
+    });
     expect(engine.evaluate(resources[1]!).findings.map((f) => [f.ruleId, f.severity])).toEqual([['require-compliant-task-definition', 'critical']]);
   });
 });
 
 describe('exceptions', () => {
   const spec = (expires: string, extra = '') =>
-    policy('team', `extends: [recommended]\nexceptions:\n  - rules: [no-privileged-containers]\n    match: { families: ["agent-*"] }\n    reason: eBPF agent, approved in SEC-1234\n    owner: platform\n    expires: ${expires}${extra}`);
+    policy(
+      'team',
+      `extends: [recommended]\nexceptions:\n  - rules: [no-privileged-containers]\n    match: { families: ["agent-*"] }\n    reason: eBPF agent, approved in SEC-1234\n    owner: platform\n    expires: ${expires}${extra}`,
+    );
   const agent = () => td({ family: 'agent-ebpf' });
 
   it('suspends the findings it names, until the day it expires', () => {
@@ -236,13 +270,19 @@ describe('exceptions', () => {
 
   it('narrows to containers when it lists them', () => {
     const { policies } = compile({ 'p.yaml': spec('2027-01-31', '\n    containers: ["sidecar"]') });
-    const finding = createPolicyEngine(policies, { now: NOW }).evaluate(agent()).findings.find((f) => f.ruleId === 'no-privileged-containers');
+    const finding = createPolicyEngine(policies, { now: NOW })
+      .evaluate(agent())
+      .findings.find((f) => f.ruleId === 'no-privileged-containers');
     expect(finding?.exception).toBeUndefined();
   });
 
   it('cannot be granted by the workload itself: tags and fields exempt nothing', () => {
     const { policies } = compile({ 'p.yaml': policy('team', 'extends: [recommended]') });
     const self = td({ family: 'agent-ebpf', tags: [{ key: 'ecs-admission:exception', value: 'no-privileged-containers' }] });
-    expect(createPolicyEngine(policies, { now: NOW }).evaluate(self).findings.find((f) => f.ruleId === 'no-privileged-containers')?.exception).toBeUndefined();
+    expect(
+      createPolicyEngine(policies, { now: NOW })
+        .evaluate(self)
+        .findings.find((f) => f.ruleId === 'no-privileged-containers')?.exception,
+    ).toBeUndefined();
   });
 });

@@ -91,7 +91,12 @@ function auditedServiceRollback(): Decision {
   const arn = ecsArn('service/prod/api');
   return {
     decisionId: 'd-api',
-    request: request({ eventId: 'evt-0002', cloudTrailEventId: undefined, eventName: 'UpdateService', target: { kind: 'service', cluster: 'prod', service: 'api' } }),
+    request: request({
+      eventId: 'evt-0002',
+      cloudTrailEventId: undefined,
+      eventName: 'UpdateService',
+      target: { kind: 'service', cluster: 'prod', service: 'api' },
+    }),
     resource: { kind: 'service', arn, name: 'api', cluster: ecsArn('cluster/prod'), family: 'web', service: 'api', tags: {}, owner: 'team-api@example.com' },
     verdict: 'deny',
     mode: 'audit',
@@ -99,7 +104,14 @@ function auditedServiceRollback(): Decision {
     findings: [publicIp],
     outcomes: [
       {
-        action: { type: 'updateService', resourceArn: arn, name: 'api', cluster: 'prod', service: 'api', changes: { taskDefinition: ecsArn('task-definition/web:2') } },
+        action: {
+          type: 'updateService',
+          resourceArn: arn,
+          name: 'api',
+          cluster: 'prod',
+          service: 'api',
+          changes: { taskDefinition: ecsArn('task-definition/web:2') },
+        },
         status: 'would',
         rules: ['no-public-ip'],
         detail: 'web:2 is the last revision that passes',
@@ -115,7 +127,12 @@ function flaggedTask(): Decision {
   const arn = ecsArn('task/batch/0123456789abcdef');
   return {
     decisionId: 'd-task',
-    request: request({ eventId: 'evt-0003', eventName: 'RunTask', principal: { arn: `arn:aws:iam::${ACCOUNT}:user/alice`, type: 'IAMUser' }, target: { kind: 'task', cluster: 'batch', tasks: [arn] } }),
+    request: request({
+      eventId: 'evt-0003',
+      eventName: 'RunTask',
+      principal: { arn: `arn:aws:iam::${ACCOUNT}:user/alice`, type: 'IAMUser' },
+      target: { kind: 'task', cluster: 'batch', tasks: [arn] },
+    }),
     resource: { kind: 'task', arn, name: '0123456789abcdef', tags: {}, owner: `arn:aws:iam::${ACCOUNT}:user/alice` },
     verdict: 'flag',
     mode: 'audit',
@@ -288,13 +305,23 @@ describe('buildAlert: denied task definition, enforced', () => {
     expect(d).toContain(`\`RegisterTaskDefinition\` by \`arn:aws:sts::${ACCOUNT}:assumed-role/deployer/ci\` (AssumedRole)`);
     expect(d).toContain('• Deregistered web:3');
     expect(d).toContain('• *no-privileged-containers* (critical): Container app runs privileged [app]');
-    expect(d).toContain('• *require-log-configuration* (low): Container sidecar has no log configuration [sidecar] _(exception of prod-baseline until 2027-01-01)_');
+    expect(d).toContain(
+      '• *require-log-configuration* (low): Container sidecar has no log configuration [sidecar] _(exception of prod-baseline until 2027-01-01)_',
+    );
     // Remediations of findings that count come first.
     expect(n.content.nextSteps).toEqual(['Remove privileged: true from the container definition.', 'Add a logConfiguration with the awslogs driver.']);
     expect(n.content.keywords).toEqual(['deny', 'critical', 'enforce', 'no-privileged-containers']);
     expect(n.metadata.threadId).toBe(`ecs-admission/${ACCOUNT}/${REGION}/web`);
     expect(n.metadata.summary).toBe('[DENY critical] web:3 task definition deregistered - no-privileged-containers');
-    expect(n.metadata.additionalContext).toEqual({ account: ACCOUNT, region: REGION, verdict: 'deny', severity: 'critical', owner: 'payments', eventId: 'evt-0001', decisionId: 'd-web:3' });
+    expect(n.metadata.additionalContext).toEqual({
+      account: ACCOUNT,
+      region: REGION,
+      verdict: 'deny',
+      severity: 'critical',
+      owner: 'payments',
+      eventId: 'evt-0001',
+      decisionId: 'd-web:3',
+    });
   });
 
   it('sets the same filterable attributes in both formats', () => {
@@ -335,7 +362,14 @@ describe('buildAlert: service rollback in audit mode', () => {
       consoleUrl: 'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/services/api/health?region=eu-west-1',
     });
     expect(doc.actions).toStrictEqual([
-      { type: 'updateService', status: 'would', target: 'api', summary: 'Would roll service api back to web:2', rules: ['no-public-ip'], detail: 'web:2 is the last revision that passes' },
+      {
+        type: 'updateService',
+        status: 'would',
+        target: 'api',
+        summary: 'Would roll service api back to web:2',
+        rules: ['no-public-ip'],
+        detail: 'web:2 is the last revision that passes',
+      },
     ]);
     expect(doc.notes).toEqual(['Audit mode: nothing was changed.']);
     expect(doc.mode).toBe('audit');
@@ -346,7 +380,9 @@ describe('buildAlert: service rollback in audit mode', () => {
     expectValidChatbot(n, decision);
     expect(n.content.title).toBe(':no_entry: [DENY high] would roll back service api: no-public-ip');
     expect(n.content.description).toContain('Cluster `prod`');
-    expect(n.content.description).toContain('*Audit mode, nothing was changed:*\n• Would roll service api back to web:2: web:2 is the last revision that passes');
+    expect(n.content.description).toContain(
+      '*Audit mode, nothing was changed:*\n• Would roll service api back to web:2: web:2 is the last revision that passes',
+    );
     expect(n.content.description).toContain('(owner: team-api@example.com)');
     expect(n.content.keywords).toEqual(['deny', 'high', 'audit', 'no-public-ip']);
     expect(n.metadata.threadId).toBe(`ecs-admission/${ACCOUNT}/${REGION}/web`);
@@ -364,7 +400,14 @@ describe('buildAlert: service rollback in audit mode', () => {
     other.mode = 'enforce';
     other.outcomes = [
       {
-        action: { type: 'updateService', resourceArn: other.resource.arn, name: 'api', cluster: 'prod', service: 'api', changes: { enableExecuteCommand: false } },
+        action: {
+          type: 'updateService',
+          resourceArn: other.resource.arn,
+          name: 'api',
+          cluster: 'prod',
+          service: 'api',
+          changes: { enableExecuteCommand: false },
+        },
         status: 'done',
         rules: ['no-exec'],
       },
@@ -376,7 +419,10 @@ describe('buildAlert: service rollback in audit mode', () => {
       },
     ];
     const alert = buildAlert(other, 'json');
-    expect(json(alert).actions.map((a) => a.summary)).toEqual(['Updated service api (ECS Exec disabled)', 'Failed to delete task set ecs-svc/42 of service api']);
+    expect(json(alert).actions.map((a) => a.summary)).toEqual([
+      'Updated service api (ECS Exec disabled)',
+      'Failed to delete task set ecs-svc/42 of service api',
+    ]);
     expect(alert.subject).toBe('[DENY high] api service rolled back - no-public-ip');
 
     other.outcomes = other.outcomes.slice(1);
@@ -396,7 +442,9 @@ describe('buildAlert: flagged task', () => {
     expectValidSubject(alert.subject);
     expectValidAttributes(alert.attributes);
     expect(Object.keys(alert.attributes)).toEqual(['severity', 'verdict', 'mode', 'account', 'region', 'owner', 'rules', 'decisionId']);
-    expect(json(alert).resource.consoleUrl).toBe('https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/batch/tasks/0123456789abcdef/configuration?region=eu-west-1');
+    expect(json(alert).resource.consoleUrl).toBe(
+      'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/batch/tasks/0123456789abcdef/configuration?region=eu-west-1',
+    );
     expect(json(alert).actions).toEqual([]);
   });
 
@@ -480,7 +528,10 @@ describe('subject', () => {
 
   it('shortens a long rule id next, keeping the count of the others', () => {
     const decision = deniedTaskDefinition();
-    decision.findings = [{ ...privileged, ruleId: `a-${'very-'.repeat(20)}long-rule-id` }, { ...privileged, ruleId: 'other' }];
+    decision.findings = [
+      { ...privileged, ruleId: `a-${'very-'.repeat(20)}long-rule-id` },
+      { ...privileged, ruleId: 'other' },
+    ];
     const { subject } = buildAlert(decision, 'json');
     expectValidSubject(subject);
     expect(subject).toBe('[DENY critical] web:3 task definition deregistered - a-very-very-very-very-very-very-very-ver... +1');
@@ -513,7 +564,9 @@ describe('consoleUrl', () => {
 
   it('links a task definition revision', () => {
     expect(consoleUrl(base, 'us-east-1')).toBe('https://us-east-1.console.aws.amazon.com/ecs/v2/task-definitions/web/3/containers?region=us-east-1');
-    expect(consoleUrl({ ...base, arn: '', name: 'web' }, 'us-east-1')).toBe('https://us-east-1.console.aws.amazon.com/ecs/v2/task-definitions/web?region=us-east-1');
+    expect(consoleUrl({ ...base, arn: '', name: 'web' }, 'us-east-1')).toBe(
+      'https://us-east-1.console.aws.amazon.com/ecs/v2/task-definitions/web?region=us-east-1',
+    );
   });
 
   it('links a service, by cluster name', () => {
@@ -540,6 +593,8 @@ describe('consoleUrl', () => {
 
   it('encodes path segments', () => {
     const service: JudgedResource = { ...base, kind: 'service', arn: '', name: 'a/b c', cluster: 'my cluster', service: 'a/b c' };
-    expect(consoleUrl(service, REGION)).toBe('https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/my%20cluster/services/a%2Fb%20c/health?region=eu-west-1');
+    expect(consoleUrl(service, REGION)).toBe(
+      'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/my%20cluster/services/a%2Fb%20c/health?region=eu-west-1',
+    );
   });
 });

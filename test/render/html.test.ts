@@ -24,7 +24,9 @@ const REQUIRE_CHROMIUM = process.env.ECS_ADMISSION_REQUIRE_CHROMIUM === '1';
 const UPDATE_SAMPLES = process.env.UPDATE_SAMPLES === '1';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM && !REQUIRE_CHROMIUM) {
-  console.warn(`\n  NOTICE: ${CHROMIUM} not found: the HTML report's browser tests are SKIPPED. Install it with apt-get install chromium (CI sets ECS_ADMISSION_REQUIRE_CHROMIUM=1 to fail instead).\n`);
+  console.warn(
+    `\n  NOTICE: ${CHROMIUM} not found: the HTML report's browser tests are SKIPPED. Install it with apt-get install chromium (CI sets ECS_ADMISSION_REQUIRE_CHROMIUM=1 to fail instead).\n`,
+  );
 }
 
 const hostile = sampleReport({ hostile: true });
@@ -42,10 +44,17 @@ interface Tag {
 function parseTags(html: string): Tag[] {
   const tags: Tag[] = [];
   const body = html.replace(/^<!doctype html>/i, '').replace(/<(style|script)>[\s\S]*?<\/\1>/g, '<$1></$1>');
-  const stray = body.replace(/<(\/?)([a-z][a-z0-9-]*)((?:\s+[a-z][a-z0-9:-]*(?:="[^"<>]*")?)*)\s*\/?>/gi, (_, closing: string, name: string, attributes: string) => {
-    if (!closing) tags.push({ name: name.toLowerCase(), attributes: [...attributes.matchAll(/([a-z][a-z0-9:-]*)(?:="([^"]*)")?/gi)].map((m) => [m[1]!.toLowerCase(), m[2]]) });
-    return '';
-  });
+  const stray = body.replace(
+    /<(\/?)([a-z][a-z0-9-]*)((?:\s+[a-z][a-z0-9:-]*(?:="[^"<>]*")?)*)\s*\/?>/gi,
+    (_, closing: string, name: string, attributes: string) => {
+      if (!closing)
+        tags.push({
+          name: name.toLowerCase(),
+          attributes: [...attributes.matchAll(/([a-z][a-z0-9:-]*)(?:="([^"]*)")?/gi)].map((m) => [m[1]!.toLowerCase(), m[2]]),
+        });
+      return '';
+    },
+  );
   expect(stray).not.toMatch(/[<>]/);
   return tags;
 }
@@ -118,7 +127,8 @@ describe('renderHtmlReport: the HTML text', () => {
     expect(hostileHtml.match(/<li class="failure">/g)).toHaveLength(1);
     expect(hostileHtml.indexOf('class="failures"')).toBeLessThan(hostileHtml.indexOf('class="summary"'));
     expect(hostileHtml).toContain('1 account and region could not be read');
-    for (const text of [failure!.account, failure!.region, failure!.operation!, failure!.code, failure!.message]) expect(hostileHtml).toContain(escapeHtml(text));
+    for (const text of [failure!.account, failure!.region, failure!.operation!, failure!.code, failure!.message])
+      expect(hostileHtml).toContain(escapeHtml(text));
     expect(renderHtmlReport({ ...hostile, failures: [] })).not.toContain('class="failures"');
   });
 
@@ -130,13 +140,20 @@ describe('renderHtmlReport: the HTML text', () => {
     const hrefs = tags.flatMap((t) => t.attributes.filter(([name]) => name === 'href').map(([, value]) => value ?? ''));
     expect(hrefs.length).toBeGreaterThan(10);
     for (const href of hrefs) expect(href).toMatch(/^(#r\d+|https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/ecs\/v2\/)/);
-    expect(hostileHtml).toContain('https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/core/services/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/health?region=eu-west-1');
+    expect(hostileHtml).toContain(
+      'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/core/services/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/health?region=eu-west-1',
+    );
     expect(hostileHtml).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;sha256-/);
   });
 
   it('is deterministic and renders an empty sweep', () => {
     expect(renderHtmlReport(sampleReport({ hostile: true }))).toBe(hostileHtml);
-    const empty: SweepReport = { ...hostile, resources: [], failures: [], counts: { accounts: 1, regions: 1, clusters: 0, services: 0, taskSets: 0, tasks: 0, taskDefinitions: 0 } };
+    const empty: SweepReport = {
+      ...hostile,
+      resources: [],
+      failures: [],
+      counts: { accounts: 1, regions: 1, clusters: 0, services: 0, taskSets: 0, tasks: 0, taskDefinitions: 0 },
+    };
     const html = renderHtmlReport(empty);
     expect(html).toContain('No findings');
     expect(html).not.toContain('<tr class="finding');
@@ -198,7 +215,9 @@ describe.skipIf(!HAVE_CHROMIUM)('renderHtmlReport: the page in headless Chromium
     expect(await value('verdict-pass')).toBe(String(hostile.resources.length - verdicts('deny') - verdicts('flag')));
     const actions = (type: string) => outcomes(hostile).filter((o) => o.action.type === type);
     expect(await value('deregister')).toBe(String(actions('deregisterTaskDefinition').length));
-    expect(await value('rollback')).toBe(String(actions('updateService').filter((o) => o.action.type === 'updateService' && o.action.changes.taskDefinition).length));
+    expect(await value('rollback')).toBe(
+      String(actions('updateService').filter((o) => o.action.type === 'updateService' && o.action.changes.taskDefinition).length),
+    );
     expect(await value('delete-task-set')).toBe('1');
     expect(await value('stop-task')).toBe('1');
     expect(await page.locator('[data-metric="resources"]').innerText()).toBe(String(hostile.resources.length));
@@ -222,21 +241,27 @@ describe.skipIf(!HAVE_CHROMIUM)('renderHtmlReport: the page in headless Chromium
     for (const f of counting(hostile)) rules.set(f.ruleId, (rules.get(f.ruleId) ?? 0) + 1);
     const bars = page.locator('svg[data-chart="chart-rule"]:visible g.bar');
     expect(await bars.count()).toBe(rules.size);
-    const drawn = await bars.evaluateAll((gs: DomElement[]) => gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count')), g.getBoundingClientRect().width] as const));
+    const drawn = await bars.evaluateAll((gs: DomElement[]) =>
+      gs.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-count')), g.getBoundingClientRect().width] as const),
+    );
     expect(new Map(drawn.map(([label, count]) => [label, count]))).toEqual(rules);
     // Sorted: most findings first; every bar has a visible width.
     expect(drawn.map(([, count]) => count)).toEqual([...drawn.map(([, count]) => count)].sort((a, b) => b - a));
     for (const [, , width] of drawn) expect(width).toBeGreaterThan(0);
     // The count is written next to each bar.
     expect(await bars.first().locator('text.count').textContent()).toContain(String(drawn[0]![1]));
-    const owners = await page.locator('svg[data-chart="chart-owner"]:visible g.bar').evaluateAll((gs: DomElement[]) => gs.map((g) => g.getAttribute('data-label')));
+    const owners = await page
+      .locator('svg[data-chart="chart-owner"]:visible g.bar')
+      .evaluateAll((gs: DomElement[]) => gs.map((g) => g.getAttribute('data-label')));
     expect(owners).toEqual(expect.arrayContaining(['payments', 'search', 'platform', 'unknown', HOSTILE_OWNER]));
   });
 
   it('lists every finding in a visible row, and shows the hostile name as text without running it', async () => {
     expect(await visibleRows()).toBe(findings(hostile).length);
     // Readable: no text drawn in the white of the cards.
-    const colors = await page.locator('.resource .message, .resource .rule, .resource .meta dd, .resource .action-text').evaluateAll((els: DomElement[]) => els.map((e) => (globalThis as unknown as Browserish).getComputedStyle(e).color));
+    const colors = await page
+      .locator('.resource .message, .resource .rule, .resource .meta dd, .resource .action-text')
+      .evaluateAll((els: DomElement[]) => els.map((e) => (globalThis as unknown as Browserish).getComputedStyle(e).color));
     expect(colors.length).toBeGreaterThan(findings(hostile).length);
     expect(colors.filter((c) => c === 'rgb(255, 255, 255)')).toEqual([]);
     await expect.poll(() => page.getByText(HOSTILE_NAME, { exact: true }).first().isVisible()).toBe(true);
@@ -255,7 +280,9 @@ describe.skipIf(!HAVE_CHROMIUM)('renderHtmlReport: the page in headless Chromium
     expect(await visibleRows()).toBe(total - critical);
     expect(await page.locator('#shown').innerText()).toBe(`${total - critical} of ${total} findings`);
     // Resources left without a visible finding are hidden as a whole.
-    expect(await page.locator('.resource:visible').count()).toBe(hostile.resources.filter((r) => r.result.findings.some((f) => f.severity !== 'critical')).length);
+    expect(await page.locator('.resource:visible').count()).toBe(
+      hostile.resources.filter((r) => r.result.findings.some((f) => f.severity !== 'critical')).length,
+    );
     await filter.locator('input[value="critical"]').check();
     expect(await visibleRows()).toBe(total);
 

@@ -28,12 +28,22 @@ const read = (file: string): Entry[] =>
 const rules = builtinRules.filter((r) => r.id === 'no-secrets-in-environment' || r.id === 'no-aws-credentials-in-environment');
 const evaluate = createEvaluator(buildRuleSet('t', rules, () => ({ action: 'deny' })));
 const flagged = (e: Entry): boolean =>
-  evaluate({ kind: 'taskDefinition', name: 'x', object: { family: 'x', containerDefinitions: [{ name: 'c', environment: [{ name: e.name, value: e.value }] }] }, origin: { source: 'x' } }).findings.length > 0;
+  evaluate({
+    kind: 'taskDefinition',
+    name: 'x',
+    object: { family: 'x', containerDefinitions: [{ name: 'c', environment: [{ name: e.name, value: e.value }] }] },
+    origin: { source: 'x' },
+  }).findings.length > 0;
 
 function score(corpus: string) {
   const secrets = read(`${corpus}secrets.jsonl`);
   const others = read(`${corpus}non-secrets.jsonl`);
-  return { falsePositives: others.filter(flagged).map((e) => `${e.name}=${e.value}`), recall: secrets.filter(flagged).length / secrets.length, secrets: secrets.length, others: others.length };
+  return {
+    falsePositives: others.filter(flagged).map((e) => `${e.name}=${e.value}`),
+    recall: secrets.filter(flagged).length / secrets.length,
+    secrets: secrets.length,
+    others: others.length,
+  };
 }
 
 describe('the environment rules on the labelled corpora', () => {

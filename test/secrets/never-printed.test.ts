@@ -98,7 +98,10 @@ function apiTaskDefinition(secret: string, place: string): { text: string; conta
   const container: Record<string, unknown> = { name: 'app', image: 'public.ecr.aws/nginx/nginx:1.27', essential: true };
   switch (place) {
     case 'environment':
-      container.environment = [{ name: 'SETTING', value: secret }, { name: 'DB_PASSWORD', value: secret }];
+      container.environment = [
+        { name: 'SETTING', value: secret },
+        { name: 'DB_PASSWORD', value: secret },
+      ];
       break;
     case 'command':
       container.command = ['sh', '-c', `curl -H "Authorization: ${secret}" https://api.example.com`];
@@ -135,9 +138,15 @@ function apiTaskDefinition(secret: string, place: string): { text: string; conta
       container.privileged = secret;
       break;
     case 'duplicateLabelKey':
-      return { text: `{"family":"web","containerDefinitions":[{"name":"app","image":"x","dockerLabels":{${JSON.stringify(secret)}:"a",${JSON.stringify(secret)}:"b"}}]}`, containers: [] };
+      return {
+        text: `{"family":"web","containerDefinitions":[{"name":"app","image":"x","dockerLabels":{${JSON.stringify(secret)}:"a",${JSON.stringify(secret)}:"b"}}]}`,
+        containers: [],
+      };
   }
-  return { text: JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: [container] }), containers: [container] };
+  return {
+    text: JSON.stringify({ family: 'web', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: [container] }),
+    containers: [container],
+  };
 }
 
 function cloudFormation(secret: string, place: string): string {
@@ -204,34 +213,50 @@ describe('nothing secret is ever printed', () => {
   });
 
   const lambdaOutput = captureLambdaOutput();
-  const CONTEXT = { functionName: 'ecs-admission', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:ecs-admission', memoryLimitInMB: '256', functionVersion: '$LATEST' } as Context;
+  const CONTEXT = {
+    functionName: 'ecs-admission',
+    awsRequestId: 'req-1',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:ecs-admission',
+    memoryLimitInMB: '256',
+    functionVersion: '$LATEST',
+  } as Context;
 
   it('the Lambda: its logs, alerts and the tags it writes', async () => {
     await fc.assert(
-      fc.asyncProperty(secretArb, fc.constantFrom(...API_PLACES.filter((p) => p !== 'overrideEnvironmentType'), 'containerName', 'user', 'image'), async (secret, place) => {
-        fc.pre(!['containerName', 'user', 'image'].includes(place) || detectSecret(secret) !== undefined);
-        const ecs = new FakeEcs();
-        const alerts = new FakeAlerts();
-        const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: await compiledPolicies(PROBE_POLICY) });
-        const handler = createHandler(config, {
-          ecs,
-          alerts,
-          budget: memoryBudget(config.budget),
-          ledger: memoryLedger(),
-          logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'DEBUG' }),
-          metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),
-          now: () => new Date('2026-12-02T12:00:00Z'),
-        });
-        const arn = ecs.register('web', apiTaskDefinition(secret, place).containers);
-        const event = eventBridgeEvent({ eventName: 'RegisterTaskDefinition', recipientAccountId: ACCOUNT, awsRegion: REGION, requestParameters: { family: 'web' }, responseElements: { taskDefinition: { taskDefinitionArn: arn } } });
-        await handler(event, CONTEXT);
-        expectAbsent(lambdaOutput.text(), secret, `Lambda logs (${place})`);
-        // The alerts as SNS carries them, in both formats.
-        const rendered = alerts.published.map((d) => JSON.stringify([buildAlert(d, 'json'), buildAlert(d, 'chatbot')])).join('\n');
-        expect(alerts.published.length).toBeGreaterThan(0);
-        expectAbsent(JSON.stringify(alerts.published) + rendered, secret, `alerts (${place})`);
-        expectAbsent(ecs.writes.join('\n'), secret, `tags (${place})`);
-      }),
+      fc.asyncProperty(
+        secretArb,
+        fc.constantFrom(...API_PLACES.filter((p) => p !== 'overrideEnvironmentType'), 'containerName', 'user', 'image'),
+        async (secret, place) => {
+          fc.pre(!['containerName', 'user', 'image'].includes(place) || detectSecret(secret) !== undefined);
+          const ecs = new FakeEcs();
+          const alerts = new FakeAlerts();
+          const config = readConfig({ ECS_ADMISSION_MODE: 'enforce', ECS_ADMISSION_POLICIES: await compiledPolicies(PROBE_POLICY) });
+          const handler = createHandler(config, {
+            ecs,
+            alerts,
+            budget: memoryBudget(config.budget),
+            ledger: memoryLedger(),
+            logger: new Logger({ serviceName: 'ecs-admission', logLevel: 'DEBUG' }),
+            metrics: new Metrics({ namespace: 'ECSAdmission', serviceName: 'ecs-admission' }),
+            now: () => new Date('2026-12-02T12:00:00Z'),
+          });
+          const arn = ecs.register('web', apiTaskDefinition(secret, place).containers);
+          const event = eventBridgeEvent({
+            eventName: 'RegisterTaskDefinition',
+            recipientAccountId: ACCOUNT,
+            awsRegion: REGION,
+            requestParameters: { family: 'web' },
+            responseElements: { taskDefinition: { taskDefinitionArn: arn } },
+          });
+          await handler(event, CONTEXT);
+          expectAbsent(lambdaOutput.text(), secret, `Lambda logs (${place})`);
+          // The alerts as SNS carries them, in both formats.
+          const rendered = alerts.published.map((d) => JSON.stringify([buildAlert(d, 'json'), buildAlert(d, 'chatbot')])).join('\n');
+          expect(alerts.published.length).toBeGreaterThan(0);
+          expectAbsent(JSON.stringify(alerts.published) + rendered, secret, `alerts (${place})`);
+          expectAbsent(ecs.writes.join('\n'), secret, `tags (${place})`);
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -45,7 +45,9 @@ export function skipSummary({ byPrerequisite, other }: SkipCounts): string[] {
 
 export default class SkipSummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const tests = testModules.flatMap((module) => [...module.children.allTests()]).map((test) => ({ skipped: test.result().state === 'skipped', tags: test.tags }));
+    const tests = testModules
+      .flatMap((module) => [...module.children.allTests()])
+      .map((test) => ({ skipped: test.result().state === 'skipped', tags: test.tags }));
     const lines = skipSummary(countSkips(tests));
     process.stdout.write(`\n${lines.join('\n')}\n`);
   }

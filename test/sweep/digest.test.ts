@@ -26,10 +26,23 @@ function swept(kind: ResourceKind, name: string, findings: FindingSpec[], option
   const account = options.account ?? ACCOUNT;
   const tags = options.owner ? [{ key: 'Owner', value: options.owner }] : [];
   const arn =
-    kind === 'taskDefinition' ? arnOf(region, `task-definition/${name}`, account) : kind === 'service' ? arnOf(region, `service/apps/${name}`, account) : kind === 'task' ? arnOf(region, `task/apps/${name}`, account) : arnOf(region, `task-set/apps/web/${name}`, account);
+    kind === 'taskDefinition'
+      ? arnOf(region, `task-definition/${name}`, account)
+      : kind === 'service'
+        ? arnOf(region, `service/apps/${name}`, account)
+        : kind === 'task'
+          ? arnOf(region, `task/apps/${name}`, account)
+          : arnOf(region, `task-set/apps/web/${name}`, account);
   const object =
     kind === 'taskDefinition'
-      ? { taskDefinitionArn: arn, family: name.split(':')[0], revision: Number(name.split(':')[1] ?? 1), status: 'ACTIVE', containerDefinitions: [{ name: 'app' }], tags }
+      ? {
+          taskDefinitionArn: arn,
+          family: name.split(':')[0],
+          revision: Number(name.split(':')[1] ?? 1),
+          status: 'ACTIVE',
+          containerDefinitions: [{ name: 'app' }],
+          tags,
+        }
       : kind === 'service'
         ? { serviceArn: arn, serviceName: name, clusterArn: arnOf(region, 'cluster/apps', account), tags }
         : kind === 'task'
@@ -65,7 +78,15 @@ function report(resources: SweptResource[], options: { failures?: SweepFailure[]
     allRevisions: false,
     resources,
     failures: options.failures ?? [],
-    counts: { accounts: 1, regions: options.regions ?? 2, clusters: 2, services: resources.filter((r) => r.result.resource.kind === 'service').length, taskSets: 0, tasks: 0, taskDefinitions: resources.filter((r) => r.result.resource.kind === 'taskDefinition').length },
+    counts: {
+      accounts: 1,
+      regions: options.regions ?? 2,
+      clusters: 2,
+      services: resources.filter((r) => r.result.resource.kind === 'service').length,
+      taskSets: 0,
+      tasks: 0,
+      taskDefinitions: resources.filter((r) => r.result.resource.kind === 'taskDefinition').length,
+    },
     summary: summarize(resources.map((r) => r.result)),
   };
 }
@@ -73,9 +94,34 @@ function report(resources: SweptResource[], options: { failures?: SweepFailure[]
 /** The resources of a typical day: two owners, two regions, an excepted finding and a clean revision. */
 const day1 = (): SweptResource[] => [
   // Two privileged containers: one violation (one rule), two findings.
-  swept('taskDefinition', 'web:3', [['no-privileged-containers', 'critical'], ['no-privileged-containers', 'critical'], ['require-readonly-root-filesystem', 'medium', { action: 'flag' }]], { owner: 'payments' }),
-  swept('taskDefinition', 'api:7', [['no-aws-credentials-in-environment', 'critical'], ['require-non-root-user', 'high', { excepted: true }]], { owner: 'search', region: US }),
-  swept('service', 'edge', [['no-execute-command', 'high'], ['require-deployment-circuit-breaker', 'low', { action: 'flag', path: 'deploymentConfiguration.deploymentCircuitBreaker.enable' }]], { owner: 'payments' }),
+  swept(
+    'taskDefinition',
+    'web:3',
+    [
+      ['no-privileged-containers', 'critical'],
+      ['no-privileged-containers', 'critical'],
+      ['require-readonly-root-filesystem', 'medium', { action: 'flag' }],
+    ],
+    { owner: 'payments' },
+  ),
+  swept(
+    'taskDefinition',
+    'api:7',
+    [
+      ['no-aws-credentials-in-environment', 'critical'],
+      ['require-non-root-user', 'high', { excepted: true }],
+    ],
+    { owner: 'search', region: US },
+  ),
+  swept(
+    'service',
+    'edge',
+    [
+      ['no-execute-command', 'high'],
+      ['require-deployment-circuit-breaker', 'low', { action: 'flag', path: 'deploymentConfiguration.deploymentCircuitBreaker.enable' }],
+    ],
+    { owner: 'payments' },
+  ),
   swept('service', 'worker', [['no-execute-command', 'high']]),
   swept('taskDefinition', 'clean:1', []),
 ];
@@ -85,7 +131,15 @@ const parse = (message: string): SweepDigest => JSON.parse(message) as SweepDige
 describe('the sweep digest: counts', () => {
   it('counts violations (resource x rule, not excepted) and findings by severity, by owner worst first, and by rule', () => {
     const { digest } = buildDigest(report(day1()), { ...SCOPE, format: 'json' });
-    expect(digest).toMatchObject({ version: '1', kind: 'ecs-admission.sweep', account: ACCOUNT, regions: [EU, US], startedAt: '2026-11-23T06:00:00.000Z', finishedAt: '2026-11-23T06:01:00.000Z', policies: ['production'] });
+    expect(digest).toMatchObject({
+      version: '1',
+      kind: 'ecs-admission.sweep',
+      account: ACCOUNT,
+      regions: [EU, US],
+      startedAt: '2026-11-23T06:00:00.000Z',
+      finishedAt: '2026-11-23T06:01:00.000Z',
+      policies: ['production'],
+    });
     expect(digest.violations).toEqual({ total: 6, critical: 2, high: 2, medium: 1, low: 1 });
     expect(digest.findings).toEqual({ total: 7, critical: 3, high: 2, medium: 1, low: 1, excepted: 1 });
     expect(digest.resources).toEqual({ total: 5, violating: 4, errored: 0 });
@@ -95,7 +149,13 @@ describe('the sweep digest: counts', () => {
       // No owner tag, and the sweep has no caller to fall back on.
       ['unknown', { total: 1, critical: 0, high: 1, medium: 0, low: 0 }],
     ]);
-    expect(Object.keys(digest.byRule)).toEqual(['no-aws-credentials-in-environment', 'no-privileged-containers', 'no-execute-command', 'require-readonly-root-filesystem', 'require-deployment-circuit-breaker']);
+    expect(Object.keys(digest.byRule)).toEqual([
+      'no-aws-credentials-in-environment',
+      'no-privileged-containers',
+      'no-execute-command',
+      'require-readonly-root-filesystem',
+      'require-deployment-circuit-breaker',
+    ]);
     expect(digest.byRule['no-execute-command']).toEqual({ total: 2, critical: 0, high: 2, medium: 0, low: 0, remediation: 'Fix no-execute-command.' });
     expect(digest.failures).toEqual([]);
     expect(digest.changes).toBeNull();
@@ -122,7 +182,15 @@ describe('the sweep digest: worst offenders', () => {
       'worker high no-execute-command',
     ]);
     const [web, api, edge] = digest.worstOffenders;
-    expect(web).toMatchObject({ kind: 'taskDefinition', arn: arnOf(EU, 'task-definition/web:3'), account: ACCOUNT, region: EU, owner: 'payments', verdict: 'deny', findings: 3 });
+    expect(web).toMatchObject({
+      kind: 'taskDefinition',
+      arn: arnOf(EU, 'task-definition/web:3'),
+      account: ACCOUNT,
+      region: EU,
+      owner: 'payments',
+      verdict: 'deny',
+      findings: 3,
+    });
     expect(web!.enforcement).toEqual(['Would deregister web:3', expect.stringMatching(/^Would tag web:3 with ecs-admission:verdict/)]);
     expect(web!.consoleUrl).toBe('https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/web/3/containers?region=eu-west-1');
     expect(api).toMatchObject({ region: US, owner: 'search' });
@@ -130,7 +198,9 @@ describe('the sweep digest: worst offenders', () => {
   });
 
   it('keeps the ten worst', () => {
-    const many = Array.from({ length: 30 }, (_, i) => swept('service', `svc-${String(i).padStart(2, '0')}`, [['no-execute-command', i === 17 ? 'critical' : 'high']]));
+    const many = Array.from({ length: 30 }, (_, i) =>
+      swept('service', `svc-${String(i).padStart(2, '0')}`, [['no-execute-command', i === 17 ? 'critical' : 'high']]),
+    );
     const { digest } = buildDigest(report(many), { ...SCOPE, format: 'json' });
     expect(digest.worstOffenders).toHaveLength(10);
     expect(digest.worstOffenders.map((o) => o.name).slice(0, 3)).toEqual(['svc-17', 'svc-00', 'svc-01']);
@@ -168,12 +238,39 @@ describe('the sweep digest: changes since the previous sweep', () => {
   it('lists new violations (a new resource, a new rule on a known one) worst first, and resolved ones', () => {
     const resources = day1().filter((r) => r.result.resource.name !== 'worker');
     resources.push(swept('task', 'batch-1', [['no-aws-credentials-in-environment', 'critical']], { owner: 'data', region: US }));
-    resources[2] = swept('service', 'edge', [['no-execute-command', 'high'], ['no-public-ip', 'high', { path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp' }], ['require-deployment-circuit-breaker', 'low', { action: 'flag' }]], { owner: 'payments' });
+    resources[2] = swept(
+      'service',
+      'edge',
+      [
+        ['no-execute-command', 'high'],
+        ['no-public-ip', 'high', { path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp' }],
+        ['require-deployment-circuit-breaker', 'low', { action: 'flag' }],
+      ],
+      { owner: 'payments' },
+    );
     const { digest, message } = buildDigest(report(resources), { ...SCOPE, format: 'json' }, first().state);
     expect(digest.changes).toMatchObject({ newCount: 2, resolvedCount: 1, notCompared: 0 });
     expect(digest.changes!.newViolations).toEqual([
-      { arn: arnOf(US, 'task/apps/batch-1'), ruleId: 'no-aws-credentials-in-environment', account: ACCOUNT, region: US, kind: 'task', name: 'batch-1', owner: 'data', severity: 'critical' },
-      { arn: arnOf(EU, 'service/apps/edge'), ruleId: 'no-public-ip', account: ACCOUNT, region: EU, kind: 'service', name: 'edge', owner: 'payments', severity: 'high' },
+      {
+        arn: arnOf(US, 'task/apps/batch-1'),
+        ruleId: 'no-aws-credentials-in-environment',
+        account: ACCOUNT,
+        region: US,
+        kind: 'task',
+        name: 'batch-1',
+        owner: 'data',
+        severity: 'critical',
+      },
+      {
+        arn: arnOf(EU, 'service/apps/edge'),
+        ruleId: 'no-public-ip',
+        account: ACCOUNT,
+        region: EU,
+        kind: 'service',
+        name: 'edge',
+        owner: 'payments',
+        severity: 'high',
+      },
     ]);
     expect(digest.changes!.resolved).toEqual([{ arn: arnOf(EU, 'service/apps/worker'), ruleId: 'no-execute-command', account: ACCOUNT, region: EU }]);
     expect(message.subject).toBe('[SWEEP] 7 violations (3 critical, 2 high) in 1 account, 2 regions - 2 new, 1 resolved');
@@ -203,7 +300,12 @@ describe('the sweep digest: changes since the previous sweep', () => {
 
   it('caps the state (keys and bytes) for DynamoDB, and compares only up to where it was cut', () => {
     const names = Array.from({ length: 6000 }, (_, i) => `${'very-long-service-name-'.repeat(4)}${String(i).padStart(5, '0')}`);
-    const big = names.map((n) => swept('service', n, [['no-execute-command', 'high'], ['no-public-ip', 'high']]));
+    const big = names.map((n) =>
+      swept('service', n, [
+        ['no-execute-command', 'high'],
+        ['no-public-ip', 'high'],
+      ]),
+    );
     const { state } = buildDigest(report(big), { ...SCOPE, format: 'json' });
     expect(state.keys.length).toBeLessThanOrEqual(MAX_STATE_KEYS);
     expect(Buffer.byteLength(JSON.stringify(state))).toBeLessThan(MAX_STATE_BYTES + 1000);
@@ -223,15 +325,34 @@ describe('the sweep digest: changes since the previous sweep', () => {
   it('ignores a stored state it does not understand', () => {
     expect(parseDigestState({ version: 2, keys: [] })).toBeUndefined();
     expect(parseDigestState('garbage')).toBeUndefined();
-    expect(parseDigestState({ version: 1, finishedAt: 'x', scope: [], keys: ['a'], truncatedAfter: 'a' })).toEqual({ version: 1, finishedAt: 'x', scope: [], keys: ['a'], truncatedAfter: 'a' });
+    expect(parseDigestState({ version: 1, finishedAt: 'x', scope: [], keys: ['a'], truncatedAfter: 'a' })).toEqual({
+      version: 1,
+      finishedAt: 'x',
+      scope: [],
+      keys: ['a'],
+      truncatedAfter: 'a',
+    });
   });
 });
 
 describe('the sweep digest: SNS message', () => {
   it('has an ASCII subject of at most 99 characters, whatever the counts', () => {
-    const failures = Array.from({ length: 400 }, (_, i): SweepFailure => ({ account: ACCOUNT, region: `xx-region-${i}`, code: 'AccessDenied', message: 'denied – “no”' }));
-    const many = Array.from({ length: 1200 }, (_, i) => swept('service', `s${i}`, [['no-execute-command', i % 2 ? 'critical' : 'high'], ['no-public-ip', 'high']]));
-    const previous: DigestState = { version: 1, finishedAt: '2026-11-22T06:00:00Z', scope: [`${ACCOUNT}/${EU}`, `${ACCOUNT}/${US}`], keys: Array.from({ length: 3000 }, (_, i) => violationKey(arnOf(US, `service/apps/old${i}`), 'no-public-ip')).sort() };
+    const failures = Array.from(
+      { length: 400 },
+      (_, i): SweepFailure => ({ account: ACCOUNT, region: `xx-region-${i}`, code: 'AccessDenied', message: 'denied – “no”' }),
+    );
+    const many = Array.from({ length: 1200 }, (_, i) =>
+      swept('service', `s${i}`, [
+        ['no-execute-command', i % 2 ? 'critical' : 'high'],
+        ['no-public-ip', 'high'],
+      ]),
+    );
+    const previous: DigestState = {
+      version: 1,
+      finishedAt: '2026-11-22T06:00:00Z',
+      scope: [`${ACCOUNT}/${EU}`, `${ACCOUNT}/${US}`],
+      keys: Array.from({ length: 3000 }, (_, i) => violationKey(arnOf(US, `service/apps/old${i}`), 'no-public-ip')).sort(),
+    };
     const { message } = buildDigest(report(many, { failures, regions: 402 }), { ...SCOPE, format: 'json' }, previous);
     expect(message.subject.length).toBeLessThanOrEqual(99);
     expect(message.subject).toMatch(/^[\x20-\x7E]+$/);
@@ -257,9 +378,14 @@ describe('the sweep digest: SNS message', () => {
 
   it('keeps the JSON document under the SNS size limit, saying what it left off', () => {
     const longName = 'n'.repeat(250);
-    const many = Array.from({ length: 3000 }, (_, i) => swept('service', `${longName}-${i}`, [['no-execute-command', 'high']], { owner: `owner-${i}-${'o'.repeat(200)}` }));
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      swept('service', `${longName}-${i}`, [['no-execute-command', 'high']], { owner: `owner-${i}-${'o'.repeat(200)}` }),
+    );
     const previous: DigestState = { version: 1, finishedAt: '2026-11-22T06:00:00Z', scope: [`${ACCOUNT}/${EU}`, `${ACCOUNT}/${US}`], keys: [] };
-    const failures = Array.from({ length: 200 }, (_, i): SweepFailure => ({ account: ACCOUNT, region: US, code: 'Throttling', message: `cluster c${i}: ${'x'.repeat(2000)}` }));
+    const failures = Array.from(
+      { length: 200 },
+      (_, i): SweepFailure => ({ account: ACCOUNT, region: US, code: 'Throttling', message: `cluster c${i}: ${'x'.repeat(2000)}` }),
+    );
     const { message } = buildDigest(report(many, { failures }), { ...SCOPE, format: 'json' }, previous);
     expect(Buffer.byteLength(message.message)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     const doc = parse(message.message);
@@ -272,25 +398,52 @@ describe('the sweep digest: SNS message', () => {
     const previous = buildDigest(report(day1().filter((r) => r.result.resource.name !== 'edge')), { ...SCOPE, format: 'json' }).state;
     const { message } = buildDigest(report(day1()), { ...SCOPE, format: 'chatbot' }, previous);
     const n = JSON.parse(message.message) as DigestChatbotNotification;
-    expect(n).toMatchObject({ version: '1.0', source: 'custom', id: `sweep-${ACCOUNT}-2026-11-23T06:01:00.000Z`, content: { textType: 'client-markdown' }, metadata: { threadId: `ecs-admission/sweep/${ACCOUNT}`, eventType: 'ecs-admission.sweep', summary: message.subject } });
+    expect(n).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      id: `sweep-${ACCOUNT}-2026-11-23T06:01:00.000Z`,
+      content: { textType: 'client-markdown' },
+      metadata: { threadId: `ecs-admission/sweep/${ACCOUNT}`, eventType: 'ecs-admission.sweep', summary: message.subject },
+    });
     expect(n.content.title).toBe(':rotating_light: ECS sweep: 6 violations (2 critical, 2 high) in 1 account, 2 regions - 2 new');
     const d = n.content.description;
     expect(d).toContain(`*ECS admission sweep* of account \`${ACCOUNT}\` in \`${EU}\`, \`${US}\``);
     expect(d).toContain('*6 violations* (2 critical · 2 high · 1 medium · 1 low) in 4 resources');
     expect(d).toContain('*New since the last sweep:*\n• *no-execute-command* (high) on edge (service, eu-west-1, owner payments)');
-    expect(d).toContain('*Worst offenders:*\n• :rotating_light: <https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/web/3/containers?region=eu-west-1|web:3> (task definition, eu-west-1, owner payments): critical, no-privileged-containers +1 — Would deregister web:3');
+    expect(d).toContain(
+      '*Worst offenders:*\n• :rotating_light: <https://eu-west-1.console.aws.amazon.com/ecs/v2/task-definitions/web/3/containers?region=eu-west-1|web:3> (task definition, eu-west-1, owner payments): critical, no-privileged-containers +1 — Would deregister web:3',
+    );
     expect(d).toContain('*By owner:*\n• payments: 4 (1 critical · 1 high · 1 medium · 1 low)');
     expect(n.content.nextSteps[0]).toBe('no-aws-credentials-in-environment (1 violation): Fix no-aws-credentials-in-environment.');
     expect(n.content.keywords).toEqual(['sweep', 'critical', 'high', 'medium', 'low', 'new violations']);
     expect(n.metadata.relatedResources[0]).toBe(arnOf(EU, 'task-definition/web:3'));
-    expect(n.metadata.additionalContext).toEqual({ account: ACCOUNT, regions: `${EU},${US}`, violations: '6', finishedAt: '2026-11-23T06:01:00.000Z', severity: 'critical', newViolations: '2' });
+    expect(n.metadata.additionalContext).toEqual({
+      account: ACCOUNT,
+      regions: `${EU},${US}`,
+      violations: '6',
+      finishedAt: '2026-11-23T06:01:00.000Z',
+      severity: 'critical',
+      newViolations: '2',
+    });
   });
 
   it('keeps within the Chatbot limits and escapes names, with many long and hostile names', () => {
     const hostile = sampleReport({ hostile: true });
-    const many = Array.from({ length: 400 }, (_, i) => swept('service', `${HOSTILE_NAME}-${'x'.repeat(300)}-${i}`, [[`custom-rule-${'r'.repeat(100)}-${i % 20}`, 'critical']], { owner: `${HOSTILE_OWNER}-${i}` }));
-    const failures = Array.from({ length: 100 }, (_, i): SweepFailure => ({ account: ACCOUNT, region: EU, code: 'AccessDenied', message: `<@U123> ${'m'.repeat(800)} ${i}` }));
-    const previous: DigestState = { version: 1, finishedAt: '2026-11-22T06:00:00Z', scope: [`${ACCOUNT}/${EU}`, `${ACCOUNT}/${US}`], keys: Array.from({ length: 500 }, (_, i) => violationKey(arnOf(EU, `service/apps/${HOSTILE_NAME}${i}`), 'r')).sort() };
+    const many = Array.from({ length: 400 }, (_, i) =>
+      swept('service', `${HOSTILE_NAME}-${'x'.repeat(300)}-${i}`, [[`custom-rule-${'r'.repeat(100)}-${i % 20}`, 'critical']], {
+        owner: `${HOSTILE_OWNER}-${i}`,
+      }),
+    );
+    const failures = Array.from(
+      { length: 100 },
+      (_, i): SweepFailure => ({ account: ACCOUNT, region: EU, code: 'AccessDenied', message: `<@U123> ${'m'.repeat(800)} ${i}` }),
+    );
+    const previous: DigestState = {
+      version: 1,
+      finishedAt: '2026-11-22T06:00:00Z',
+      scope: [`${ACCOUNT}/${EU}`, `${ACCOUNT}/${US}`],
+      keys: Array.from({ length: 500 }, (_, i) => violationKey(arnOf(EU, `service/apps/${HOSTILE_NAME}${i}`), 'r')).sort(),
+    };
     for (const r of [report([...hostile.resources, ...many], { failures }), hostile]) {
       const { message } = buildDigest(r, { ...SCOPE, format: 'chatbot' }, previous);
       const n = JSON.parse(message.message) as DigestChatbotNotification;

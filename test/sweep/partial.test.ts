@@ -27,7 +27,8 @@ function parts(report: SweepReport): SweepReport[] {
   }));
 }
 
-const accountsOf = (report: SweepReport): string[] => [...new Set([...report.resources.map((r) => r.account), ...report.failures.map((f) => f.account)])].sort();
+const accountsOf = (report: SweepReport): string[] =>
+  [...new Set([...report.resources.map((r) => r.account), ...report.failures.map((f) => f.account)])].sort();
 
 describe('partial sweep reports', () => {
   it('merge into the digest of the whole sweep, whatever the cut, and survive JSON', () => {
@@ -37,8 +38,15 @@ describe('partial sweep reports', () => {
     const merged = mergePartials(parts(report).map((p) => JSON.parse(JSON.stringify(partialOf(p))) as SweepPartial));
     expect(digestOfPartial(merged, scope)).toEqual(whole);
     // In reverse order too, given back in order of account and Region: the same.
-    const reversed = parts(report).reverse().map((p) => partialOf(p));
-    expect(digestOfPartial(mergePartials(reversed.sort((a, b) => a.accounts[0]!.localeCompare(b.accounts[0]!) || a.regions[0]!.localeCompare(b.regions[0]!))), scope)).toEqual(whole);
+    const reversed = parts(report)
+      .reverse()
+      .map((p) => partialOf(p));
+    expect(
+      digestOfPartial(
+        mergePartials(reversed.sort((a, b) => a.accounts[0]!.localeCompare(b.accounts[0]!) || a.regions[0]!.localeCompare(b.regions[0]!))),
+        scope,
+      ),
+    ).toEqual(whole);
     // The changes since a previous sweep, and the state, are the whole sweep's too.
     const previous = digestOf({ ...report, resources: report.resources.slice(3), finishedAt: '2026-11-22T06:00:00.000Z' }, scope).state;
     expect(digestOfPartial(merged, scope, previous)).toEqual(digestOf(report, scope, previous));
@@ -85,14 +93,19 @@ describe('the organization digest', () => {
     expect((JSON.parse(message.message) as SweepDigest).byAccount).toEqual(digest.byAccount);
   });
 
-  it('adds nothing to a single account\'s digest (the wire format only grows for organizations)', () => {
+  it("adds nothing to a single account's digest (the wire format only grows for organizations)", () => {
     const { digest } = buildDigest(sampleReport(), { format: 'json', account: '111122223333', regions: REGIONS });
     for (const field of ['byAccount', 'byOrganizationalUnit', 'accounts']) expect(digest).not.toHaveProperty(field);
   });
 
   it('in the Chatbot format: the organization, by account, by OU, and one line per unreadable account', () => {
     const partial = partialOf(sampleReport(), { organizationalUnits: { '111122223333': ['ou-prod'] } });
-    const { message } = buildDigestOfPartial(partial, { format: 'chatbot', account: HUB, regions: REGIONS, accounts: ['111122223333', '222233334444', '444455556666'] });
+    const { message } = buildDigestOfPartial(partial, {
+      format: 'chatbot',
+      account: HUB,
+      regions: REGIONS,
+      accounts: ['111122223333', '222233334444', '444455556666'],
+    });
     const d = (JSON.parse(message.message) as DigestChatbotNotification).content.description;
     expect(d).toContain(`*ECS admission sweep* of 3 accounts of the organization (from \`${HUB}\`) in \`eu-west-1\`, \`us-east-1\``);
     expect(d).toMatch(/\*By account:\*\n• `\d{12}`/);
@@ -103,9 +116,21 @@ describe('the organization digest', () => {
 
   it('stays within the SNS and Chatbot limits with hundreds of accounts, saying how many it left off', () => {
     const report = sampleReport();
-    const failures: SweepFailure[] = Array.from({ length: 300 }, (_, i) => ({ account: String(700000000000 + i), region: 'eu-west-1', operation: 'AssumeRole', code: 'UnreadableError', message: `cannot assume the role: deploy the member stack in ${700000000000 + i} ${'x'.repeat(300)}` }));
+    const failures: SweepFailure[] = Array.from({ length: 300 }, (_, i) => ({
+      account: String(700000000000 + i),
+      region: 'eu-west-1',
+      operation: 'AssumeRole',
+      code: 'UnreadableError',
+      message: `cannot assume the role: deploy the member stack in ${700000000000 + i} ${'x'.repeat(300)}`,
+    }));
     // Three hundred accounts with violations: the sample's resources copied into each.
-    const resources = Array.from({ length: 300 }, (_, i) => report.resources.map((r) => ({ ...r, account: String(800000000000 + i), result: { ...r.result, resource: { ...r.result.resource, origin: { source: `${r.result.resource.origin.source}-${i}` } } } }))).flat();
+    const resources = Array.from({ length: 300 }, (_, i) =>
+      report.resources.map((r) => ({
+        ...r,
+        account: String(800000000000 + i),
+        result: { ...r.result, resource: { ...r.result.resource, origin: { source: `${r.result.resource.origin.source}-${i}` } } },
+      })),
+    ).flat();
     const big = { ...report, resources, failures };
     const accounts = [...new Set([...resources.map((r) => r.account), ...failures.map((f) => f.account)])];
     for (const format of ['json', 'chatbot'] as const) {

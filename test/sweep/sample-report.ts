@@ -58,7 +58,12 @@ interface Env {
 
 const arn = (env: Env, path: string): string => `arn:aws:ecs:${env.region}:${env.account}:${path}`;
 const tags = (owner: string | undefined, key = 'Owner'): { key: string; value: string }[] =>
-  owner === undefined ? [] : [{ key, value: owner }, { key: 'env', value: 'prod' }];
+  owner === undefined
+    ? []
+    : [
+        { key, value: owner },
+        { key: 'env', value: 'prod' },
+      ];
 
 const image = (env: Env, repo: string, digit: string): string => `${env.account}.dkr.ecr.${env.region}.amazonaws.com/${repo}@sha256:${digit.repeat(64)}`;
 const good = (env: Env, name: string, repo: string, digit: string): ContainerDefinition => ({
@@ -74,7 +79,13 @@ const good = (env: Env, name: string, repo: string, digit: string): ContainerDef
 
 /** The revisions that exist in every account and region (used or not: rollbacks look at the others). */
 function taskDefinitions(env: Env): TaskDefinitionState[] {
-  const td = (family: string, revision: number, owner: string | undefined, containers: ContainerDefinition[], extra: Partial<TaskDefinitionState> = {}): TaskDefinitionState => ({
+  const td = (
+    family: string,
+    revision: number,
+    owner: string | undefined,
+    containers: ContainerDefinition[],
+    extra: Partial<TaskDefinitionState> = {},
+  ): TaskDefinitionState => ({
     taskDefinitionArn: arn(env, `task-definition/${family}:${revision}`),
     family,
     revision,
@@ -98,7 +109,10 @@ function taskDefinitions(env: Env): TaskDefinitionState[] {
   ];
   return [
     td('payments-api', 40, 'payments', [payments]),
-    td('payments-api', 41, 'payments', [{ ...payments, image: image(env, 'payments-api', 'c') }, { ...good(env, 'hsm-agent', 'hsm-agent', 'd'), privileged: true }]),
+    td('payments-api', 41, 'payments', [
+      { ...payments, image: image(env, 'payments-api', 'c') },
+      { ...good(env, 'hsm-agent', 'hsm-agent', 'd'), privileged: true },
+    ]),
     td('checkout-web', 17, 'payments', [good(env, 'web', 'checkout-web', 'e')]),
     td('search-indexer', 11, 'search', [{ ...indexer, environment: keys }]),
     td('search-indexer', 12, 'search', [{ ...indexer, image: image(env, 'search-indexer', 'f'), environment: keys }]),
@@ -124,11 +138,22 @@ interface Layout {
 }
 
 const vpc = (publicIp = false) => ({
-  awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'], securityGroups: ['sg-0123456789abcdef0'], assignPublicIp: publicIp ? 'ENABLED' : 'DISABLED' },
+  awsvpcConfiguration: {
+    subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
+    securityGroups: ['sg-0123456789abcdef0'],
+    assignPublicIp: publicIp ? 'ENABLED' : 'DISABLED',
+  },
 });
 
 function layout(env: Env, hostile: boolean): Layout {
-  const service = (cluster: string, name: string, td: string | undefined, owner: string | undefined, extra: Partial<ServiceState> = {}, ownerKey = 'Owner'): ServiceState => ({
+  const service = (
+    cluster: string,
+    name: string,
+    td: string | undefined,
+    owner: string | undefined,
+    extra: Partial<ServiceState> = {},
+    ownerKey = 'Owner',
+  ): ServiceState => ({
     serviceArn: arn(env, `service/${cluster}/${name}`),
     serviceName: name,
     clusterArn: arn(env, `cluster/${cluster}`),
@@ -136,7 +161,12 @@ function layout(env: Env, hostile: boolean): Layout {
     launchType: 'FARGATE',
     networkConfiguration: vpc(),
     deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
-    ...(td ? { taskDefinition: arn(env, `task-definition/${td}`), deployments: [{ status: 'PRIMARY', taskDefinition: arn(env, `task-definition/${td}`), createdAt: '2026-11-20T10:00:00Z' }] } : {}),
+    ...(td
+      ? {
+          taskDefinition: arn(env, `task-definition/${td}`),
+          deployments: [{ status: 'PRIMARY', taskDefinition: arn(env, `task-definition/${td}`), createdAt: '2026-11-20T10:00:00Z' }],
+        }
+      : {}),
     tags: tags(owner, ownerKey),
     ...extra,
   });
@@ -162,7 +192,12 @@ function layout(env: Env, hostile: boolean): Layout {
           service('core', 'payments-api', 'payments-api:41', 'payments'),
           service('core', 'checkout-web', 'checkout-web:17', 'payments'),
           service('batch', 'search-indexer', 'search-indexer:12', 'search', {}, 'team'),
-          service('edge', 'edge-gateway', 'edge-gateway:3', 'platform', { networkConfiguration: vpc(true), enableExecuteCommand: true, platformVersion: '1.3.0', deploymentConfiguration: {} }),
+          service('edge', 'edge-gateway', 'edge-gateway:3', 'platform', {
+            networkConfiguration: vpc(true),
+            enableExecuteCommand: true,
+            platformVersion: '1.3.0',
+            deploymentConfiguration: {},
+          }),
         ],
         taskSets: [],
         tasks: [],
@@ -171,7 +206,10 @@ function layout(env: Env, hostile: boolean): Layout {
       return {
         env,
         clusters: ['core'],
-        services: [service('core', 'payments-api', 'payments-api:41', 'payments'), service('core', 'checkout-web', 'checkout-web:17', 'payments', { enableExecuteCommand: true })],
+        services: [
+          service('core', 'payments-api', 'payments-api:41', 'payments'),
+          service('core', 'checkout-web', 'checkout-web:17', 'payments', { enableExecuteCommand: true }),
+        ],
         taskSets: [],
         tasks: [],
       };
@@ -292,7 +330,11 @@ export function sampleReport(options: { hostile?: boolean } = {}): SweepReport {
 }
 
 /** Like src/admission/rollback.ts, synchronously: the newest other ACTIVE revision that no deny rule fails. */
-function rollbackTo(service: Resource, catalog: Resource<'taskDefinition'>[], evaluate: (r: Resource) => { findings: { action: string; exception?: unknown }[] }): PlanContext['rollback'] {
+function rollbackTo(
+  service: Resource,
+  catalog: Resource<'taskDefinition'>[],
+  evaluate: (r: Resource) => { findings: { action: string; exception?: unknown }[] },
+): PlanContext['rollback'] {
   const current = service.taskDefinitionRef ?? '';
   const family = current.slice(current.lastIndexOf('/') + 1).replace(/:\d+$/, '');
   const others = catalog
@@ -300,5 +342,8 @@ function rollbackTo(service: Resource, catalog: Resource<'taskDefinition'>[], ev
     .sort((a, b) => (b.object.revision ?? 0) - (a.object.revision ?? 0));
   const compliant = others.find((td) => !evaluate(td).findings.some((f) => !f.exception && f.action === 'deny'));
   if (compliant) return { to: compliant.origin.source };
-  return { none: others.length === 0 ? `${family} has no other ACTIVE revision` : `none of the ${others.length} other ACTIVE revisions of ${family} passes the deny rules` };
+  return {
+    none:
+      others.length === 0 ? `${family} has no other ACTIVE revision` : `none of the ${others.length} other ACTIVE revisions of ${family} passes the deny rules`,
+  };
 }

@@ -8,7 +8,10 @@ import { sweep, type SweepOptions } from '../../src/use-cases/sweep.js';
 import type { EcsInventory, SweepTarget } from '../../src/sweep/types.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
-const { policies } = compilePolicies(parsePolicyFile('apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec: { extends: [recommended] }\n', 'p.yaml').policies, { builtinRules, readExtended: () => [], now: NOW });
+const { policies } = compilePolicies(
+  parsePolicyFile('apiVersion: ecs-admission/v1\nkind: Policy\nmetadata: { name: p }\nspec: { extends: [recommended] }\n', 'p.yaml').policies,
+  { builtinRules, readExtended: () => [], now: NOW },
+);
 const options = (extra: Partial<SweepOptions> = {}): SweepOptions => ({
   allRevisions: false,
   concurrency: 4,
@@ -33,7 +36,25 @@ function inventory(services: number, tasks: number) {
     inFlight--;
     return value;
   };
-  const td = (rev: number): TaskDefinitionState => ({ taskDefinitionArn: arn(`task-definition/web:${rev}`), family: 'web', revision: rev, status: 'ACTIVE', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], containerDefinitions: [{ name: 'app', image: 'nginx@sha256:' + 'a'.repeat(64), user: '1', readonlyRootFilesystem: true, logConfiguration: { logDriver: 'awslogs' }, privileged: rev === 2 }], tags: [{ key: 'Owner', value: 'web-team' }] });
+  const td = (rev: number): TaskDefinitionState => ({
+    taskDefinitionArn: arn(`task-definition/web:${rev}`),
+    family: 'web',
+    revision: rev,
+    status: 'ACTIVE',
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    containerDefinitions: [
+      {
+        name: 'app',
+        image: 'nginx@sha256:' + 'a'.repeat(64),
+        user: '1',
+        readonlyRootFilesystem: true,
+        logConfiguration: { logDriver: 'awslogs' },
+        privileged: rev === 2,
+      },
+    ],
+    tags: [{ key: 'Owner', value: 'web-team' }],
+  });
   const serviceArns = Array.from({ length: services }, (_, i) => arn(`service/c1/s${i}`));
   const taskArns = Array.from({ length: tasks }, (_, i) => arn(`task/c1/t${i}`));
   const inv: EcsInventory = {
@@ -41,12 +62,33 @@ function inventory(services: number, tasks: number) {
     listServices: () => record('ListServices', serviceArns),
     describeServices: (_c, names) => {
       expect(names.length).toBeLessThanOrEqual(10);
-      return record('DescribeServices', names.map((n, i): ServiceState => ({ serviceArn: n, serviceName: n.split('/').pop(), clusterArn: arn('cluster/c1'), taskDefinition: arn(`task-definition/web:${(i % 2) + 1}`), status: 'ACTIVE' })));
+      return record(
+        'DescribeServices',
+        names.map(
+          (n, i): ServiceState => ({
+            serviceArn: n,
+            serviceName: n.split('/').pop(),
+            clusterArn: arn('cluster/c1'),
+            taskDefinition: arn(`task-definition/web:${(i % 2) + 1}`),
+            status: 'ACTIVE',
+          }),
+        ),
+      );
     },
     listTasks: () => record('ListTasks', taskArns),
     describeTasks: (_c, list) => {
       expect(list.length).toBeLessThanOrEqual(100);
-      return record('DescribeTasks', list.map((t): TaskState => ({ taskArn: t, taskDefinitionArn: arn('task-definition/web:1'), lastStatus: 'RUNNING', group: t.endsWith('0') ? 'service:s0' : 'family:web' })));
+      return record(
+        'DescribeTasks',
+        list.map(
+          (t): TaskState => ({
+            taskArn: t,
+            taskDefinitionArn: arn('task-definition/web:1'),
+            lastStatus: 'RUNNING',
+            group: t.endsWith('0') ? 'service:s0' : 'family:web',
+          }),
+        ),
+      );
     },
     describeTaskDefinition: (ref) => record(`DescribeTaskDefinition ${ref.split('/').pop()}`, td(Number(ref.split(':').pop()))),
     listActiveTaskDefinitions: () => record('ListTaskDefinitions', [arn('task-definition/web:1'), arn('task-definition/web:2'), arn('task-definition/web:3')]),
@@ -71,7 +113,14 @@ describe('sweep', () => {
     // Tasks a service started are judged through the service.
     expect(report.counts).toEqual({ accounts: 1, regions: 1, clusters: 1, services: 25, taskSets: 0, tasks: 135, taskDefinitions: 2 });
     const web = report.resources.find((r) => r.result.resource.name === 's1')!;
-    expect(web.plan).toMatchObject({ verdict: 'deny', resource: { owner: 'web-team' }, outcomes: [{ action: { type: 'updateService', changes: { taskDefinition: arn('task-definition/web:1') } }, status: 'would' }, { action: { type: 'tagResource' }, status: 'would' }] });
+    expect(web.plan).toMatchObject({
+      verdict: 'deny',
+      resource: { owner: 'web-team' },
+      outcomes: [
+        { action: { type: 'updateService', changes: { taskDefinition: arn('task-definition/web:1') } }, status: 'would' },
+        { action: { type: 'tagResource' }, status: 'would' },
+      ],
+    });
   });
 
   it('reads every ACTIVE revision with allRevisions', async () => {
@@ -89,13 +138,23 @@ describe('sweep', () => {
         { account: '111122223333', region: 'eu-west-1', open: () => Promise.resolve(good) },
         { account: '444455556666', region: 'eu-west-1', open: () => Promise.resolve({ ...good, listClusters: () => Promise.reject(denied) }) },
         { account: '777788889999', region: 'eu-west-1', open: () => Promise.resolve({ ...good, listServices: () => Promise.reject(throttled) }) },
-        { account: '000011112222', region: 'eu-west-1', open: () => Promise.reject(Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' })) },
+        {
+          account: '000011112222',
+          region: 'eu-west-1',
+          open: () => Promise.reject(Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' })),
+        },
       ],
       options(),
     );
     expect(report.failures).toEqual([
       { account: '000011112222', region: 'eu-west-1', operation: 'connect', code: 'AccessDenied', message: 'not authorized to perform: sts:AssumeRole' },
-      { account: '444455556666', region: 'eu-west-1', operation: 'ListClusters', code: 'AccessDeniedException', message: 'User is not authorized to perform: ecs:ListClusters' },
+      {
+        account: '444455556666',
+        region: 'eu-west-1',
+        operation: 'ListClusters',
+        code: 'AccessDeniedException',
+        message: 'User is not authorized to perform: ecs:ListClusters',
+      },
       { account: '777788889999', region: 'eu-west-1', operation: 'ListServices', code: 'ThrottlingException', message: 'cluster c1: Rate exceeded' },
     ]);
     expect(new Set(report.resources.map((r) => r.account))).toEqual(new Set(['111122223333']));
@@ -104,7 +163,10 @@ describe('sweep', () => {
 
   it('reports progress as it goes', async () => {
     const seen: string[] = [];
-    await sweep([target(inventory(1, 0).inv, 'eu-west-1'), target(inventory(1, 0).inv, 'eu-west-2')], options({ onProgress: (p) => p.finished && seen.push(`${p.targetsDone}/${p.targets}`) }));
+    await sweep(
+      [target(inventory(1, 0).inv, 'eu-west-1'), target(inventory(1, 0).inv, 'eu-west-2')],
+      options({ onProgress: (p) => p.finished && seen.push(`${p.targetsDone}/${p.targets}`) }),
+    );
     expect(seen).toEqual(['1/2', '2/2']);
   });
 });

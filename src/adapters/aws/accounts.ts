@@ -22,7 +22,6 @@ export interface SweepScope {
   clientConfig?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
 }
 
-
 export async function sweepTargets(scope: SweepScope): Promise<SweepTarget[]> {
   const region = scope.regions[0]!;
   const sts = new STSClient({ ...scope.clientConfig, region });
@@ -51,7 +50,8 @@ export async function sweepTargets(scope: SweepScope): Promise<SweepTarget[]> {
   const clientFor = (account: string, r: string): ECSClient => {
     if (access) return access.clientFor(account, r);
     // Without a role, only the current account can be read: never another account's data under its id.
-    if (account !== current) throw new Error(`account ${account} cannot be read with the current credentials (account ${current}): give the role to assume in it (--role-name)`);
+    if (account !== current)
+      throw new Error(`account ${account} cannot be read with the current credentials (account ${current}): give the role to assume in it (--role-name)`);
     return new ECSClient({ ...scope.clientConfig, region: r, retryMode: 'adaptive', maxAttempts: scope.maxAttempts ?? 10 });
   };
 

@@ -35,7 +35,8 @@ export function dynamoBudget(client: DynamoDBClient, table: string, limits: Budg
       uses[slot] = now;
       return true;
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw await awsCallFailed(error, `the decision ledger, DynamoDB table "${table}" (ECS_ADMISSION_LEDGER_TABLE)`, client);
+      if (!(error instanceof ConditionalCheckFailedException))
+        throw await awsCallFailed(error, `the decision ledger, DynamoDB table "${table}" (ECS_ADMISSION_LEDGER_TABLE)`, client);
       uses[slot] = Math.max(uses[slot] ?? 0, Number(error.Item?.usedAt?.N ?? now));
       return false;
     }

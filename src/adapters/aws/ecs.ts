@@ -84,7 +84,9 @@ export function ecsGateway(client: ECSClient): EcsGateway {
       return found;
     },
     listActiveRevisions: async (family, limit) => {
-      const out = await orUndefined(() => client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) })));
+      const out = await orUndefined(() =>
+        client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', maxResults: Math.min(limit, 100) })),
+      );
       // familyPrefix matches prefixes (`web` lists `web-admin` too), and not every implementation
       // honours the sort (moto lists oldest first): filter and order here.
       return (out?.taskDefinitionArns ?? [])

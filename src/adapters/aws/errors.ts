@@ -11,7 +11,9 @@ export async function awsCallFailed(error: unknown, what: string, client: { conf
   const e = error as AwsError;
   if (e?.name === 'ResourceNotFoundException' || e?.name === 'QueueDoesNotExist' || e?.name === 'NotFoundException' || e?.name === 'ParameterNotFound') {
     const region = await client.config.region().catch(() => '(unknown Region)');
-    const named = new Error(`${what} does not exist in Region ${region}: create it, or set the Region (AWS_REGION) and the name it is deployed with (${e.name})`);
+    const named = new Error(
+      `${what} does not exist in Region ${region}: create it, or set the Region (AWS_REGION) and the name it is deployed with (${e.name})`,
+    );
     named.name = 'MissingResourceError';
     return named;
   }

@@ -91,11 +91,20 @@ export function memberAccess(options: MemberAccessOptions): MemberAccess {
       const actingIn = parseArn(out.AssumedRoleUser?.Arn)?.account;
       if (actingIn !== account) throw new UnreadableError('AssumeRole', `${arn} acts in account ${actingIn ?? '(unknown)'}, not ${account}`);
       const obtainedAt = now();
-      return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration ?? new Date(obtainedAt + SESSION_SECONDS * 1000), obtainedAt };
+      return {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration ?? new Date(obtainedAt + SESSION_SECONDS * 1000),
+        obtainedAt,
+      };
     } catch (error) {
       if (error instanceof UnreadableError || isTransient(error)) throw error;
       const e = error as AwsError;
-      throw new UnreadableError('AssumeRole', `cannot assume ${arn} (${e.name ?? 'Error'}: ${e.message ?? 'no message'}): deploy the member stack in ${account}`);
+      throw new UnreadableError(
+        'AssumeRole',
+        `cannot assume ${arn} (${e.name ?? 'Error'}: ${e.message ?? 'no message'}): deploy the member stack in ${account}`,
+      );
     }
   };
 
@@ -126,7 +135,13 @@ export function memberAccess(options: MemberAccessOptions): MemberAccess {
       clients.delete(key); // most recently used last
     } else {
       const own = account === home.account;
-      const client = new ECSClient({ ...clientConfig, ...ecsConfig, region, ...(requestHandler ? { requestHandler } : {}), ...(own ? {} : { credentials: () => credentialsOf(account) }) });
+      const client = new ECSClient({
+        ...clientConfig,
+        ...ecsConfig,
+        region,
+        ...(requestHandler ? { requestHandler } : {}),
+        ...(own ? {} : { credentials: () => credentialsOf(account) }),
+      });
       requestHandler ??= client.config.requestHandler;
       entry = { client, gateway: ecsGateway(client) };
       if (clients.size >= maxClients) clients.delete(clients.keys().next().value!);

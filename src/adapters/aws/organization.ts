@@ -52,7 +52,9 @@ export function organizationalUnits(options: OrganizationalUnitsOptions = {}): O
   const organizations = (): Promise<Pick<OrganizationsClient, 'send'>> =>
     (client ??= options.client
       ? Promise.resolve(options.client)
-      : import('@aws-sdk/client-organizations').then(({ OrganizationsClient }) => new OrganizationsClient({ ...options.clientConfig }) as Pick<OrganizationsClient, 'send'>));
+      : import('@aws-sdk/client-organizations').then(
+          ({ OrganizationsClient }) => new OrganizationsClient({ ...options.clientConfig }) as Pick<OrganizationsClient, 'send'>,
+        ));
 
   /** The parent of an account or OU: an OU id, null for the root, undefined when it is in no organization. */
   const parentOf = async (childId: string): Promise<string | null | undefined> => {
@@ -66,7 +68,10 @@ export function organizationalUnits(options: OrganizationalUnitsOptions = {}): O
       const name = (error as { name?: string }).name ?? '';
       // AWS says ChildNotFound for an account outside the organization (moto: AccountNotFound).
       if (name === 'ChildNotFoundException' || name === 'AccountNotFoundException' || name === 'AWSOrganizationsNotInUseException') return undefined;
-      throw new Error(`the organizational units of ${childId} cannot be looked up (${name || 'error'}: ${(error as Error).message}); the role needs organizations:ListParents in the management or delegated administrator account`, { cause: error });
+      throw new Error(
+        `the organizational units of ${childId} cannot be looked up (${name || 'error'}: ${(error as Error).message}); the role needs organizations:ListParents in the management or delegated administrator account`,
+        { cause: error },
+      );
     }
   };
 

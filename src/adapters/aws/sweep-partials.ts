@@ -62,7 +62,8 @@ export function dynamoPartialStore(client: DynamoDBClient, table: string, option
       return { bytes: data.length, chunks };
     },
     async get(run, account) {
-      const read = async (i: number) => (await client.send(new GetItemCommand({ TableName: table, Key: { eventId: { S: partialKey(run, account, i) } }, ConsistentRead: true }))).Item;
+      const read = async (i: number) =>
+        (await client.send(new GetItemCommand({ TableName: table, Key: { eventId: { S: partialKey(run, account, i) } }, ConsistentRead: true }))).Item;
       const first = await read(0);
       if (!first?.data?.B) return undefined;
       const chunks = Number(first.chunks?.N ?? '1');
@@ -96,6 +97,7 @@ export function memoryPartialStore(): PartialStore & { partials: Map<string, str
 
 function parsePartial(text: string, account: string): SweepPartial {
   const value = JSON.parse(text) as SweepPartial;
-  if (value?.version !== 1 || !Array.isArray(value.violations) || !Array.isArray(value.failures)) throw new Error(`the partial report of account ${account} is not one this version reads`);
+  if (value?.version !== 1 || !Array.isArray(value.violations) || !Array.isArray(value.failures))
+    throw new Error(`the partial report of account ${account} is not one this version reads`);
   return value;
 }

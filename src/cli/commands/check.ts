@@ -38,7 +38,8 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const format = formatOption(values.format);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'unknown', 'none', ...SEVERITIES] as const);
   const maxMiB = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_MIB : Number(values['max-file-size']);
-  if (!Number.isFinite(maxMiB) || maxMiB <= 0) throw new UsageError(`--max-file-size must be a positive number of MiB (got ${String(values['max-file-size'])})`);
+  if (!Number.isFinite(maxMiB) || maxMiB <= 0)
+    throw new UsageError(`--max-file-size must be a positive number of MiB (got ${String(values['max-file-size'])})`);
 
   const now = new Date();
   const selected = await selectPolicies(values, now, io);
@@ -55,7 +56,9 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   // The text report shows every error; JSON and SARIF hold them as data, so that a terminal sees
   // each once, stderr says only how many there are and where to read them.
   if (format !== 'text' && report.errors.length > 0) {
-    io.stderr(`ecs-admission check: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read or parsed: see "errors" in the report\n`);
+    io.stderr(
+      `ecs-admission check: ${report.errors.length} input${report.errors.length === 1 ? '' : 's'} could not be read or parsed: see "errors" in the report\n`,
+    );
   }
   return exitStatus(report, failOn, values['allow-empty'] === true, io);
 }

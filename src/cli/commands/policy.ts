@@ -81,7 +81,10 @@ async function push(args: CommandArgs, io: Io): Promise<number> {
   const names = policies.map((p) => p.name).join(', ');
   io.stdout(`${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} pushed to ${objectUrl(location)}: ${names}\n`);
   if (version) io.stdout(`version ${version}\n`);
-  else io.stderr(`note: ${bucket} has no versioning: the Lambdas follow the object by its ETag, and an earlier version cannot be restored (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled)\n`);
+  else
+    io.stderr(
+      `note: ${bucket} has no versioning: the Lambdas follow the object by its ETag, and an earlier version cannot be restored (aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled)\n`,
+    );
   return 0;
 }
 

@@ -33,9 +33,11 @@ export async function runRedrive({ values, positionals }: CommandArgs, io: Io): 
   if (positionals.length > 0) throw new UsageError(`redrive takes no arguments (got ${positionals.join(' ')})`);
   const queueUrl = typeof values['queue-url'] === 'string' ? values['queue-url'].trim() : '';
   if (!queueUrl) throw new UsageError('--queue-url is required: the dead-letter queue (the stack output DeadLetterQueueUrl)');
-  if (!URL.canParse(queueUrl)) throw new UsageError(`--queue-url must be a queue URL, like https://sqs.eu-west-1.amazonaws.com/123456789012/ecs-admission-prod-dlq (got ${queueUrl})`);
+  if (!URL.canParse(queueUrl))
+    throw new UsageError(`--queue-url must be a queue URL, like https://sqs.eu-west-1.amazonaws.com/123456789012/ecs-admission-prod-dlq (got ${queueUrl})`);
   const format = choice('--format', values.format ?? 'text', ['text', 'json'] as const);
-  if (values.max !== undefined && !/^[1-9]\d*$/.test(String(values.max))) throw new UsageError(`--max must be a whole number of messages, 1 or more (got ${String(values.max)})`);
+  if (values.max !== undefined && !/^[1-9]\d*$/.test(String(values.max)))
+    throw new UsageError(`--max must be a whole number of messages, 1 or more (got ${String(values.max)})`);
   const max = values.max === undefined ? Infinity : Number(values.max);
   const region = (typeof values.region === 'string' && values.region) || regionOfQueue(queueUrl) || io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('no region: pass --region, or set AWS_REGION');
@@ -43,7 +45,11 @@ export async function runRedrive({ values, positionals }: CommandArgs, io: Io): 
 
   // A dry run runs nothing, so it needs none of the function's settings.
   const runEvent = dryRun ? notRun : await admissionHandler(io, { region, ...optional(accountOfQueue(queueUrl)) });
-  const [{ redrive }, { sqsDeadLetters }, { SQSClient }] = await Promise.all([import('../../use-cases/redrive.js'), import('../../adapters/aws/dead-letters.js'), import('@aws-sdk/client-sqs')]);
+  const [{ redrive }, { sqsDeadLetters }, { SQSClient }] = await Promise.all([
+    import('../../use-cases/redrive.js'),
+    import('../../adapters/aws/dead-letters.js'),
+    import('@aws-sdk/client-sqs'),
+  ]);
   const report = await redrive(sqsDeadLetters(new SQSClient({ region }), queueUrl), runEvent, { max, dryRun });
 
   if (report.error && report.items.length === 0) {
@@ -86,10 +92,16 @@ async function admissionHandler(io: Io, home: Home): Promise<RunEvent> {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
-  if (!config.ledgerTable) throw new UsageError('ECS_ADMISSION_LEDGER_TABLE is not set: without the ledger, a redrive could act and alert again on events the Lambda already decided');
-  if (!config.topicArn && !config.chatbotTopicArn) throw new UsageError('ECS_ADMISSION_TOPIC_ARN (or ECS_ADMISSION_CHATBOT_TOPIC_ARN) is not set: the decisions would not be alerted');
+  if (!config.ledgerTable)
+    throw new UsageError('ECS_ADMISSION_LEDGER_TABLE is not set: without the ledger, a redrive could act and alert again on events the Lambda already decided');
+  if (!config.topicArn && !config.chatbotTopicArn)
+    throw new UsageError('ECS_ADMISSION_TOPIC_ARN (or ECS_ADMISSION_CHATBOT_TOPIC_ARN) is not set: the decisions would not be alerted');
 
-  const [{ awsDependencies, createHandler }, { Logger }, { Metrics }] = await Promise.all([import('../../lambda/handler.js'), import('@aws-lambda-powertools/logger'), import('@aws-lambda-powertools/metrics')]);
+  const [{ awsDependencies, createHandler }, { Logger }, { Metrics }] = await Promise.all([
+    import('../../lambda/handler.js'),
+    import('@aws-lambda-powertools/logger'),
+    import('@aws-lambda-powertools/metrics'),
+  ]);
   // The report is the output. The handler's JSON logs only with ECS_ADMISSION_DEBUG; its EMF metrics
   // mean something only in a Lambda's log, and here would mix with the report on stdout.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -143,8 +155,16 @@ function toText(report: RedriveReport, queueUrl: string): string {
   const width = Math.max(0, ...report.items.map((i) => i.outcome.length));
   for (const item of report.items) lines.push(`  ${item.messageId}  ${item.outcome.padEnd(width)}  ${describeItem(item, report.dryRun)}`);
   const c = counts(report);
-  const outcomes = Object.entries(c.outcomes).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
-  lines.push(c.messages === 0 ? 'No message in the queue.' : report.dryRun ? `${c.messages} message(s): ${outcomes}` : `${c.messages} message(s): ${c.deleted} deleted, ${c.kept} kept (${outcomes})`);
+  const outcomes = Object.entries(c.outcomes)
+    .map(([outcome, n]) => `${n} ${outcome}`)
+    .join(', ');
+  lines.push(
+    c.messages === 0
+      ? 'No message in the queue.'
+      : report.dryRun
+        ? `${c.messages} message(s): ${outcomes}`
+        : `${c.messages} message(s): ${c.deleted} deleted, ${c.kept} kept (${outcomes})`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

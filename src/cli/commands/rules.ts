@@ -8,7 +8,6 @@ export const RULES_USAGE = `Usage: ecs-admission rules [rule-id] [--format text|
 
 Lists the built-in rules, or explains one: rationale, remediation, options and references.`;
 
-
 export const severityLabel = (rule: Rule): string => (rule.severity === 'inherit' ? 'inherits the worst' : rule.severity);
 
 /** The machine-readable description of a rule (`rules --format json`). */
@@ -43,10 +42,10 @@ export function runRules(args: CommandArgs, io: Io): number {
     return 0;
   }
   const width = Math.max(...builtinRules.map((r) => r.id.length));
-  const lines = builtinRules.map(
-    (r) => `${r.id.padEnd(width)}  ${severityLabel(r).padEnd(18)}  ${r.recommended.padEnd(4)}  ${r.title}`,
+  const lines = builtinRules.map((r) => `${r.id.padEnd(width)}  ${severityLabel(r).padEnd(18)}  ${r.recommended.padEnd(4)}  ${r.title}`);
+  io.stdout(
+    `${'id'.padEnd(width)}  ${'severity'.padEnd(18)}  ${'recommended'}\n${lines.join('\n')}\n\n${builtinRules.length} rules. \`ecs-admission rules <id>\` explains one.\n`,
   );
-  io.stdout(`${'id'.padEnd(width)}  ${'severity'.padEnd(18)}  ${'recommended'}\n${lines.join('\n')}\n\n${builtinRules.length} rules. \`ecs-admission rules <id>\` explains one.\n`);
   return 0;
 }
 

@@ -38,7 +38,13 @@ Credentials, region and endpoint come from the usual AWS environment (AWS_PROFIL
 AWS_ENDPOINT_URL…). Exit status: 0 nothing reached --fail-on, 1 something did, 2 bad usage or an
 account or region that could not be read (the rest is still reported).`;
 
-const list = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const list = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 
 export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   const { values, positionals } = args;
@@ -46,7 +52,8 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   const format = formatOption(values.format);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'none', ...SEVERITIES] as const);
   const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${String(values.concurrency)})`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+    throw new UsageError(`--concurrency must be a whole number from 1 to 64 (got ${String(values.concurrency)})`);
   const regions = list(values.regions);
   if (regions.length === 0) regions.push(io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1');
   const roleName = typeof values['role-name'] === 'string' ? values['role-name'] : DEFAULT_MEMBER_ROLE;
@@ -61,7 +68,13 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
   try {
     // AWS_MAX_ATTEMPTS is the SDK's own variable; the sweep's default is higher than the SDK's 3.
     const maxAttempts = Number(io.env.AWS_MAX_ATTEMPTS) || undefined;
-    targets = await sweepTargets({ regions, accounts: list(values.accounts), organization: values.organization === true, roleName, ...(maxAttempts ? { maxAttempts } : {}) });
+    targets = await sweepTargets({
+      regions,
+      accounts: list(values.accounts),
+      organization: values.organization === true,
+      roleName,
+      ...(maxAttempts ? { maxAttempts } : {}),
+    });
   } catch (error) {
     io.stderr(`ecs-admission scan: cannot list the accounts to sweep: ${(error as Error).name}: ${(error as Error).message}\n`);
     return 2;
@@ -86,7 +99,17 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
     io.stderr(`ecs-admission scan: report written to ${values.html}\n`);
   }
   const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
-  io.stdout(OUTPUT_FORMATS[format].render({ report: asCheck, sweep: report, exceptions: [], rules: activeRules(policies), cwd: io.cwd, color, verbose: values.verbose === true }));
+  io.stdout(
+    OUTPUT_FORMATS[format].render({
+      report: asCheck,
+      sweep: report,
+      exceptions: [],
+      rules: activeRules(policies),
+      cwd: io.cwd,
+      color,
+      verbose: values.verbose === true,
+    }),
+  );
   for (const f of report.failures) io.stderr(`ecs-admission scan: ${f.account}/${f.region}: ${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}\n`);
   if (report.failures.length > 0) return 2;
   return reachesThreshold(asCheck, failOn) ? 1 : 0;
@@ -94,10 +117,22 @@ export async function runScan(args: CommandArgs, io: Io): Promise<number> {
 
 /** A progress bar on a terminal; plain lines otherwise (CI logs). Both on stderr. */
 function progressReporter(io: Io): { update: (p: SweepProgress) => void; stop: () => void } {
-  if (!io.isTTY) return { update: (p) => p.finished && io.stderr(`swept ${p.finished} (${p.targetsDone}/${p.targets}): ${p.apiCalls} API calls, ${p.resources} resources\n`), stop: () => undefined };
+  if (!io.isTTY)
+    return {
+      update: (p) => p.finished && io.stderr(`swept ${p.finished} (${p.targetsDone}/${p.targets}): ${p.apiCalls} API calls, ${p.resources} resources\n`),
+      stop: () => undefined,
+    };
   // The bar draws on the command's stderr (a terminal here), through the few stream members it uses.
-  const stream = { isTTY: true, columns: Number(io.env.COLUMNS) || 100, write: (text: string) => (io.stderr(text), true), on: () => stream } as unknown as NodeJS.WritableStream;
-  const bar = new cliProgress.SingleBar({ format: 'sweeping {bar} {value}/{total} account-regions · {calls} API calls · {resources} resources', stream, hideCursor: true }, cliProgress.Presets.shades_classic);
+  const stream = {
+    isTTY: true,
+    columns: Number(io.env.COLUMNS) || 100,
+    write: (text: string) => (io.stderr(text), true),
+    on: () => stream,
+  } as unknown as NodeJS.WritableStream;
+  const bar = new cliProgress.SingleBar(
+    { format: 'sweeping {bar} {value}/{total} account-regions · {calls} API calls · {resources} resources', stream, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   return {
     update: (p) => {

@@ -53,7 +53,8 @@ const NAMES = Object.keys(OUTPUT_FORMATS) as FormatName[];
 export const formatOption = (value: unknown): FormatName => choice('--format', value ?? 'text', NAMES);
 
 /** The `--format` line of a usage text, aligned at `column`. */
-export const formatUsage = (column: number): `  --format <format>${string}` => `  --format <format>${' '.repeat(Math.max(1, column - 19))}${NAMES.map((n) => (n === 'text' ? 'text (default)' : n)).join(' | ')}`;
+export const formatUsage = (column: number): `  --format <format>${string}` =>
+  `  --format <format>${' '.repeat(Math.max(1, column - 19))}${NAMES.map((n) => (n === 'text' ? 'text (default)' : n)).join(' | ')}`;
 
 /** The sweep's results as `check` reports them: the same results, its unreadable regions as errors. */
 export function sweepAsCheck(report: SweepReport, ruleSet: string): CheckReport {
@@ -65,4 +66,3 @@ export function sweepAsCheck(report: SweepReport, ruleSet: string): CheckReport 
     summary: report.summary,
   };
 }
-

@@ -40,7 +40,12 @@ export function resultToJson(result: ResourceResult): object {
     ...(resource.notJudged !== undefined ? { notJudged: true } : {}),
     ...(result.policies ? { policies: result.policies } : {}),
     ...(resource.problems?.length
-      ? { problems: resource.problems.map((p) => { const at = origin.locate?.(p.path); return { ...p, ...(at ? { line: at.line, column: at.column } : {}) }; }) }
+      ? {
+          problems: resource.problems.map((p) => {
+            const at = origin.locate?.(p.path);
+            return { ...p, ...(at ? { line: at.line, column: at.column } : {}) };
+          }),
+        }
       : {}),
     findings: result.findings.map((f) => {
       // `at` is internal (a scenario's location): published as line and column.
@@ -49,7 +54,12 @@ export function resultToJson(result: ResourceResult): object {
       delete published.at;
       return published;
     }),
-    rules: result.rules.map((r) => ({ ruleId: r.ruleId, status: r.status, ...(r.reason ? { reason: r.reason } : {}), ...(r.action && r.status !== 'pass' ? { action: r.action } : {}) })),
+    rules: result.rules.map((r) => ({
+      ruleId: r.ruleId,
+      status: r.status,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.action && r.status !== 'pass' ? { action: r.action } : {}),
+    })),
   };
 }
 
@@ -68,7 +78,12 @@ export function toSweepJson(report: SweepReport, ruleSet: string): object {
       account: r.account,
       region: r.region,
       ...(r.plan
-        ? { owner: r.plan.resource.owner, verdict: r.plan.verdict, enforcement: r.plan.outcomes.map((o) => ({ type: o.action.type, target: o.action.name, summary: actionSummary(o), rules: o.rules })), notes: r.plan.notes }
+        ? {
+            owner: r.plan.resource.owner,
+            verdict: r.plan.verdict,
+            enforcement: r.plan.outcomes.map((o) => ({ type: o.action.type, target: o.action.name, summary: actionSummary(o), rules: o.rules })),
+            notes: r.plan.notes,
+          }
         : {}),
     })),
     failures: report.failures,

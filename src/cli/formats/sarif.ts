@@ -84,7 +84,14 @@ export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], 
               ...report.errors.map((e) => notification('error', e.message, uriOf(e.source, cwd), e.line)),
               // Values the API would reject, at their line: the resource was not judged cleanly.
               ...report.results.flatMap(({ resource }) =>
-                (resource.problems ?? []).map((p) => notification('error', `${resource.name}: ${p.path}: ${p.message}`, uriOf(resource.origin.source, cwd), resource.origin.locate?.(p.path)?.line)),
+                (resource.problems ?? []).map((p) =>
+                  notification(
+                    'error',
+                    `${resource.name}: ${p.path}: ${p.message}`,
+                    uriOf(resource.origin.source, cwd),
+                    resource.origin.locate?.(p.path)?.line,
+                  ),
+                ),
               ),
               // What could not be decided or judged is said, never a silent pass.
               ...report.unjudged.map((u) => notification('warning', `not judged: ${u.message}`, uriOf(u.source, cwd), u.line)),
@@ -102,6 +109,11 @@ export function toSarif(report: CheckReport, activeRules: readonly SarifRule[], 
   };
 }
 
-function notification(level: 'error' | 'warning', text: string, uri: string, line?: number): NonNullable<NonNullable<Log['runs'][number]['invocations']>[number]['toolExecutionNotifications']>[number] {
+function notification(
+  level: 'error' | 'warning',
+  text: string,
+  uri: string,
+  line?: number,
+): NonNullable<NonNullable<Log['runs'][number]['invocations']>[number]['toolExecutionNotifications']>[number] {
   return { level, message: { text }, locations: [{ physicalLocation: { artifactLocation: { uri }, ...(line ? { region: { startLine: line } } : {}) } }] };
 }

@@ -99,11 +99,15 @@ export function toSweepText(report: SweepReport, asCheck: CheckReport, options: 
       const p = r.plan!;
       const changes = p.outcomes.filter((o) => o.action.type !== 'tagResource');
       const actions = (changes.length > 0 ? changes : p.outcomes).map(actionSummary).join('; ');
-      lines.push(`  ${r.account}/${r.region} ${p.resource.name} (${KIND_NAMES[p.resource.kind]}, owner ${p.resource.owner}): ${actions}${p.notes.length ? ` — ${p.notes.join(' ')}` : ''}`);
+      lines.push(
+        `  ${r.account}/${r.region} ${p.resource.name} (${KIND_NAMES[p.resource.kind]}, owner ${p.resource.owner}): ${actions}${p.notes.length ? ` — ${p.notes.join(' ')}` : ''}`,
+      );
     }
     lines.push('');
   }
   const c = report.counts;
-  lines.push(`Swept ${c.accounts} account(s), ${c.regions} region(s): ${c.clusters} clusters, ${c.services} services, ${c.taskSets} task sets, ${c.tasks} standalone tasks, ${c.taskDefinitions} task definition revisions${report.failures.length ? ` · ${report.failures.length} could not be read` : ''}`);
+  lines.push(
+    `Swept ${c.accounts} account(s), ${c.regions} region(s): ${c.clusters} clusters, ${c.services} services, ${c.taskSets} task sets, ${c.tasks} standalone tasks, ${c.taskDefinitions} task definition revisions${report.failures.length ? ` · ${report.failures.length} could not be read` : ''}`,
+  );
   return lines.join('\n') + '\n';
 }

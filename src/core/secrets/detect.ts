@@ -210,7 +210,8 @@ function isEncodedText(token: string): boolean {
  * Text that holds keys or tokens that are public by design: certificates, public keys
  * (PEM and OpenSSH), Stripe publishable keys. Their bodies are high-entropy, and not secrets.
  */
-const PUBLIC_MATERIAL = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST|PGP PUBLIC KEY BLOCK)-----|(?:^|\s)(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA|(?:^|[^A-Za-z0-9])pk_(?:live|test)_/;
+const PUBLIC_MATERIAL =
+  /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST|PGP PUBLIC KEY BLOCK)-----|(?:^|\s)(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) AAAA|(?:^|[^A-Za-z0-9])pk_(?:live|test)_/;
 /** Subresource Integrity digests (`sha384-…`) are hashes of public files. */
 const INTEGRITY = /(?:^|\s)sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}/;
 /** An ARN names a resource; its random-looking parts are generated names. */
@@ -245,6 +246,11 @@ function passwordLike(value: string, facts = scan(value)): SecretMatch | undefin
   if (STRUCTURED_START.has(value[0]!) || value.includes('://')) return undefined;
   // Structured: JSON, a path, a command-line option, a URL, an e-mail address, `k=v` pairs,
   // base64, a template, a field path (`containerDefinitions[0].image`), a host name (two dots or more).
-  if (/^[{[/"'<-]|:\/\/|^[\w.+-]+@[\w-]+\.[\w.]+$|^[\w.-]+=[^,;&]*(?:[,;&][\w.-]+=[^,;&]*)*$|^[A-Za-z0-9+/]+=*$|^\$\{|^[A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_][\w-]*)+:?$|^[^.]+\.[^.]+\.[^.]+/.test(value)) return undefined;
+  if (
+    /^[{[/"'<-]|:\/\/|^[\w.+-]+@[\w-]+\.[\w.]+$|^[\w.-]+=[^,;&]*(?:[,;&][\w.-]+=[^,;&]*)*$|^[A-Za-z0-9+/]+=*$|^\$\{|^[A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_][\w-]*)+:?$|^[^.]+\.[^.]+\.[^.]+/.test(
+      value,
+    )
+  )
+    return undefined;
   return shannonEntropy(value) >= 3.7 ? { label: 'a generated password', start: 0, end: length } : undefined;
 }

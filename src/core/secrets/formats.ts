@@ -58,7 +58,8 @@ export const SECRET_FORMATS: readonly SecretFormat[] = [
   {
     label: 'a Slack token',
     prefix: /xox[abposre]-|xapp-|hooks\.slack\.com/,
-    pattern: /(?<![A-Za-z0-9])(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+|https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{20,})/,
+    pattern:
+      /(?<![A-Za-z0-9])(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+|https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]{20,})/,
   },
   {
     label: 'a Stripe key',

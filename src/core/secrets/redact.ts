@@ -34,7 +34,12 @@ export function redactResult(result: ResourceResult): ResourceResult {
   };
   const rules = result.rules.map(maskRule);
   const findings = rules.flatMap((r) => r.findings);
-  const out: ResourceResult = { ...result, resource: redactResource(result.resource, mask, maskReason), rules, findings: findings.length === result.findings.length ? findings : result.findings.map(maskFinding) };
+  const out: ResourceResult = {
+    ...result,
+    resource: redactResource(result.resource, mask, maskReason),
+    rules,
+    findings: findings.length === result.findings.length ? findings : result.findings.map(maskFinding),
+  };
   if (result.reason !== undefined) out.reason = maskReason(result.reason);
   return out;
 }
@@ -51,7 +56,13 @@ function redactResource(resource: Resource, mask: (text: string) => string, mask
     caveat === resource.caveat &&
     (problems ?? []).every((p, i) => p.message === resource.problems![i]!.message);
   if (same) return resource;
-  return { ...resource, name, ...(problems ? { problems } : {}), ...(notJudged !== undefined ? { notJudged } : {}), ...(caveat !== undefined ? { caveat } : {}) };
+  return {
+    ...resource,
+    name,
+    ...(problems ? { problems } : {}),
+    ...(notJudged !== undefined ? { notJudged } : {}),
+    ...(caveat !== undefined ? { caveat } : {}),
+  };
 }
 
 /** The string values of a resource's sensitive fields, in every scenario. */

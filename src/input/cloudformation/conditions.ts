@@ -19,11 +19,7 @@ import { intrinsicName, isObject } from './intrinsics.js';
 
 export type Assignment = Readonly<Record<string, boolean>>;
 
-type Formula =
-  | { op: 'const'; value: boolean }
-  | { op: 'atom'; atom: Atom }
-  | { op: 'not'; of: Formula }
-  | { op: 'and' | 'or'; of: Formula[] };
+type Formula = { op: 'const'; value: boolean } | { op: 'atom'; atom: Atom } | { op: 'not'; of: Formula } | { op: 'and' | 'or'; of: Formula[] };
 
 /** `param` atoms hold when the parameter has `value`; `free` atoms are independent booleans. */
 type Atom = { kind: 'param'; param: string; value: string } | { kind: 'free'; key: string };
@@ -73,7 +69,9 @@ export function conditionModel(template: Record<string, unknown>): ConditionMode
     const definition = definitions[name];
     // Undefined, or defined through itself: an independent unknown, as cfn-lint would report it.
     const formula: Formula =
-      definition === undefined || resolving.includes(name) ? { op: 'atom', atom: { kind: 'free', key: `condition:${name}` } } : parse(definition, [...resolving, name]);
+      definition === undefined || resolving.includes(name)
+        ? { op: 'atom', atom: { kind: 'free', key: `condition:${name}` } }
+        : parse(definition, [...resolving, name]);
     formulas.set(name, formula);
     return formula;
   };

@@ -45,7 +45,8 @@ export function expandResources(resources: Record<string, unknown>, resourcesPat
       const items = Array.isArray(collection) ? collection : undefined;
       const literal = items?.every((item) => typeof item === 'string' || typeof item === 'number');
       if (!items || !literal || depth > 8) {
-        const reason = depth > 8 ? 'loops nested deeper than 8' : `its collection ${describe(collection)} is not a literal list, so its items are not known offline`;
+        const reason =
+          depth > 8 ? 'loops nested deeper than 8' : `its collection ${describe(collection)} is not a literal list, so its items are not known offline`;
         unexpanded.push({ loop, docPath: at, reason: `Fn::ForEach::${loop} cannot be expanded: ${reason}`, types: typesIn(output) });
         continue;
       }
@@ -59,14 +60,18 @@ export function expandResources(resources: Record<string, unknown>, resourcesPat
 const describe = (value: unknown): string => {
   const name = intrinsicName(value);
   if (name === 'Ref') return `!Ref ${String((value as { Ref: unknown }).Ref)}`;
-  return name ? `!${name.replace(/^Fn::/, '')}` : JSON.stringify(value)?.slice(0, 40) ?? String(value);
+  return name ? `!${name.replace(/^Fn::/, '')}` : (JSON.stringify(value)?.slice(0, 40) ?? String(value));
 };
 
 /** `Topic${Name}` → `TopicSuccess`; `&{Name}` keeps only letters and digits of the item. */
 function substituteKey(key: string, bindings: ReadonlyMap<string, string>): string {
   let out = key;
   for (const [identifier, item] of bindings) {
-    out = out.split(`\${${identifier}}`).join(item).split(`&{${identifier}}`).join(item.replace(/[^A-Za-z0-9]/g, ''));
+    out = out
+      .split(`\${${identifier}}`)
+      .join(item)
+      .split(`&{${identifier}}`)
+      .join(item.replace(/[^A-Za-z0-9]/g, ''));
   }
   return out;
 }
@@ -80,7 +85,8 @@ function substitute(value: unknown, bindings: ReadonlyMap<string, string>): unkn
   if (name === 'Fn::Sub') {
     const argument = value['Fn::Sub'];
     if (typeof argument === 'string') return { 'Fn::Sub': substituteKey(argument, bindings) };
-    if (Array.isArray(argument) && typeof argument[0] === 'string') return { 'Fn::Sub': [substituteKey(argument[0], bindings), substitute(argument[1], bindings)] };
+    if (Array.isArray(argument) && typeof argument[0] === 'string')
+      return { 'Fn::Sub': [substituteKey(argument[0], bindings), substitute(argument[1], bindings)] };
   }
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {

@@ -101,7 +101,12 @@ function collect(value: unknown, names: TemplateNames, noEcho: Set<string>, lite
         if (isObject(variables) && name in variables) collect(variables[name], names, noEcho, literals, depth + 1);
         else if (names.parameters.get(name)?.noEcho) noEcho.add(name);
       }
-      literals.push(...template.split(SUB_VARIABLE).filter((_, i) => i % 2 === 0).filter((part) => part !== ''));
+      literals.push(
+        ...template
+          .split(SUB_VARIABLE)
+          .filter((_, i) => i % 2 === 0)
+          .filter((part) => part !== ''),
+      );
     }
     return;
   }

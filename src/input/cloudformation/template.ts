@@ -29,7 +29,9 @@ const KNOWN_TRANSFORMS = new Set(['AWS::LanguageExtensions', 'AWS::Serverless-20
 
 export const isTemplate = (value: Record<string, unknown>): boolean =>
   isObject(value.Resources) &&
-  ('AWSTemplateFormatVersion' in value || 'Transform' in value || Object.entries(value.Resources).some(([key, r]) => key.startsWith('Fn::ForEach::') || (isObject(r) && typeof r.Type === 'string')));
+  ('AWSTemplateFormatVersion' in value ||
+    'Transform' in value ||
+    Object.entries(value.Resources).some(([key, r]) => key.startsWith('Fn::ForEach::') || (isObject(r) && typeof r.Type === 'string')));
 
 export interface TemplateInput {
   source: string;
@@ -55,9 +57,15 @@ export function resourcesOfTemplate(template: Record<string, unknown>, input: Te
   const unjudged: TemplateResources['unjudged'] = [];
 
   const macros = transformNames(template.Transform).filter((name) => !KNOWN_TRANSFORMS.has(name));
-  const caveat = macros.length > 0 ? `the template's transform ${macros.join(', ')} can rewrite it before deployment, so what is judged may not be what is deployed` : undefined;
+  const caveat =
+    macros.length > 0
+      ? `the template's transform ${macros.join(', ')} can rewrite it before deployment, so what is judged may not be what is deployed`
+      : undefined;
   if (Object.hasOwn(resourcesMap, 'Fn::Transform')) {
-    unjudged.push({ line: lineOf([...resourcesPath, 'Fn::Transform']), message: 'resources included by Fn::Transform (AWS::Include or a macro) are not known offline and not judged' });
+    unjudged.push({
+      line: lineOf([...resourcesPath, 'Fn::Transform']),
+      message: 'resources included by Fn::Transform (AWS::Include or a macro) are not known offline and not judged',
+    });
   }
 
   const { declared, unexpanded } = expandResources(Object.fromEntries(Object.entries(resourcesMap).filter(([key]) => key !== 'Fn::Transform')), resourcesPath);
@@ -77,7 +85,9 @@ export function resourcesOfTemplate(template: Record<string, unknown>, input: Te
     if (!kind) continue;
     const properties = declaration.Properties ?? {};
     if (intrinsicName(properties) === 'Fn::Transform') {
-      resources.push(notJudged(kind, logicalId, 'its properties come from Fn::Transform (AWS::Include or a macro), which is not known offline', input, docPath));
+      resources.push(
+        notJudged(kind, logicalId, 'its properties come from Fn::Transform (AWS::Include or a macro), which is not known offline', input, docPath),
+      );
       continue;
     }
     const condition = typeof declaration.Condition === 'string' ? declaration.Condition : undefined;

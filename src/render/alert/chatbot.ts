@@ -60,12 +60,19 @@ export function alertNotification(decision: Decision): ChatbotNotification {
   const nextSteps = unique([...live, ...decision.findings].map((f) => f.remediation.trim()).filter(Boolean))
     .slice(0, CHATBOT_LIMITS.nextSteps)
     .map((s) => truncate(mrkdwn(s), CHATBOT_LIMITS.nextStep));
-  const keywords = unique([decision.verdict, decision.severity, decision.mode, ...rules].filter((k): k is string => !!k).map((k) => truncate(k, CHATBOT_LIMITS.keyword))).slice(
-    0,
-    CHATBOT_LIMITS.keywords,
-  );
+  const keywords = unique(
+    [decision.verdict, decision.severity, decision.mode, ...rules].filter((k): k is string => !!k).map((k) => truncate(k, CHATBOT_LIMITS.keyword)),
+  ).slice(0, CHATBOT_LIMITS.keywords);
   const additionalContext: Record<string, string> = {};
-  const context = { account: request.account, region: request.region, verdict: decision.verdict, severity: decision.severity, owner: resource.owner, eventId: request.eventId, decisionId: decision.decisionId };
+  const context = {
+    account: request.account,
+    region: request.region,
+    verdict: decision.verdict,
+    severity: decision.severity,
+    owner: resource.owner,
+    eventId: request.eventId,
+    decisionId: decision.decisionId,
+  };
   for (const [key, value] of Object.entries(context)) if (value) additionalContext[key] = value;
   return {
     version: '1.0',

@@ -15,10 +15,18 @@ const MAX_LINE = 500;
 const MAX_NAME = 120;
 /** A console link longer than this (very long names, percent-encoded) is left out; the name stays. */
 const MAX_URL = 1000;
-const EMOJI: Record<Severity | 'none', string> = { critical: ':rotating_light:', high: ':warning:', medium: ':large_yellow_circle:', low: ':information_source:', none: ':white_check_mark:' };
+const EMOJI: Record<Severity | 'none', string> = {
+  critical: ':rotating_light:',
+  high: ':warning:',
+  medium: ':large_yellow_circle:',
+  low: ':information_source:',
+  none: ':white_check_mark:',
+};
 
 function severityLine(counts: SeverityCounts): string {
-  return SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(' · ');
+  return SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(' · ');
 }
 
 const shortName = (change: DigestChange): string => change.name ?? resourcePath(change.arn);
@@ -44,12 +52,19 @@ function description(digest: SweepDigest): string {
     if (ch.newCount > 0) {
       sections.push({
         title: '*New since the last sweep:*',
-        lines: ch.newViolations.map((n) => `• *${mrkdwn(n.ruleId)}* (${n.severity ?? 'unknown'}) on ${mrkdwn(shortName(n))} (${n.kind ? KIND_NAMES[n.kind] : 'resource'}, ${mrkdwn(n.region)}, owner ${mrkdwn(n.owner ?? 'unknown')})`),
+        lines: ch.newViolations.map(
+          (n) =>
+            `• *${mrkdwn(n.ruleId)}* (${n.severity ?? 'unknown'}) on ${mrkdwn(shortName(n))} (${n.kind ? KIND_NAMES[n.kind] : 'resource'}, ${mrkdwn(n.region)}, owner ${mrkdwn(n.owner ?? 'unknown')})`,
+        ),
         more: ch.newCount - ch.newViolations.length,
       });
     }
     if (ch.resolvedCount > 0) {
-      sections.push({ title: '*Resolved:*', lines: ch.resolved.map((r) => `• ${mrkdwn(r.ruleId)} on ${mrkdwn(shortName(r))} (${mrkdwn(r.region)})`), more: ch.resolvedCount - ch.resolved.length });
+      sections.push({
+        title: '*Resolved:*',
+        lines: ch.resolved.map((r) => `• ${mrkdwn(r.ruleId)} on ${mrkdwn(shortName(r))} (${mrkdwn(r.region)})`),
+        more: ch.resolvedCount - ch.resolved.length,
+      });
     }
   }
   if (digest.worstOffenders.length > 0) {
@@ -71,14 +86,20 @@ function description(digest: SweepDigest): string {
   const owners = Object.entries(digest.byOwner);
   if (owners.length > 0) {
     const shown = owners.slice(0, 5);
-    sections.push({ title: '*By owner:*', lines: shown.map(([owner, n]) => `• ${mrkdwn(owner)}: ${n.total} (${severityLine(n)})`), more: owners.length - shown.length + (digest.truncated?.byOwner ?? 0) });
+    sections.push({
+      title: '*By owner:*',
+      lines: shown.map(([owner, n]) => `• ${mrkdwn(owner)}: ${n.total} (${severityLine(n)})`),
+      more: owners.length - shown.length + (digest.truncated?.byOwner ?? 0),
+    });
   }
   if (digest.byAccount && Object.keys(digest.byAccount).length > 0) {
     const accounts = Object.entries(digest.byAccount);
     const shown = accounts.slice(0, 5);
     sections.push({
       title: '*By account:*',
-      lines: shown.map(([account, n]) => `• ${code(account)}${n.organizationalUnit ? ` (${mrkdwn(n.organizationalUnit)})` : ''}: ${n.total} (${severityLine(n)})`),
+      lines: shown.map(
+        ([account, n]) => `• ${code(account)}${n.organizationalUnit ? ` (${mrkdwn(n.organizationalUnit)})` : ''}: ${n.total} (${severityLine(n)})`,
+      ),
       more: accounts.length - shown.length + (digest.truncated?.byAccount ?? 0),
     });
   }
@@ -101,7 +122,9 @@ function description(digest: SweepDigest): string {
   } else if (digest.failures.length > 0) {
     sections.push({
       title: '*Could not be read* (not counted above):',
-      lines: digest.failures.map((f) => `• ${mrkdwn(`${f.account}/${f.region}`)}: ${mrkdwn(`${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}`)}`),
+      lines: digest.failures.map(
+        (f) => `• ${mrkdwn(`${f.account}/${f.region}`)}: ${mrkdwn(`${f.operation ? `${f.operation}: ` : ''}${f.code}: ${f.message}`)}`,
+      ),
       more: digest.truncated?.failures ?? 0,
     });
   }
@@ -134,7 +157,14 @@ export function digestNotification(digest: SweepDigest): DigestChatbotNotificati
   const nextSteps = Object.entries(digest.byRule)
     .slice(0, CHATBOT_LIMITS.nextSteps)
     .map(([rule, n]) => truncate(`${mrkdwn(rule)} (${plural(n.total, 'violation')}): ${mrkdwn(n.remediation)}`, CHATBOT_LIMITS.nextStep));
-  const keywords = [...new Set(['sweep', ...SEVERITIES.filter((s) => digest.violations[s] > 0), ...(digest.changes && digest.changes.newCount > 0 ? ['new violations'] : []), ...(digest.failures.length > 0 ? ['unreadable regions'] : [])])]
+  const keywords = [
+    ...new Set([
+      'sweep',
+      ...SEVERITIES.filter((s) => digest.violations[s] > 0),
+      ...(digest.changes && digest.changes.newCount > 0 ? ['new violations'] : []),
+      ...(digest.failures.length > 0 ? ['unreadable regions'] : []),
+    ]),
+  ]
     .map((k) => truncate(k, CHATBOT_LIMITS.keyword))
     .slice(0, CHATBOT_LIMITS.keywords);
   const additionalContext: Record<string, string> = {

@@ -42,7 +42,11 @@ export function buildDigestOfPartial(partial: SweepPartial, options: DigestOptio
 
 /** The message of a digest: subject, body in the format, attributes. */
 export function digestMessage(digest: SweepDigest, format: AlertFormat): Message {
-  return { subject: digestSubject(digest), message: format === 'chatbot' ? JSON.stringify(digestNotification(digest)) : digestJson(digest), attributes: digestAttributes(digest) };
+  return {
+    subject: digestSubject(digest),
+    message: format === 'chatbot' ? JSON.stringify(digestNotification(digest)) : digestJson(digest),
+    attributes: digestAttributes(digest),
+  };
 }
 
 /**
@@ -59,7 +63,10 @@ function digestAttributes(digest: SweepDigest): Message['attributes'] {
     out[name] = { DataType: 'Number', StringValue: String(value) };
   };
   str('kind', 'sweep');
-  str('severity', SEVERITIES.find((s) => digest.violations[s] > 0));
+  str(
+    'severity',
+    SEVERITIES.find((s) => digest.violations[s] > 0),
+  );
   str('account', digest.account);
   if (digest.regions.length) out.regions = { DataType: 'String.Array', StringValue: JSON.stringify(digest.regions) };
   num('violations', digest.violations.total);

@@ -100,7 +100,11 @@ export function digestJson(digest: SweepDigest): string {
   const full = JSON.stringify(digest);
   if (byteLength(full) <= MAX_MESSAGE_BYTES) return full;
   for (const keep of [10, 3, 0]) {
-    const changes = digest.changes && { ...digest.changes, newViolations: digest.changes.newViolations.slice(0, keep), resolved: digest.changes.resolved.slice(0, keep) };
+    const changes = digest.changes && {
+      ...digest.changes,
+      newViolations: digest.changes.newViolations.slice(0, keep),
+      resolved: digest.changes.resolved.slice(0, keep),
+    };
     const owners = Object.entries(digest.byOwner);
     const truncated: NonNullable<SweepDigest['truncated']> = {
       ...digest.truncated,

@@ -13,7 +13,11 @@ export function digestHeadline(digest: SweepDigest, compact = false): string {
   const parts = [compact ? what : `${what} in ${plural(digest.counts.accounts, 'account')}, ${plural(digest.counts.regions, 'region')}`];
   if (digest.changes) {
     const { newCount, resolvedCount } = digest.changes;
-    parts.push(newCount === 0 && resolvedCount === 0 ? 'no change' : [newCount > 0 && `${newCount} new`, resolvedCount > 0 && `${resolvedCount} resolved`].filter(Boolean).join(', '));
+    parts.push(
+      newCount === 0 && resolvedCount === 0
+        ? 'no change'
+        : [newCount > 0 && `${newCount} new`, resolvedCount > 0 && `${resolvedCount} resolved`].filter(Boolean).join(', '),
+    );
   }
   const unreadable = digest.unreadable.length;
   if (digest.accounts) {

@@ -89,7 +89,16 @@ export function summary(items: readonly Item[]): Markup {
 <div class="group">
 <h2>Verdicts <span class="muted">(${plural(items.length, 'resource')})</span></h2>
 <div class="cards">
-${card('verdict-deny', denied.length, 'Would deny', `${plural(denied.reduce((n, i) => n + i.counted.filter((f) => f.action === 'deny').length, 0), 'deny finding')}`, 'verdict-card-deny')}
+${card(
+  'verdict-deny',
+  denied.length,
+  'Would deny',
+  `${plural(
+    denied.reduce((n, i) => n + i.counted.filter((f) => f.action === 'deny').length, 0),
+    'deny finding',
+  )}`,
+  'verdict-card-deny',
+)}
 ${card('verdict-flag', flagged.length, 'Would flag', 'only flag findings: tagged and alerted', 'verdict-card-flag')}
 ${card('verdict-pass', clean, 'Pass', 'nothing that counts', 'verdict-card-pass')}
 </div>

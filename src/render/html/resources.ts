@@ -14,8 +14,7 @@ function verdictBadge(verdict: 'deny' | 'flag' | 'pass' | undefined, excepted: b
   return excepted ? html`<span class="verdict verdict-excepted">Excepted</span>` : html`<span class="verdict verdict-pass">Passes</span>`;
 }
 
-const where = (item: Item): Markup =>
-  html`<code>${item.swept.account}</code> · ${item.swept.region}${item.cluster ? html` · ${item.cluster}` : ''}`;
+const where = (item: Item): Markup => html`<code>${item.swept.account}</code> · ${item.swept.region}${item.cluster ? html` · ${item.cluster}` : ''}`;
 
 const severityCounts = (findings: readonly Finding[]): Markup => {
   const counts = bySeverity(findings);
@@ -26,7 +25,8 @@ const mainAction = (item: Item): Markup => {
   const outcomes = item.swept.plan?.outcomes ?? [];
   const destructive = outcomes.filter((o) => o.action.type !== 'tagResource');
   if (destructive.length) return html`${destructive.map((o, i) => html`${i ? html`<br>` : ''}${actionSummary(o)}`)}`;
-  if (item.swept.plan?.verdict === 'deny') return html`<span class="warn">Flag only: ${item.swept.plan.notes.length ? 'cannot fix automatically' : 'no action'}</span>`;
+  if (item.swept.plan?.verdict === 'deny')
+    return html`<span class="warn">Flag only: ${item.swept.plan.notes.length ? 'cannot fix automatically' : 'no action'}</span>`;
   return html`<span class="muted">Tag and alert</span>`;
 };
 
@@ -47,7 +47,8 @@ function actionsList(outcomes: readonly ActionOutcome[]): Markup {
   if (outcomes.length === 0) return html``;
   const icon = (type: PlannedAction['type']): string => (type === 'tagResource' ? 'tag' : 'act');
   return html`<ul class="actions">${outcomes.map(
-    (o) => html`<li class="action action-${icon(o.action.type)}"><span class="action-text">${actionSummary(o)}</span> <span class="muted small">for ${o.rules.join(', ')}</span>${o.detail ? html` <span class="small">${o.detail}</span>` : ''}</li>`,
+    (o) =>
+      html`<li class="action action-${icon(o.action.type)}"><span class="action-text">${actionSummary(o)}</span> <span class="muted small">for ${o.rules.join(', ')}</span>${o.detail ? html` <span class="small">${o.detail}</span>` : ''}</li>`,
   )}</ul>`;
 }
 
@@ -69,7 +70,18 @@ function resourceCard(item: Item): Markup {
   const { swept, judged } = item;
   const plan = swept.plan;
   const tags = Object.entries(judged.tags).filter(([k]) => !OUR_TAGS.test(k));
-  const search = [judged.name, judged.arn, KIND_NAMES[judged.kind], swept.account, swept.region, item.cluster ?? '', item.owner, judged.family ?? '', judged.service ?? '', ...tags.map(([k, v]) => `${k}=${v}`)]
+  const search = [
+    judged.name,
+    judged.arn,
+    KIND_NAMES[judged.kind],
+    swept.account,
+    swept.region,
+    item.cluster ?? '',
+    item.owner,
+    judged.family ?? '',
+    judged.service ?? '',
+    ...tags.map(([k, v]) => `${k}=${v}`),
+  ]
     .join(' ')
     .toLowerCase();
   const excepted = item.findings.length > item.counted.length;

@@ -45,7 +45,9 @@ export function itemOf(swept: SweptResource): Omit<Item, 'id'> {
     judged,
     owner: judged.owner || 'unknown',
     url: consoleUrl(judged, swept.region),
-    findings: [...findings].sort((a, b) => Number(!!a.exception) - Number(!!b.exception) || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId)),
+    findings: [...findings].sort(
+      (a, b) => Number(!!a.exception) - Number(!!b.exception) || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+    ),
     counted,
     score: counted.reduce((sum, f) => sum + WEIGHT[f.severity], 0),
   };
@@ -82,8 +84,12 @@ export function period(startedAt: string, finishedAt: string): Markup {
   const end = when(finishedAt);
   if (!start || !end) return html`${startedAt} – ${finishedAt}`;
   const seconds = Math.max(0, Math.round((new Date(finishedAt).getTime() - new Date(startedAt).getTime()) / 1000));
-  const took = seconds < 60 ? `${seconds} s` : seconds < 3600 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  const took =
+    seconds < 60
+      ? `${seconds} s`
+      : seconds < 3600
+        ? `${Math.floor(seconds / 60)} min ${seconds % 60} s`
+        : `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
   const endText = end.day === start.day ? end.time : `${end.day} ${end.time}`;
   return html`<time datetime="${startedAt}">${start.day} ${start.time}</time> – <time datetime="${finishedAt}">${endText}</time> UTC <span class="muted">(${took})</span>`;
 }
-

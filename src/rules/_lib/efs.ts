@@ -29,9 +29,7 @@ export function requireEnabledOnEveryEfsVolume(
     report({
       path: `${path}.efsVolumeConfiguration.${field}`,
       message:
-        value === undefined
-          ? `${label} leaves EFS "${field}" unset instead of "ENABLED".`
-          : `${label} sets EFS "${field}" to "${value}" instead of "ENABLED".`,
+        value === undefined ? `${label} leaves EFS "${field}" unset instead of "ENABLED".` : `${label} sets EFS "${field}" to "${value}" instead of "ENABLED".`,
     });
   });
 }

@@ -11,10 +11,7 @@ export const containerPath = (i: number): string => PATHS[i] ?? `containerDefini
  * container holding a value unknown offline does not hide the others: the first such error is
  * rethrown once all are checked, so the rule fails with what it proved or skips naming the field.
  */
-export function forEachContainer(
-  td: TaskDefinition,
-  visit: (container: ContainerDefinition, path: string, name: string | undefined) => void,
-): void {
+export function forEachContainer(td: TaskDefinition, visit: (container: ContainerDefinition, path: string, name: string | undefined) => void): void {
   const containers = td.containerDefinitions ?? [];
   let unknown: CannotDecideError | undefined;
   for (let i = 0; i < containers.length; i++) {
@@ -55,8 +52,7 @@ export function forEachVolume(td: TaskDefinition, visit: (volume: Volume, path: 
 }
 
 /** `Container "app"`, or `Container #2` when it has no name; used at the start of messages. */
-export const containerLabel = (name: string | undefined, path: string): string =>
-  name ? `Container "${name}"` : `Container ${path}`;
+export const containerLabel = (name: string | undefined, path: string): string => (name ? `Container "${name}"` : `Container ${path}`);
 
 const osFamily = (td: TaskDefinition): string | undefined => td.runtimePlatform?.operatingSystemFamily;
 
@@ -89,7 +85,11 @@ export function reportPrivilegedUsers(
     const trimmed = typeof user === 'string' ? user.trim() : '';
     if (trimmed === '') {
       const how = user === undefined ? 'sets no user' : 'sets an empty user';
-      report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} ${how}, so it runs as the image's default user, ${users.defaultUser}.` });
+      report({
+        path: `${path}.user`,
+        container: name,
+        message: `${containerLabel(name, path)} ${how}, so it runs as the image's default user, ${users.defaultUser}.`,
+      });
     } else if (users.isPrivileged(trimmed)) {
       report({ path: `${path}.user`, container: name, message: `${containerLabel(name, path)} runs as user "${user}", ${users.privilegedAs}.` });
     }

@@ -6,12 +6,28 @@ testRule(rule, {
   fail: {
     'fail/cloudformation-add-all.yaml': [
       { path: 'containerDefinitions[0].linuxParameters.capabilities.add[0]', container: 'tools', message: 'Container "tools" adds capability "ALL".' },
-      { path: 'containerDefinitions[1].linuxParameters.capabilities.add[0]', container: 'sniffer', message: 'Container "sniffer" adds capability "CAP_NET_RAW".' },
-      { path: 'containerDefinitions[1].linuxParameters.capabilities.add[1]', container: 'sniffer', message: 'Container "sniffer" adds capability "Net_Admin".' },
+      {
+        path: 'containerDefinitions[1].linuxParameters.capabilities.add[0]',
+        container: 'sniffer',
+        message: 'Container "sniffer" adds capability "CAP_NET_RAW".',
+      },
+      {
+        path: 'containerDefinitions[1].linuxParameters.capabilities.add[1]',
+        container: 'sniffer',
+        message: 'Container "sniffer" adds capability "Net_Admin".',
+      },
     ],
     'fail/sidecar-adds-sys-admin.json': [
-      { path: 'containerDefinitions[1].linuxParameters.capabilities.add[1]', container: 'monitor', message: 'Container "monitor" adds capability "cap_sys_admin".' },
-      { path: 'containerDefinitions[1].linuxParameters.capabilities.add[2]', container: 'monitor', message: 'Container "monitor" adds capability "SYS_PTRACE".' },
+      {
+        path: 'containerDefinitions[1].linuxParameters.capabilities.add[1]',
+        container: 'monitor',
+        message: 'Container "monitor" adds capability "cap_sys_admin".',
+      },
+      {
+        path: 'containerDefinitions[1].linuxParameters.capabilities.add[2]',
+        container: 'monitor',
+        message: 'Container "monitor" adds capability "SYS_PTRACE".',
+      },
     ],
   },
   options: [
@@ -20,9 +36,21 @@ testRule(rule, {
       file: 'fail/sidecar-adds-sys-admin.json',
       options: { capabilities: ['cap_net_bind_service', 'SYS_ADMIN'] },
       expect: [
-        { path: 'containerDefinitions[0].linuxParameters.capabilities.add[0]', container: 'app', message: 'Container "app" adds capability "NET_BIND_SERVICE".' },
-        { path: 'containerDefinitions[1].linuxParameters.capabilities.add[0]', container: 'monitor', message: 'Container "monitor" adds capability "NET_BIND_SERVICE".' },
-        { path: 'containerDefinitions[1].linuxParameters.capabilities.add[1]', container: 'monitor', message: 'Container "monitor" adds capability "cap_sys_admin".' },
+        {
+          path: 'containerDefinitions[0].linuxParameters.capabilities.add[0]',
+          container: 'app',
+          message: 'Container "app" adds capability "NET_BIND_SERVICE".',
+        },
+        {
+          path: 'containerDefinitions[1].linuxParameters.capabilities.add[0]',
+          container: 'monitor',
+          message: 'Container "monitor" adds capability "NET_BIND_SERVICE".',
+        },
+        {
+          path: 'containerDefinitions[1].linuxParameters.capabilities.add[1]',
+          container: 'monitor',
+          message: 'Container "monitor" adds capability "cap_sys_admin".',
+        },
       ],
     },
     {

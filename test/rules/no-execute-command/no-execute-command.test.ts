@@ -13,7 +13,6 @@ testRule(rule, {
     'fail/eventbridge-run-task-exec.json': [task],
   },
   unknown: {
-    'unknown/cloudtrail-update-service-image-only.json':
-      'enableExecuteCommand is unknown (not in the UpdateService request, so unchanged and unknown here)',
+    'unknown/cloudtrail-update-service-image-only.json': 'enableExecuteCommand is unknown (not in the UpdateService request, so unchanged and unknown here)',
   },
 });

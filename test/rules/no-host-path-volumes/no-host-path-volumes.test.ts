@@ -9,7 +9,11 @@ testRule(rule, {
     ],
     // Both branches of the condition mount a host path; each is named with its condition.
     'fail/cloudformation-source-path-from-condition.yaml': [
-      { path: 'volumes[0].host.sourcePath', message: 'Volume "workspace" mounts host path "/home/dev/workspace", which is not an allowed path.', when: 'IsDev' },
+      {
+        path: 'volumes[0].host.sourcePath',
+        message: 'Volume "workspace" mounts host path "/home/dev/workspace", which is not an allowed path.',
+        when: 'IsDev',
+      },
       { path: 'volumes[0].host.sourcePath', message: 'Volume "workspace" mounts host path "/srv/workspace", which is not an allowed path.', when: 'not IsDev' },
     ],
     'fail/eventbridge-register-log-dir-and-escape.json': [
@@ -28,7 +32,9 @@ testRule(rule, {
       name: 'an allowed directory does not allow escaping it with ..',
       file: 'fail/eventbridge-register-log-dir-and-escape.json',
       options: { allowedPaths: ['/var/log/apps/'] },
-      expect: [{ path: 'volumes[2].host.sourcePath', message: 'Volume "more-logs" mounts host path "/var/log/apps/../../../etc", which is not an allowed path.' }],
+      expect: [
+        { path: 'volumes[2].host.sourcePath', message: 'Volume "more-logs" mounts host path "/var/log/apps/../../../etc", which is not an allowed path.' },
+      ],
     },
     {
       name: 'a sibling with the same prefix is not allowed',

@@ -22,7 +22,10 @@ const secretNames = [
   worker(5, 'private_key'),
   worker(6, 'CREDENTIALS'),
   // `Basic …` is an Authorization header value: found by its value.
-  { ...worker(7, 'AUTH_HEADER'), message: 'Container "worker" has environment variable "AUTH_HEADER" whose value looks like an HTTP authorization credential.' },
+  {
+    ...worker(7, 'AUTH_HEADER'),
+    message: 'Container "worker" has environment variable "AUTH_HEADER" whose value looks like an HTTP authorization credential.',
+  },
   // QUEUE_URL is not a secret name; AMQP_PASSWORD holds a path to the secret, not the secret.
   worker(10, 'ADMIN_PWD'),
 ];

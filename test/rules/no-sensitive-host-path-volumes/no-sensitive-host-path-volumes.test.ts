@@ -11,7 +11,10 @@ testRule(rule, {
       { path: 'volumes[1].host.sourcePath', message: 'Volume "host-root" mounts sensitive host path "/".' },
       { path: 'volumes[2].host.sourcePath', message: 'Volume "certs" mounts host path "/var/lib/../../etc/ssl/", which is under sensitive path "/etc".' },
       { path: 'volumes[3].host.sourcePath', message: 'Volume "root-again" mounts host path "//", which is sensitive path "/".' },
-      { path: 'volumes[4].host.sourcePath', message: 'Volume "agent-state" mounts host path "/var/lib/ecs/data", which is under sensitive path "/var/lib/ecs".' },
+      {
+        path: 'volumes[4].host.sourcePath',
+        message: 'Volume "agent-state" mounts host path "/var/lib/ecs/data", which is under sensitive path "/var/lib/ecs".',
+      },
     ],
     'fail/describe-output-monitoring-agent-sidecar.json': [
       { path: 'volumes[1].host.sourcePath', message: 'Volume "docker_sock" mounts sensitive host path "/var/run/docker.sock".' },

@@ -23,7 +23,11 @@ testRule(rule, {
       option(6, 'No-New-Privileges=FALSE'),
     ],
     'fail/sidecar-seccomp-unconfined.json': [
-      { path: 'containerDefinitions[1].dockerSecurityOptions[1]', container: 'tracer', message: 'Container "tracer" sets security option "seccomp=unconfined".' },
+      {
+        path: 'containerDefinitions[1].dockerSecurityOptions[1]',
+        container: 'tracer',
+        message: 'Container "tracer" sets security option "seccomp=unconfined".',
+      },
     ],
   },
 });

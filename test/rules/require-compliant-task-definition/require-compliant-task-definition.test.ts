@@ -21,6 +21,7 @@ testRule(rule, {
   unknown: {
     'unknown/service-task-definition-not-given.json': 'task definition web:9 is not among the inputs: pass its file too to check it',
     'unknown/cloudformation-task-definition-from-parameter.yaml': 'taskDefinition is unknown (!Ref TaskDefinitionArn)',
-    'unknown/cloudformation-task-definition-privileged-from-parameter.yaml': 'task definition AgentTaskDefinition has deny rules that could not decide: no-privileged-containers',
+    'unknown/cloudformation-task-definition-privileged-from-parameter.yaml':
+      'task definition AgentTaskDefinition has deny rules that could not decide: no-privileged-containers',
   },
 });

@@ -10,7 +10,11 @@ testRule(rule, {
       { path: 'containerDefinitions[0].linuxParameters.capabilities.drop', container: 'webserver', message: dropsNone('webserver') },
     ],
     'fail/sidecar-drops-some.json': [
-      { path: 'containerDefinitions[1].linuxParameters.capabilities.drop', container: 'agent', message: 'Container "agent" drops some capabilities but not "ALL".' },
+      {
+        path: 'containerDefinitions[1].linuxParameters.capabilities.drop',
+        container: 'agent',
+        message: 'Container "agent" drops some capabilities but not "ALL".',
+      },
       { path: 'containerDefinitions[2].linuxParameters.capabilities.drop', container: 'init', message: dropsNone('init') },
     ],
   },

@@ -48,7 +48,9 @@ testRule(rule, {
       name: 'nor when it is below both',
       file: 'unknown/create-service-1.0.0-platform-family-unknown.json',
       options: { minimum: { linux: '1.1', windows: '1.1.0' } },
-      expect: [{ path: 'platformVersion', message: 'Service pins Fargate platform version "1.0.0", below the minimum "1.1" for Linux and "1.1.0" for Windows.' }],
+      expect: [
+        { path: 'platformVersion', message: 'Service pins Fargate platform version "1.0.0", below the minimum "1.1" for Linux and "1.1.0" for Windows.' },
+      ],
     },
   ],
 });

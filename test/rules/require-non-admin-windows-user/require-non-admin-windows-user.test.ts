@@ -15,7 +15,7 @@ testRule(rule, {
       {
         path: 'containerDefinitions[0].user',
         container: 'iis',
-        message: "Container \"iis\" sets no user, so it runs as the image's default user, often ContainerAdministrator.",
+        message: 'Container "iis" sets no user, so it runs as the image\'s default user, often ContainerAdministrator.',
       },
     ],
     'fail/register-request-admin-and-empty-user.json': [
@@ -27,7 +27,7 @@ testRule(rule, {
       {
         path: 'containerDefinitions[1].user',
         container: 'updater',
-        message: "Container \"updater\" sets an empty user, so it runs as the image's default user, often ContainerAdministrator.",
+        message: 'Container "updater" sets an empty user, so it runs as the image\'s default user, often ContainerAdministrator.',
       },
     ],
   },

@@ -23,8 +23,18 @@ testRule(rule, {
       expect: [missing('Owner'), missing('CostCenter')],
     },
     { name: 'no tags at all', file: 'pass/register-request-untagged.json', options: { keys: ['Owner'] }, expect: [missing('Owner')] },
-    { name: 'CloudFormation tags, one with a value unknown offline', file: 'pass/cloudformation-owner-and-cost-center.yaml', options: { keys: ['Owner', 'CostCenter'] }, expect: 'pass' },
-    { name: 'an unknown tag key does not matter when no key is missing', file: 'unknown/cloudformation-tag-key-from-parameter.yaml', options: { keys: ['Environment'] }, expect: 'pass' },
+    {
+      name: 'CloudFormation tags, one with a value unknown offline',
+      file: 'pass/cloudformation-owner-and-cost-center.yaml',
+      options: { keys: ['Owner', 'CostCenter'] },
+      expect: 'pass',
+    },
+    {
+      name: 'an unknown tag key does not matter when no key is missing',
+      file: 'unknown/cloudformation-tag-key-from-parameter.yaml',
+      options: { keys: ['Environment'] },
+      expect: 'pass',
+    },
     { name: 'fail fixtures pass with the default options', file: 'fail/describe-output-recorded-empty-tags.json', options: {}, expect: 'pass' },
   ],
 });
