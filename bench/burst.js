@@ -10,11 +10,11 @@
 // exactly once), one budget write when it takes destructive actions, one call per action carried
 // out and one Publish per alert. What the handler makes beyond it is its bookkeeping: the ledger's
 // progress writes (`acted`, `alerted`) and budget writes lost to a concurrent writer.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchBundle, defaultNetwork, startMoto, stop } from './support.js';
+import { benchBundle, benchContainers, compileEnforcePolicies, createLedgerTable, defaultNetwork, startMoto, stop } from './support.js';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -24,18 +24,8 @@ const CONTAINERS = 8;
 const MIX = { register: 700, update: 150, run: 150 };
 const VIOLATING_EVERY = 10; // one event in ten
 
-const GOOD = {
-  name: 'app',
-  image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
-  user: '1000',
-  readonlyRootFilesystem: true,
-  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
-  memory: 256,
-  essential: true,
-};
-const PRIVILEGED = { ...GOOD, privileged: true };
+const { good: GOOD, privileged: PRIVILEGED } = benchContainers(ACCOUNT, REGION);
 
-const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-bench-burst-'));
 let moto;
 process.on('exit', () => moto?.child.kill('SIGKILL'));
@@ -68,17 +58,9 @@ try {
 
   const aws = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
   const policies = join(dir, 'policies.json');
-  const loaded = await lib.loadPolicies([join(root, 'test/fixtures/policies/enforce-recommended.yaml')], lib.builtinRules, new Date());
-  writeFileSync(policies, JSON.stringify(lib.toBundle(loaded.policies, { sources: ['test/fixtures/policies/enforce-recommended.yaml'], compiledBy: 'bench' })));
+  await compileEnforcePolicies(lib, policies);
   const table = 'bench-ledger';
-  await new lib.DynamoDBClient(aws).send(
-    new lib.CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
-    }),
-  );
+  await createLedgerTable(lib, aws, table);
   const topicArn = (await new lib.SNSClient(aws).send(new lib.CreateTopicCommand({ Name: 'bench-alerts' }))).TopicArn;
 
   const started = performance.now();

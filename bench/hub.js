@@ -5,11 +5,11 @@
 // calls per container (target: at most one per account, plus refreshes) and the per-event time on
 // cache hits (each container's first event per account left out) against the single-account
 // handler (target ≤ 1.1). Figures, not pass/fail.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchBundle, startMoto, stop } from './support.js';
+import { benchBundle, benchContainers, compileEnforcePolicies, createLedgerTable, startMoto, stop } from './support.js';
 
 const HUB = '123456789012';
 const REGION = 'us-east-1';
@@ -19,18 +19,8 @@ const IN_FLIGHT = 8;
 const CONTAINERS = 8;
 const ROUNDS = 3;
 
-const GOOD = {
-  name: 'app',
-  image: `${HUB}.dkr.ecr.${REGION}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
-  user: '1000',
-  readonlyRootFilesystem: true,
-  logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
-  memory: 256,
-  essential: true,
-};
-const PRIVILEGED = { ...GOOD, privileged: true };
+const { good: GOOD, privileged: PRIVILEGED } = benchContainers(HUB, REGION);
 
-const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ecs-admission-bench-hub-'));
 let moto;
 process.on('exit', () => moto?.child.kill('SIGKILL'));
@@ -64,8 +54,7 @@ try {
 
   const aws = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
   const policies = join(dir, 'policies.json');
-  const loaded = await lib.loadPolicies([join(root, 'test/fixtures/policies/enforce-recommended.yaml')], lib.builtinRules, new Date());
-  writeFileSync(policies, JSON.stringify(lib.toBundle(loaded.policies, { sources: ['test/fixtures/policies/enforce-recommended.yaml'], compiledBy: 'bench' })));
+  await compileEnforcePolicies(lib, policies);
   const topicArn = (await new lib.SNSClient(aws).send(new lib.CreateTopicCommand({ Name: 'bench-hub-alerts' }))).TopicArn;
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.AWS_REGION = REGION;
@@ -115,14 +104,7 @@ async function run(lib, aws, topicArn, policies, events, env) {
   let results = [];
   for (let round = 0; round < ROUNDS; round++) {
     const table = `bench-hub-${Object.keys(env).length ? 'hub' : 'single'}-${round}`;
-    await new lib.DynamoDBClient(aws).send(
-      new lib.CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
-      }),
-    );
+    await createLedgerTable(lib, aws, table);
     const config = lib.readConfig({
       ECS_ADMISSION_MODE: 'enforce',
       ECS_ADMISSION_TOPIC_ARN: topicArn,

@@ -2,7 +2,7 @@
 // starts it for the tests) and a bundle of the sources they measure.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -188,4 +188,42 @@ export async function latencyProxy(target, latency) {
         server.close(resolve);
       }),
   };
+}
+
+/**
+ * The containers the Lambda benchmarks register: a hardened one from `account`'s ECR in `region`
+ * (passes the enforce-recommended policy) and its privileged twin (denied).
+ */
+export function benchContainers(account, region) {
+  const good = {
+    name: 'app',
+    image: `${account}.dkr.ecr.${region}.amazonaws.com/app@sha256:${'b'.repeat(64)}`,
+    user: '1000',
+    readonlyRootFilesystem: true,
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'app' } },
+    memory: 256,
+    essential: true,
+  };
+  return { good, privileged: { ...good, privileged: true } };
+}
+
+/** test/fixtures/policies/enforce-recommended.yaml compiled as the Lambdas read it, into `file`; `lib` is a bench bundle. */
+export async function compileEnforcePolicies(lib, file) {
+  const source = 'test/fixtures/policies/enforce-recommended.yaml';
+  const loaded = await lib.loadPolicies([new URL(`../${source}`, import.meta.url).pathname], lib.builtinRules, new Date());
+  writeFileSync(file, JSON.stringify(lib.toBundle(loaded.policies, { sources: [source], compiledBy: 'bench' })));
+  return file;
+}
+
+/** A ledger table (the decisions' and the budget's) named `name`, in moto; `lib` is a bench bundle. */
+export async function createLedgerTable(lib, aws, name) {
+  await new lib.DynamoDBClient(aws).send(
+    new lib.CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'eventId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'eventId', KeyType: 'HASH' }],
+    }),
+  );
+  return name;
 }

@@ -59,6 +59,29 @@ export function lambdaPolicies(policies: string, options: PolicyLoading): () => 
   return location ? objectPolicies(location, options) : policiesOnce(policies, options.logger);
 }
 
+/** What a handler's settings and dependencies say about its policies. */
+export interface PolicySettings {
+  policies: string;
+  policiesCheckSeconds: number;
+}
+export interface PolicyDependencies {
+  logger: Logger;
+  metrics: Metrics;
+  openPolicyObject?: OpenPolicyObject;
+  onBadPolicyVersion?: (problem: BadPolicyVersion) => Promise<void>;
+}
+
+/** The loader of a handler's policies, from its settings and dependencies (the Lambdas' one way to it). */
+export function handlerPolicies(config: PolicySettings, deps: PolicyDependencies): () => Promise<CompiledPolicy[]> {
+  return lambdaPolicies(config.policies, {
+    logger: deps.logger,
+    metrics: deps.metrics,
+    checkSeconds: config.policiesCheckSeconds,
+    ...(deps.openPolicyObject ? { openObject: deps.openPolicyObject } : {}),
+    ...(deps.onBadPolicyVersion ? { onBadVersion: deps.onBadPolicyVersion } : {}),
+  });
+}
+
 export function policiesOnce(bundlePath: string, logger: Logger): () => Promise<CompiledPolicy[]> {
   let policies: Promise<CompiledPolicy[]> | undefined;
   const load = async (): Promise<CompiledPolicy[]> => {

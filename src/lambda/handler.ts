@@ -29,7 +29,7 @@ import { ecsGateway } from '../adapters/aws/ecs.js';
 import { dynamoLedger } from '../adapters/aws/ledger.js';
 import { ssmModeSwitch, type ModeSwitch } from '../adapters/aws/mode-switch.js';
 import { memoryBudget, memoryLedger } from '../adapters/memory-ledger.js';
-import { lambdaPolicies, s3PolicyObjects, withOrganizationalUnits, type BadPolicyVersion, type OpenPolicyObject } from './compiled-policies.js';
+import { handlerPolicies, s3PolicyObjects, withOrganizationalUnits, type BadPolicyVersion, type OpenPolicyObject } from './compiled-policies.js';
 import { organizationalUnits, type OrganizationalUnitsOf } from '../adapters/aws/organization.js';
 import { observability, onFirstUse } from './powertools.js';
 import { readConfig, type LambdaConfig } from './config.js';
@@ -121,13 +121,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   // One way into the member accounts per container, made with the first event (its home is in the context).
   let access: Pick<MemberAccess, 'ecsFor'> | undefined;
   const members = deps.members ? (home: Required<Home>) => (access ??= deps.members!(home)) : undefined;
-  const loadOnce = lambdaPolicies(config.policies, {
-    logger,
-    metrics,
-    checkSeconds: config.policiesCheckSeconds,
-    ...(deps.openPolicyObject ? { openObject: deps.openPolicyObject } : {}),
-    ...(deps.onBadPolicyVersion ? { onBadVersion: deps.onBadPolicyVersion } : {}),
-  });
+  const loadOnce = handlerPolicies(config, deps);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): decisions are only logged');
 
   /** Audit when the deployment or the kill switch says so; a kill switch set to nonsense counts as audit. */
@@ -196,7 +190,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       }
       throw error;
     }
-    record(result, logger, metrics);
+    record(result, { account: request.account, region: request.region }, logger, metrics);
     return { ...result, mode, decisions: result.decisions.map(summarize) };
   };
 
@@ -226,8 +220,16 @@ function summarize(d: Decision): DecisionSummary {
 }
 
 /** One log line per decision (findings' messages never hold secret values) and the metrics. */
-function record(result: AdmitResult, logger: Logger, metrics: Metrics): void {
+function record(result: AdmitResult, where: { account: string; region: string }, logger: Logger, metrics: Metrics): void {
   metrics.addMetric('Evaluations', MetricUnit.Count, 1);
+  // Per account and Region too (a hub decides for many): the same counts under their own names,
+  // so that the alarms on the service-wide metrics keep their dimensions.
+  const byAccount = (name: string, value = 1): void => {
+    const single = metrics.singleMetric();
+    single.addDimensions({ Account: where.account, Region: where.region });
+    single.addMetric(name, MetricUnit.Count, value);
+  };
+  byAccount('AccountEvaluations');
   if (result.status === 'duplicate') metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1);
   logger.info(`admission ${result.status}`, { reason: result.reason, decisions: result.decisions.map(summarize) });
   // Never a quiet pass: what could not be verified is a warning, a metric and (in the decision) an alert.
@@ -235,10 +237,12 @@ function record(result: AdmitResult, logger: Logger, metrics: Metrics): void {
   if (unverified.length > 0 && (result.status === 'decided' || result.status === 'passed')) {
     logger.warn('admission could not verify everything', { reasons: unverified });
     metrics.addMetric('Unverified', MetricUnit.Count, 1);
+    byAccount('AccountUnverified');
   }
   if (result.overBudget > 0) {
     logger.warn('the action budget is spent: resources flagged instead of enforced', { flagged: result.overBudget });
     metrics.addMetric('BudgetSpent', MetricUnit.Count, result.overBudget);
+    byAccount('AccountBudgetSpent', result.overBudget);
   }
   if (result.status !== 'decided') return;
   for (const decision of result.decisions) {

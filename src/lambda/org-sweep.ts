@@ -35,12 +35,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoPartialStore, memoryPartialStore, type PartialStore } from '../adapters/aws/sweep-partials.js';
 import { summarize } from '../core/summary.js';
 import { policyEvaluator } from '../policy/evaluator.js';
-import { buildDigestOfPartial, digestMessage } from '../render/digest/index.js';
+import { buildDigestOfPartial } from '../render/digest/index.js';
 import { mergePartials, partialOf, type SweepPartial } from '../sweep/partial.js';
 import type { SweepFailure, SweepTarget } from '../sweep/types.js';
 import { ORGANIZATION_PARALLEL_TARGETS, sweepToPartial } from '../use-cases/org-sweep.js';
-import { lambdaPolicies, withOrganizationalUnits } from './compiled-policies.js';
-import type { OrganizationSweepConfig, SweepConfig, SweepDependencies, SweepResult } from './sweep-settings.js';
+import { handlerPolicies, withOrganizationalUnits } from './compiled-policies.js';
+import { publishDigest, type OrganizationSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
 
 /** Time kept, at the end of one invocation's sweep, to merge, publish the digest and store the state. */
 const RESERVE_MS = 90_000;
@@ -106,13 +106,7 @@ export function createOrganizationSweepHandler(
 ) {
   const { logger, metrics } = deps;
   const org = config.organization;
-  const loadOnce = lambdaPolicies(config.policies, {
-    logger,
-    metrics,
-    checkSeconds: config.policiesCheckSeconds,
-    ...(deps.openPolicyObject ? { openObject: deps.openPolicyObject } : {}),
-    ...(deps.onBadPolicyVersion ? { onBadVersion: deps.onBadPolicyVersion } : {}),
-  });
+  const loadOnce = handlerPolicies(config, deps);
 
   /** The accounts' account-regions, read as one run of `startedAt`; stops starting new ones when `outOfTime` says so. */
   const sweepAccounts = async (accounts: readonly string[], startedAt: string, outOfTime?: () => boolean): Promise<SweepPartial> => {
@@ -173,17 +167,7 @@ export function createOrganizationSweepHandler(
     const whole: SweepPartial = { ...partial, startedAt: startedAt < partial.startedAt ? startedAt : partial.startedAt };
     const previous = await deps.state.get(hub);
     const built = buildDigestOfPartial(whole, { format: config.alertFormat, account: hub, regions: config.regions, accounts }, previous);
-    const published: string[] = [];
-    for (const { channel, format } of deps.channels) {
-      await channel.send(format === config.alertFormat ? built.message : digestMessage(built.digest, format));
-      published.push(channel.destination);
-    }
-    try {
-      await deps.state.put(hub, built.state);
-    } catch (error) {
-      logger.error('the sweep state could not be stored; the next digest may repeat these changes', { error: error as Error });
-      metrics.addMetric('Errors', MetricUnit.Count, 1);
-    }
+    const published = await publishDigest(built, hub, config, deps);
     const { digest } = built;
     const result: OrganizationSweepResult = {
       account: hub,

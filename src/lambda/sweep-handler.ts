@@ -20,16 +20,16 @@ import middy from '@middy/core';
 import { sweepTargets } from '../adapters/aws/accounts.js';
 import { dynamoDigestState, memoryDigestState } from '../adapters/aws/digest-state.js';
 import { SEVERITIES } from '../core/types.js';
-import { buildDigest, digestMessage } from '../render/digest/index.js';
+import { buildDigest } from '../render/digest/index.js';
 import { sweep } from '../use-cases/sweep.js';
-import { lambdaPolicies, s3PolicyObjects, withOrganizationalUnits } from './compiled-policies.js';
+import { handlerPolicies, s3PolicyObjects, withOrganizationalUnits } from './compiled-policies.js';
 import { organizationalUnits } from '../adapters/aws/organization.js';
 import { observability, onFirstUse } from './powertools.js';
 import { policyProblemSink, snsRoutes } from './channels.js';
 import type { ClientConfig } from './handler.js';
 import { policyEvaluator } from '../policy/evaluator.js';
 import { awsOrganizationDependencies, createOrganizationSweepHandler, type OrganizationSweepOutput } from './org-sweep.js';
-import { readSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
+import { publishDigest, readSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
 
 export function awsSweepDependencies(
   config: SweepConfig,
@@ -49,13 +49,7 @@ export function awsSweepDependencies(
 
 export function createSweepHandler(config: SweepConfig, deps: SweepDependencies) {
   const { logger, metrics } = deps;
-  const loadOnce = lambdaPolicies(config.policies, {
-    logger,
-    metrics,
-    checkSeconds: config.policiesCheckSeconds,
-    ...(deps.openPolicyObject ? { openObject: deps.openPolicyObject } : {}),
-    ...(deps.onBadPolicyVersion ? { onBadVersion: deps.onBadPolicyVersion } : {}),
-  });
+  const loadOnce = handlerPolicies(config, deps);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): the digest is only logged');
 
   const run = async (event: unknown): Promise<SweepResult> => {
@@ -82,17 +76,7 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
 
       const previous = await deps.state.get(account);
       const built = buildDigest(report, { format: config.alertFormat, account, regions: config.regions }, previous);
-      const published: string[] = [];
-      for (const { channel, format } of deps.channels) {
-        await channel.send(format === config.alertFormat ? built.message : digestMessage(built.digest, format));
-        published.push(channel.destination);
-      }
-      try {
-        await deps.state.put(account, built.state);
-      } catch (error) {
-        logger.error('the sweep state could not be stored; the next digest may repeat these changes', { error: error as Error });
-        metrics.addMetric('Errors', MetricUnit.Count, 1);
-      }
+      const published = await publishDigest(built, account, config, deps);
 
       const { digest } = built;
       const result: SweepResult = {

@@ -3,12 +3,13 @@
  * for a hub's organization): their settings, their dependencies and what an invocation returns.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import * as z from '../zod.js';
 import type { DigestStateStore } from '../adapters/aws/digest-state.js';
 import type { OrganizationalUnitsOf } from '../adapters/aws/organization.js';
 import type { SeverityCounts } from '../sweep/partial.js';
 import type { SweepTarget } from '../sweep/types.js';
+import { digestMessage, type BuiltDigest } from '../render/digest/index.js';
 import type { Route } from './channels.js';
 import type { BadPolicyVersion, OpenPolicyObject } from './compiled-policies.js';
 import { ConfigError, readConfig, type LambdaConfig } from './config.js';
@@ -157,4 +158,30 @@ export function readOrganizationSweepConfig(env: Record<string, string | undefin
       `invalid ecs-admission settings: ECS_ADMISSION_SWEEP_FAN_OUT_ABOVE=${JSON.stringify(above)}: expected a whole number of account-regions`,
     );
   return { accounts: listed, memberRoleName, fanOut, fanOutAbove: Number(above) };
+}
+
+/**
+ * Sends the digest through every route, each in its format, then stores the state for the next
+ * comparison under `key`. A digest that cannot be sent is thrown (the run is retried); a state
+ * that cannot be stored is logged and counted, not thrown: the digest went out, and the next one
+ * may repeat its "new" violations. Returns where the digest went.
+ */
+export async function publishDigest(
+  built: BuiltDigest,
+  key: string,
+  config: Pick<SweepConfig, 'alertFormat'>,
+  deps: Pick<SweepDependencies, 'channels' | 'state' | 'logger' | 'metrics'>,
+): Promise<string[]> {
+  const published: string[] = [];
+  for (const { channel, format } of deps.channels) {
+    await channel.send(format === config.alertFormat ? built.message : digestMessage(built.digest, format));
+    published.push(channel.destination);
+  }
+  try {
+    await deps.state.put(key, built.state);
+  } catch (error) {
+    deps.logger.error('the sweep state could not be stored; the next digest may repeat these changes', { error: error as Error });
+    deps.metrics.addMetric('Errors', MetricUnit.Count, 1);
+  }
+  return published;
 }

@@ -188,6 +188,9 @@ describe('never silent, never twice', () => {
       expect.arrayContaining([
         expect.objectContaining({ level: 'WARN', message: 'admission could not verify everything', eventId: event.id }),
         expect.objectContaining({ Unverified: 1 }),
+        // Per account and Region too: a hub decides for many.
+        expect.objectContaining({ Account: '999988887777', Region: REGION, AccountUnverified: 1 }),
+        expect.objectContaining({ Account: '999988887777', Region: REGION, AccountEvaluations: 1 }),
       ]),
     );
   });

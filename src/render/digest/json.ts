@@ -1,56 +1,24 @@
 /** The `json` format of the sweep's digest: what a subscriber parses. */
-import type { ResourceKind, Severity } from '../../core/types.js';
-import type { Digest, DigestChanges } from '../../sweep/digest.js';
-import type { Offender, SeverityCounts } from '../../sweep/partial.js';
-import type { SweepCounts, SweepFailure } from '../../sweep/types.js';
+import type { Digest } from '../../sweep/digest.js';
+import type { Offender } from '../../sweep/partial.js';
 import { ALERT_SCHEMA_VERSION } from '../alert/json.js';
 import { actionSummary } from '../alert/wording.js';
 import { consoleUrl } from '../console.js';
 import { byteLength, MAX_MESSAGE_BYTES } from '../text.js';
 
-export interface DigestOffender {
-  kind: ResourceKind;
-  name: string;
-  arn: string;
-  account: string;
-  region: string;
-  owner: string;
-  verdict: 'deny' | 'flag';
-  severity: Severity;
-  /** Rules broken (not excepted), worst first. */
-  rules: string[];
-  findings: number;
+/** An offender as the `json` format says it: what enforcement would do in sentences, and a console link. */
+export type DigestOffender = Omit<Offender, 'outcomes' | 'resource' | 'notes'> & {
   /** What enforcement would do, one sentence per action. */
   enforcement: string[];
   notes: string[];
   consoleUrl: string;
-}
+};
 
 /** The `json` format of a digest (src/sweep/digest.ts says what each field counts). */
-export interface SweepDigest {
+export type SweepDigest = {
   version: typeof ALERT_SCHEMA_VERSION;
   kind: 'ecs-admission.sweep';
-  startedAt: string;
-  finishedAt: string;
-  account: string;
-  regions: string[];
-  counts: SweepCounts;
-  policies: string[];
-  resources: { total: number; violating: number; errored: number };
-  violations: SeverityCounts;
-  findings: SeverityCounts & { excepted: number };
-  byOwner: Record<string, SeverityCounts>;
-  byRule: Record<string, SeverityCounts & { remediation: string }>;
-  worstOffenders: DigestOffender[];
-  changes: DigestChanges | null;
-  failures: SweepFailure[];
-  unreadable: string[];
-  truncated?: Digest['truncated'];
-  /** Organization sweeps only (added fields: a single account's digest has none of them). */
-  byAccount?: Digest['byAccount'];
-  byOrganizationalUnit?: Digest['byOrganizationalUnit'];
-  accounts?: Digest['accounts'];
-}
+} & Omit<Digest, 'worstOffenders'> & { worstOffenders: DigestOffender[] };
 
 const offender = (o: Offender): DigestOffender => ({
   kind: o.kind,
