@@ -7,7 +7,7 @@
 //     every call 25 ms (an AWS-like round trip). Against the sequential minimum: the very calls
 //     the sweep made (AssumeRole per account included), replayed one after another through the same
 //     clients (target: ≥ 5× faster). Also: calls per account-region, seconds per account-region (what
-//     the fan-out threshold, FAN_OUT_ABOVE in src/lambda/org-sweep.ts, is derived from), and one
+//     the fan-out threshold, FAN_OUT_ABOVE in src/lambda/sweep-settings.ts, is derived from), and one
 //     account's step of a fanned-out run (3 Regions) with the size of its partial report.
 // ECS_ADMISSION_BENCH_ORG_ACCOUNTS (default 50) and ECS_ADMISSION_BENCH_ORG_REGIONS (default 3)
 // change the size; ECS_ADMISSION_BENCH_LATENCY_MS (default 25) the latency.
@@ -84,7 +84,7 @@ async function orgSweepBenchmark() {
           "export { sweepTargets } from './src/adapters/aws/accounts.ts';",
           "export { createPolicyEngine, presetPolicy } from './src/policy/engine.ts';",
           "export { builtinRules } from './src/rules/index.ts';",
-          "export { FAN_OUT_ABOVE } from './src/lambda/org-sweep.ts';",
+          "export { FAN_OUT_ABOVE } from './src/lambda/sweep-settings.ts';",
           "export { ECSClient, CreateClusterCommand, RegisterTaskDefinitionCommand, CreateServiceCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, DescribeServicesCommand, DescribeTasksCommand, DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';",
           "export { STSClient, AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';",
         ],
