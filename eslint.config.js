@@ -25,6 +25,7 @@ export default tseslint.config(
       'src/policy/**/*.ts',
       'src/admission/**/*.ts',
       'src/sweep/**/*.ts',
+      'src/guardrails/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'node:fs', 'node:fs/*', 'node:child_process', '@middy/*', '**/cli/**', '**/render/**'] }],

@@ -4,7 +4,8 @@
 //  2. `ecs-admission check` on one file: whole-process wall time (median of 15 runs);
 //  3. `ecs-admission check` on 1,000 files: files per second (median of 3 runs);
 //  4. the same evaluation with recommended + 3 CEL custom rules through the policy engine;
-//  5. policy load time for the shipped policies (CEL compiled) as a whole-process cold start.
+//  5. policy load time for the shipped policies (CEL compiled) as a whole-process cold start;
+//  6. `ecs-admission guardrails` on the shipped policies: whole-process wall time (median of 15; target < 400 ms).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +129,9 @@ try {
   const shipped = new URL('../policies', import.meta.url).pathname;
   console.log('\n5. policy load: `ecs-admission validate policies/` (6 policies, CEL compiled), whole process (median of 15)');
   console.log(`   ${wallTime(['validate', shipped], 15).toFixed(0)} ms   (\`ecs-admission --version\`: ${wallTime(['--version'], 15).toFixed(0)} ms)`);
+
+  console.log('\n6. `ecs-admission guardrails --policy policies/` (SCP documents), whole process (median of 15; target < 400 ms)');
+  console.log(`   ${wallTime(['guardrails', '--policy', shipped], 15).toFixed(0)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

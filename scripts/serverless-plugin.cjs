@@ -74,6 +74,7 @@ const CHECKS = {
   sweepFanOut: oneOf('auto', 'always', 'never'),
   policiesFrom: oneOf('package', 'bucket'),
   policiesCheckSeconds: wholeNumber(0, ' (0: every invocation checks)'),
+  reportBlocked: oneOf('true', 'false'),
 };
 
 /** Checks across parameters, once each one is good on its own: what is missing or meaningless together. */

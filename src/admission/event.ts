@@ -34,6 +34,7 @@ const CloudTrailDetail = z.looseObject({
   awsRegion: z.optional(z.string()),
   recipientAccountId: z.optional(z.string()),
   errorCode: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
   userIdentity: z.optional(
     z.looseObject({
       type: z.optional(z.string()),
@@ -67,7 +68,12 @@ export interface ParseOptions {
   ownRoleArn?: string;
   /** The member role a hub acts through in other accounts: its calls there are the hub's own. */
   memberRoleName?: string;
+  /** Report calls AWS refused with AccessDenied (a guardrail) as blocked requests, rather than ignore them. */
+  reportBlocked?: boolean;
 }
+
+/** The error codes of a call an SCP or IAM policy denied, as CloudTrail records ECS calls. */
+export const BLOCKED_ERROR_CODES: readonly string[] = ['AccessDenied', 'AccessDeniedException'];
 
 export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}): AdmissionRequest | IgnoredEvent {
   const id = typeof event === 'object' && event !== null && typeof (event as { id?: unknown }).id === 'string' ? (event as { id: string }).id : undefined;
@@ -82,7 +88,8 @@ export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}):
 
   if (d.eventSource !== 'ecs.amazonaws.com') return ignore(`a call to ${d.eventSource}, not ECS`);
   if (!(HANDLED_EVENTS as readonly string[]).includes(d.eventName)) return ignore(`${d.eventName} does not change what runs`);
-  if (d.errorCode) return ignore(`${d.eventName} failed (${d.errorCode}): nothing changed`);
+  const blocked = d.errorCode !== undefined && options.reportBlocked === true && BLOCKED_ERROR_CODES.includes(d.errorCode);
+  if (d.errorCode && !blocked) return ignore(`${d.eventName} failed (${d.errorCode}): nothing changed`);
 
   const principal: Principal = {};
   if (d.userIdentity?.arn) principal.arn = d.userIdentity.arn;
@@ -94,7 +101,7 @@ export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}):
     return ignore(`${d.eventName} was made by ecs-admission through its member role`);
 
   const eventName = d.eventName as AdmissionEventName;
-  const target = targetOf(eventName, d.requestParameters ?? {}, d.responseElements ?? {}, e.id);
+  const target = blocked ? blockedTarget(eventName, d.requestParameters ?? {}) : targetOf(eventName, d.requestParameters ?? {}, d.responseElements ?? {}, e.id);
   if ('ignored' in target) return target;
   const request: AdmissionRequest = {
     eventId: e.id,
@@ -106,7 +113,32 @@ export function parseAdmissionEvent(event: unknown, options: ParseOptions = {}):
     target,
   };
   if (d.eventID) request.cloudTrailEventId = d.eventID;
+  if (blocked && d.errorCode) {
+    request.blocked = { errorCode: d.errorCode };
+    if (d.errorMessage) request.blocked.errorMessage = d.errorMessage;
+    if (d.requestParameters) request.blocked.parameters = d.requestParameters;
+  }
   return request;
+}
+
+/**
+ * What a refused call would have changed, from its request alone (nothing was created: no
+ * response, no ARN). A name the request leaves out is said, never an error: the alert still goes.
+ */
+function blockedTarget(eventName: AdmissionEventName, params: Record<string, unknown>): Target {
+  const cluster = str(params.cluster) ?? 'default';
+  switch (eventName) {
+    case 'RegisterTaskDefinition':
+      return { kind: 'registration', family: str(params.family) ?? '(unnamed family)' };
+    case 'CreateService':
+    case 'UpdateService':
+      return { kind: 'service', cluster, service: str(params.serviceName) ?? str(params.service) ?? '(unnamed service)' };
+    case 'CreateTaskSet':
+      return { kind: 'taskSet', cluster, service: str(params.service) ?? '(unnamed service)', taskSet: '(not created)' };
+    case 'RunTask':
+    case 'StartTask':
+      return { kind: 'task', cluster, tasks: [] };
+  }
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

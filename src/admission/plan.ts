@@ -54,7 +54,9 @@ const RESTORE: Record<string, (service: Service) => ServiceChanges | string> = {
 const tagValue = (text: string): string => text.replace(/[^\p{L}\p{N} +\-=._:/@]/gu, '_').slice(0, 256);
 
 /** A decision without the request that led to it: what the Lambda and the sweep have in common. */
-export type Plan = Omit<Decision, 'decisionId' | 'request' | 'findings' | 'policies' | 'unverified' | 'verdict'> & { verdict: Exclude<Verdict, 'unverified'> };
+export type Plan = Omit<Decision, 'decisionId' | 'request' | 'findings' | 'policies' | 'unverified' | 'verdict'> & {
+  verdict: Exclude<Verdict, 'unverified' | 'blocked'>;
+};
 
 export function plan(result: ResourceResult, ctx: PlanContext): Plan {
   const { resource } = result;

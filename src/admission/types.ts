@@ -44,6 +44,20 @@ export interface AdmissionRequest {
   organizationalUnits?: readonly string[];
   principal: Principal;
   target: Target;
+  /** Set when AWS refused the call (a guardrail: SCP, IAM) and blocked calls are reported. */
+  blocked?: BlockedCall;
+}
+
+/** A call AWS refused (AccessDenied), as CloudTrail recorded it. */
+export interface BlockedCall {
+  errorCode: string;
+  /** CloudTrail's errorMessage: for an SCP, "... with an explicit deny in a service control policy". */
+  errorMessage?: string;
+  /**
+   * The call's requestParameters, judged with the policies to name the rules whose guardrail may
+   * have matched; never stored nor alerted (a container's environment may hold secrets).
+   */
+  parameters?: Record<string, unknown>;
 }
 
 /** The changes an UpdateService makes to put a service back: only the fields that change. */
@@ -85,8 +99,11 @@ export interface ActionOutcome {
   detail?: string;
 }
 
-/** `unverified`: what the call changed could not be read or told apart; never a pass. */
-export type Verdict = 'deny' | 'flag' | 'pass' | 'unverified';
+/**
+ * `unverified`: what the call changed could not be read or told apart; never a pass. `blocked`: AWS
+ * refused the call (a guardrail denied it): nothing changed, nothing to do, the owner is told.
+ */
+export type Verdict = 'deny' | 'flag' | 'pass' | 'unverified' | 'blocked';
 
 /** The resource judged, with the facts alerts and subscriptions filter on. */
 export interface JudgedResource {
@@ -126,6 +143,8 @@ export interface Decision {
   unverified?: string[];
   /** Policies that applied. */
   policies: string[];
+  /** A `blocked` verdict: what AWS said, and the deny rules the request breaks (whose guardrails may have matched). */
+  blocked?: Omit<BlockedCall, 'parameters'> & { rules: string[] };
 }
 
 /** Tag keys ecs-admission writes on the resources it judges. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CHECK_USAGE, runCheck } from './commands/check.js';
 import { COMPILE_USAGE, runCompile } from './commands/compile.js';
+import { GUARDRAILS_USAGE, runGuardrails } from './commands/guardrails.js';
 import { POLICY_USAGE, runPolicy } from './commands/policy.js';
 import { REDRIVE_USAGE, runRedrive } from './commands/redrive.js';
 import { RULES_USAGE, runRules } from './commands/rules.js';
@@ -31,6 +32,9 @@ Commands:
   policy push <path>... --bucket <name>
                           check policy files and run their tests, then upload them compiled to
                           S3, where the Lambdas pick them up without a redeploy
+  guardrails --policy <path>...
+                          print the SCPs (or IAM policies) that deny before it happens what the
+                          enforced rules forbid, and the quarantine of denied revisions
 
 Run \`ecs-admission <command> --help\` for the options of a command.`;
 
@@ -43,6 +47,7 @@ const COMMANDS = {
   compile: { usage: COMPILE_USAGE, run: runCompile },
   policy: { usage: POLICY_USAGE, run: runPolicy },
   redrive: { usage: REDRIVE_USAGE, run: runRedrive },
+  guardrails: { usage: GUARDRAILS_USAGE, run: runGuardrails },
 } as const;
 
 const OPTIONS = {
@@ -71,6 +76,7 @@ const OPTIONS = {
   region: { type: 'string' },
   max: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  'admin-role-arns': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;

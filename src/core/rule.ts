@@ -68,7 +68,7 @@ export function defineRule<K extends ResourceKind, O>(d: RuleDefinition<K, O>): 
     notApplicable: d.notApplicable,
     check: d.check,
     // Parsed when asked for (the `rules` command): a first parse compiles the schema, which the
-    // Lambda's cold start should not pay for 35 rules it may never list.
+    // Lambda's cold start should not pay for 36 rules it may never list.
     get defaultOptions(): O {
       return d.options.parse({});
     },

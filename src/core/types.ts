@@ -43,6 +43,7 @@ export interface ContainerDefinition {
   readonlyRootFilesystem?: boolean;
   interactive?: boolean;
   pseudoTerminal?: boolean;
+  cpu?: number;
   memory?: number;
   memoryReservation?: number;
   environment?: KeyValuePair[];
@@ -128,6 +129,8 @@ export interface Task extends Workload {
   taskDefinitionArn?: string;
   clusterArn?: string;
   group?: string;
+  /** RunTask / StartTask overrides; the task-level size (strings, as in the task definition). */
+  overrides?: { cpu?: string; memory?: string };
 }
 
 export interface ResourceObjects {

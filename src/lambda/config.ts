@@ -41,6 +41,7 @@ const Env = z.object({
   ECS_ADMISSION_LEDGER_TABLE: optional,
   ECS_ADMISSION_ROLE_ARN: optional,
   ECS_ADMISSION_MEMBER_ROLE_NAME: optional,
+  ECS_ADMISSION_REPORT_BLOCKED: z._default(z.enum(['true', 'false']), 'false'),
 });
 
 export interface LambdaConfig {
@@ -75,6 +76,8 @@ export interface LambdaConfig {
    * read and enforced through it. Unset: this function acts in its own account and Region only.
    */
   memberRoleName: string | undefined;
+  /** ECS calls AWS refused with AccessDenied (a guardrail) are reported as `blocked` decisions. */
+  reportBlocked?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,5 +107,6 @@ export function readConfig(env: Record<string, string | undefined>): LambdaConfi
     ledgerTable: e.ECS_ADMISSION_LEDGER_TABLE,
     ownRoleArn: e.ECS_ADMISSION_ROLE_ARN,
     memberRoleName: e.ECS_ADMISSION_MEMBER_ROLE_NAME,
+    reportBlocked: e.ECS_ADMISSION_REPORT_BLOCKED === 'true',
   };
 }

@@ -141,6 +141,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       request = parseAdmissionEvent(event, {
         ...(config.ownRoleArn ? { ownRoleArn: config.ownRoleArn } : {}),
         ...(config.memberRoleName ? { memberRoleName: config.memberRoleName } : {}),
+        ...(config.reportBlocked ? { reportBlocked: true } : {}),
       });
     } catch (error) {
       if (!(error instanceof MalformedEventError)) throw error;
@@ -246,6 +247,12 @@ function record(result: AdmitResult, where: { account: string; region: string },
   }
   if (result.status !== 'decided') return;
   for (const decision of result.decisions) {
+    // A call AWS refused: counted on its own; its findings name guardrails, not what runs.
+    if (decision.verdict === 'blocked') {
+      metrics.addMetric('Blocked', MetricUnit.Count, 1);
+      byAccount('AccountBlocked');
+      continue;
+    }
     for (const finding of decision.findings) {
       if (finding.exception) continue;
       const single = metrics.singleMetric();

@@ -1,4 +1,5 @@
 import type { Rule } from '../core/rule.js';
+import limitTaskSize from './limit-task-size.js';
 import noAwsCredentialsInEnvironment from './no-aws-credentials-in-environment.js';
 import noDangerousCapabilities from './no-dangerous-capabilities.js';
 import noExecuteCommand from './no-execute-command.js';
@@ -37,6 +38,7 @@ import restrictSysctls from './restrict-sysctls.js';
 
 /** Every built-in rule, sorted by id. A meta-test checks this list against the files and the catalog. */
 export const builtinRules: readonly Rule[] = [
+  limitTaskSize,
   noAwsCredentialsInEnvironment,
   noDangerousCapabilities,
   noExecuteCommand,

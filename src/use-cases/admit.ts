@@ -18,6 +18,7 @@ import type { ActionBudget, AlertSink, DecisionLedger, EcsGateway, LedgerEntry }
 import { identityOf, readTarget, type Home, type Read } from '../admission/read-target.js';
 import type { AdmissionRequest, Decision } from '../admission/types.js';
 import type { MakeEvaluate } from '../policy/evaluator.js';
+import { blockedDecision, type BlockedRequest } from './blocked.js';
 
 export interface AdmitDependencies {
   ecs: EcsGateway;
@@ -62,10 +63,14 @@ export interface AdmitResult {
 export async function admit(request: AdmissionRequest, deps: AdmitDependencies): Promise<AdmitResult> {
   const key = ledgerKey(request);
   const base = { eventId: request.eventId, key, overBudget: 0, ruleErrors: [] as string[] };
-  const read = await readTarget(request, deps.ecs, deps.settings.home);
-  if ('gone' in read) return { ...base, status: 'gone', reason: read.gone, decisions: [] };
-
-  const decisions = 'unverified' in read ? [unverifiedDecision(request, read.unverified, key)] : await judge(request, read, deps, key, base.ruleErrors);
+  let decisions: Decision[];
+  // A call AWS refused changed nothing: no read, no action, one `blocked` alert (./blocked.ts).
+  if (request.blocked) decisions = [blockedDecision(request as BlockedRequest, deps.makeEvaluate, key)];
+  else {
+    const read = await readTarget(request, deps.ecs, deps.settings.home);
+    if ('gone' in read) return { ...base, status: 'gone', reason: read.gone, decisions: [] };
+    decisions = 'unverified' in read ? [unverifiedDecision(request, read.unverified, key)] : await judge(request, read, deps, key, base.ruleErrors);
+  }
   if (decisions.length === 0) return { ...base, status: 'passed', decisions };
   flagBeyond(decisions, deps.settings.maxActions, `Action cap reached (${deps.settings.maxActions} per invocation)`);
 

@@ -126,6 +126,14 @@ beforeAll(async () => {
   member = parseDocuments(readFileSync(join(root, 'deploy/member.yaml'), 'utf8'), 'deploy/member.yaml')[0]!.value as Template;
 }, 180_000);
 
+/** The member pattern's `Fn::If` on ReportBlocked, as CloudFormation resolves it with the default ('false'). */
+const isReportBlockedIf = (value: unknown): value is { 'Fn::If': [string, unknown, unknown] } =>
+  typeof value === 'object' &&
+  value !== null &&
+  Array.isArray((value as Record<string, unknown>)['Fn::If']) &&
+  (value as { 'Fn::If': unknown[] })['Fn::If'][0] === 'ReportBlocked';
+const reportBlockedOff = (value: unknown): unknown => (isReportBlockedIf(value) ? value['Fn::If'][2] : value);
+
 describe('single shape (the default)', () => {
   it('has no event bus, no member role, no AssumeRole grant and no organization in it', () => {
     expect(resourcesOf(single, 'AWS::Events::EventBus')).toEqual([]);
@@ -492,9 +500,9 @@ describe('member stack (deploy/member.yaml)', () => {
   it("forwards the calls the hub's rule takes: same source, detail type, event names, error filter and loop guard", () => {
     const hubPattern = admissionRule(hub.template).Properties.EventPattern as Pattern;
     const memberPattern = forwardRule().EventPattern as Pattern;
-    // The loop guard's role ARNs aside (below), the patterns are the same.
+    // The loop guard's role ARNs aside (below), the patterns are the same (ReportBlocked at its default).
     const guardless = (pattern: Pattern): unknown =>
-      JSON.parse(JSON.stringify(pattern), (key, value: unknown) => (key === 'anything-but' ? '<own roles>' : value));
+      JSON.parse(JSON.stringify(pattern), (key, value: unknown) => (key === 'anything-but' ? '<own roles>' : reportBlockedOff(value)));
     expect(guardless(memberPattern)).toEqual(guardless(hubPattern));
     expect(memberPattern.source).toEqual(['aws.ecs']);
     expect(memberPattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
@@ -554,6 +562,7 @@ describe('member stack (deploy/member.yaml)', () => {
     ]);
     expect(member.Conditions).toEqual({
       IsRoleRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'RoleRegion' }] },
+      ReportBlocked: { 'Fn::Equals': [{ Ref: 'ReportBlocked' }, 'true'] },
       HasScanPrincipals: { 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', { Ref: 'ScanPrincipalArns' }] }, ''] }] },
     });
     expect(memberRole().Properties.RoleName).toEqual({ Ref: 'MemberRoleName' });
@@ -670,6 +679,7 @@ describeWithMoto("the member's forwarding rule in moto's EventBridge", () => {
     // The template's intrinsics as CloudFormation resolves them in the member account.
     let replaced = 0;
     const pattern = JSON.stringify(onlyResource(member, 'AWS::Events::Rule').Properties.EventPattern, (_key, value: unknown) => {
+      if (isReportBlockedIf(value)) return reportBlockedOff(value);
       if (JSON.stringify(value) === JSON.stringify({ Ref: 'HubAdmissionRoleArn' })) return (replaced++, HUB_ADMISSION_ROLE);
       if (JSON.stringify(value) === JSON.stringify({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${MemberRoleName}' }))
         return (replaced++, `arn:aws:iam::${MEMBER_ACCOUNT}:role/${MEMBER_ROLE}`);

@@ -163,6 +163,7 @@ describe('function', () => {
     expect(variables).toEqual({
       ...SHARED_ENVIRONMENT,
       ECS_ADMISSION_MODE: 'audit',
+      ECS_ADMISSION_REPORT_BLOCKED: 'false',
       ECS_ADMISSION_MAX_ACTIONS: '10',
       ECS_ADMISSION_BUDGET_ACTIONS: '20',
       ECS_ADMISSION_BUDGET_WINDOW_SECONDS: '300',

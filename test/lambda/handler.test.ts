@@ -329,7 +329,9 @@ describe('readConfig', () => {
       ownerTags: ['Owner', 'owner', 'Team', 'team'],
       ledgerTable: undefined,
       ownRoleArn: undefined,
+      reportBlocked: false,
     });
+    expect(readConfig({ ECS_ADMISSION_REPORT_BLOCKED: 'true' }).reportBlocked).toBe(true);
     expect(
       readConfig({ ECS_ADMISSION_MODE_PARAMETER: '/ecs-admission/prod/mode', ECS_ADMISSION_BUDGET_ACTIONS: '5', ECS_ADMISSION_BUDGET_WINDOW_SECONDS: '60' }),
     ).toMatchObject({

@@ -7,9 +7,24 @@ import { consoleUrl } from '../console.js';
 import { truncate } from '../text.js';
 import { actionSummary, counting, headline, ruleIds, subject, tag, unique } from './wording.js';
 
-const EMOJI: Record<Verdict, string> = { deny: ':no_entry:', flag: ':warning:', pass: ':white_check_mark:', unverified: ':grey_question:' };
+const EMOJI: Record<Verdict, string> = {
+  deny: ':no_entry:',
+  flag: ':warning:',
+  pass: ':white_check_mark:',
+  unverified: ':grey_question:',
+  blocked: ':shield:',
+};
 
 const MAX_FINDING_LINE = 600;
+
+/** A call AWS refused: what it said, and which rules' guardrails the request breaks. */
+function blockedLines(blocked: NonNullable<Decision['blocked']>): string[] {
+  const said = `*Blocked by AWS* (${code(blocked.errorCode)})${blocked.errorMessage ? `: ${mrkdwn(blocked.errorMessage)}` : ''}`;
+  const rules = blocked.rules.length
+    ? `The request breaks ${blocked.rules.map(code).join(', ')}: the guardrail of ${blocked.rules.length === 1 ? 'this rule' : 'these rules'} matched.`
+    : '_No deny rule of the policies names this request: another guardrail or permission refused it._';
+  return [said, rules, '_Nothing ran: no action was taken._'];
+}
 
 function description(decision: Decision): string {
   const { request, resource } = decision;
@@ -23,7 +38,8 @@ function description(decision: Decision): string {
     `${code(request.eventName)} by ${who}${request.principal.type ? ` (${mrkdwn(request.principal.type)})` : ''} at ${mrkdwn(request.eventTime)}`,
   ];
   const actions = decision.outcomes.map((o) => `• ${mrkdwn(actionSummary(o))}${o.detail ? `: ${mrkdwn(o.detail)}` : ''}`);
-  if (actions.length) lines.push('', decision.mode === 'audit' ? '*Audit mode, nothing was changed:*' : '*Actions:*', ...actions);
+  if (decision.blocked) lines.push('', ...blockedLines(decision.blocked));
+  else if (actions.length) lines.push('', decision.mode === 'audit' ? '*Audit mode, nothing was changed:*' : '*Actions:*', ...actions);
   else lines.push('', decision.mode === 'audit' ? '_Audit mode: nothing was changed._' : '_No action was taken._');
   if (decision.unverified?.length) lines.push('', '*Could not verify:*', ...decision.unverified.map((n) => `• ${mrkdwn(n)}`));
   if (decision.notes.length) lines.push('', '*Notes:*', ...decision.notes.map((n) => `• ${mrkdwn(n)}`));

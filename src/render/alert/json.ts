@@ -65,6 +65,8 @@ export interface AlertDocument {
   /** Why (part of) the call could not be verified: never a pass, always said. */
   unverified?: string[];
   policies: string[];
+  /** Verdict `blocked`: what AWS said (CloudTrail's errorCode and errorMessage), and the deny rules the request breaks. */
+  blocked?: { errorCode: string; errorMessage?: string; rules: string[] };
 }
 
 /** Only the listed fields: a resource's environment or container definitions may hold secrets and never go out. */
@@ -121,6 +123,9 @@ export function alertDocument(decision: Decision): AlertDocument {
     notes: [...decision.notes],
     ...(decision.unverified ? { unverified: [...decision.unverified] } : {}),
     policies: [...decision.policies],
+    ...(decision.blocked
+      ? { blocked: { errorCode: decision.blocked.errorCode, errorMessage: decision.blocked.errorMessage, rules: [...decision.blocked.rules] } }
+      : {}),
   };
 }
 

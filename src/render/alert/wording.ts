@@ -82,6 +82,8 @@ export function headline(decision: Decision): { before: string; name: string; af
       return { before: '', name, after: ` ${kind} passed` };
     case 'unverified':
       return { before: '', name, after: ` ${kind} could not be verified` };
+    case 'blocked':
+      return { before: '', name, after: ` ${kind} blocked by AWS` };
   }
 }
 
