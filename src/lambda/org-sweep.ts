@@ -40,7 +40,7 @@ import { mergePartials, partialOf, type SweepPartial } from '../sweep/partial.js
 import type { SweepFailure, SweepTarget } from '../sweep/types.js';
 import { ORGANIZATION_PARALLEL_TARGETS, sweepToPartial } from '../use-cases/org-sweep.js';
 import { handlerPolicies, withOrganizationalUnits } from './compiled-policies.js';
-import { publishDigest, type OrganizationSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
+import { publishDigest, sweepResult, type OrganizationSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
 
 /** Time kept, at the end of one invocation's sweep, to merge, publish the digest and store the state. */
 const RESERVE_MS = 90_000;
@@ -170,17 +170,7 @@ export function createOrganizationSweepHandler(
     const published = await publishDigest(built, hub, config, deps);
     const { digest } = built;
     const result: OrganizationSweepResult = {
-      account: hub,
-      regions: [...config.regions],
-      startedAt: digest.startedAt,
-      finishedAt: digest.finishedAt,
-      resources: digest.resources.total,
-      violations: digest.violations,
-      newViolations: digest.changes?.newCount ?? null,
-      resolved: digest.changes?.resolvedCount ?? null,
-      failures: partial.failures.length,
-      subject: built.message.subject,
-      published,
+      ...sweepResult(built, hub, config.regions, partial.failures.length, published),
       accounts: digest.accounts?.total ?? accounts.length,
       unreadableAccounts: (digest.accounts?.unreadable ?? []).map((u) => u.account),
     };

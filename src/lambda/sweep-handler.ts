@@ -29,7 +29,7 @@ import { policyProblemSink, snsRoutes } from './channels.js';
 import type { ClientConfig } from './handler.js';
 import { policyEvaluator } from '../policy/evaluator.js';
 import { awsOrganizationDependencies, createOrganizationSweepHandler, type OrganizationSweepOutput } from './org-sweep.js';
-import { publishDigest, readSweepConfig, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
+import { publishDigest, readSweepConfig, sweepResult, type SweepConfig, type SweepDependencies, type SweepResult } from './sweep-settings.js';
 
 export function awsSweepDependencies(
   config: SweepConfig,
@@ -79,19 +79,7 @@ export function createSweepHandler(config: SweepConfig, deps: SweepDependencies)
       const published = await publishDigest(built, account, config, deps);
 
       const { digest } = built;
-      const result: SweepResult = {
-        account,
-        regions: [...config.regions],
-        startedAt: report.startedAt,
-        finishedAt: report.finishedAt,
-        resources: report.resources.length,
-        violations: digest.violations,
-        newViolations: digest.changes?.newCount ?? null,
-        resolved: digest.changes?.resolvedCount ?? null,
-        failures: report.failures.length,
-        subject: built.message.subject,
-        published,
-      };
+      const result = sweepResult(built, account, config.regions, report.failures.length, published);
       logger.info('sweep finished', {
         ...result,
         counts: report.counts,

@@ -185,3 +185,21 @@ export async function publishDigest(
   }
   return published;
 }
+
+/** What a sweep invocation returns and logs, from the digest it published. */
+export function sweepResult(built: BuiltDigest, account: string, regions: readonly string[], failures: number, published: string[]): SweepResult {
+  const { digest } = built;
+  return {
+    account,
+    regions: [...regions],
+    startedAt: digest.startedAt,
+    finishedAt: digest.finishedAt,
+    resources: digest.resources.total,
+    violations: digest.violations,
+    newViolations: digest.changes?.newCount ?? null,
+    resolved: digest.changes?.resolvedCount ?? null,
+    failures,
+    subject: built.message.subject,
+    published,
+  };
+}
