@@ -36,7 +36,7 @@ import { readConfig, type LambdaConfig } from './config.js';
 import { alertSink, policyProblemSink, snsRoutes } from './channels.js';
 import { parseArn } from '../core/identity.js';
 import { policyEvaluator } from '../policy/evaluator.js';
-import { memberAccess, type MemberAccess } from '../adapters/aws/member-access.js';
+import type { MemberAccess } from '../adapters/aws/member-access.js';
 
 export interface ClientConfig {
   endpoint?: string;
@@ -56,7 +56,7 @@ export interface HandlerDependencies {
   /** The account and Region this function reads (from its ARN and AWS_REGION when not given). */
   home?: Home;
   /** A hub's way into member accounts: the ECS gateway for an event's account and Region. */
-  members?: (home: Required<Home>) => Pick<MemberAccess, 'ecsFor'>;
+  members?: (home: Required<Home>) => Promise<Pick<MemberAccess, 'ecsFor'>>;
   /** Opens the policies' S3 object (ECS_ADMISSION_POLICIES=s3://…); the default reads the environment's settings. */
   openPolicyObject?: OpenPolicyObject;
   /** The alert on a new policy version that does not load (logged and counted as PolicyLoadFailed in any case). */
@@ -95,7 +95,13 @@ export function awsDependencies(config: LambdaConfig, clientConfig: ClientConfig
   const alerts = alertSink(routes);
   return {
     ecs: ecsGateway(new ECSClient(clientConfig)),
-    ...(config.memberRoleName ? { members: (home: Required<Home>) => memberAccess({ roleName: config.memberRoleName!, home, clientConfig }) } : {}),
+    // Hub only, and loaded with its first event: a single-account function never loads STS.
+    ...(config.memberRoleName
+      ? {
+          members: async (home: Required<Home>) =>
+            (await import('../adapters/aws/member-access.js')).memberAccess({ roleName: config.memberRoleName!, home, clientConfig }),
+        }
+      : {}),
     ledger: dynamo && config.ledgerTable ? dynamoLedger(dynamo, config.ledgerTable) : memoryLedger(),
     budget: dynamo && config.ledgerTable ? dynamoBudget(dynamo, config.ledgerTable, config.budget) : memoryBudget(config.budget),
     alerts,
@@ -119,7 +125,7 @@ const MAX_INVOCATION_MS = 15 * 60_000;
 export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
   const { logger, metrics } = deps;
   // One way into the member accounts per container, made with the first event (its home is in the context).
-  let access: Pick<MemberAccess, 'ecsFor'> | undefined;
+  let access: Promise<Pick<MemberAccess, 'ecsFor'>> | undefined;
   const members = deps.members ? (home: Required<Home>) => (access ??= deps.members!(home)) : undefined;
   const loadOnce = handlerPolicies(config, deps);
   if (!config.topicArn && !config.chatbotTopicArn) logger.warn('no alert topic is set (ECS_ADMISSION_TOPIC_ARN): decisions are only logged');
@@ -170,7 +176,7 @@ export function createHandler(config: LambdaConfig, deps: HandlerDependencies) {
       const started = now.getTime();
       const home = deps.home ?? homeOf(context);
       // A hub reads and acts in the event's account and Region; a single deployment in its own only.
-      const hub = members && home.account && home.region ? members({ account: home.account, region: home.region }) : undefined;
+      const hub = members && home.account && home.region ? await members({ account: home.account, region: home.region }) : undefined;
       result = await admit(await withOrganizationalUnits(request, loaded, deps.organizationalUnits), {
         ecs: hub ? hub.ecsFor(request.account, request.region) : deps.ecs,
         ledger: deps.ledger,

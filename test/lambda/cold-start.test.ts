@@ -77,6 +77,10 @@ describe('the admission handler at cold start', () => {
       expect(packages, lazy).not.toContain(lazy);
     }
     expect(atStart).not.toContain('src/adapters/aws/policy-bundle-s3.ts');
+    // A hub's way into member accounts (and its STS client) loads with a hub's first event only.
+    expect(Object.keys(inputs)).toContain('src/adapters/aws/member-access.ts');
+    expect(atStart).not.toContain('src/adapters/aws/member-access.ts');
+    expect(packages).not.toContain('@aws-sdk/client-sts');
     // The control: what every invocation needs is loaded at start.
     for (const eager of ['src/policy/engine.ts', 'src/rules/index.ts', 'src/admission/event.ts', 'src/lambda/compiled-policies.ts'])
       expect(atStart, eager).toContain(eager);
