@@ -18,6 +18,9 @@ const common = {
   mainFields: ['module', 'main'],
   // Asset files as text: the HTML report's style sheet (src/render/html/report.css).
   loader: { '.css': 'text' },
+  // The HCL parser (Terraform source) is Go compiled to WebAssembly: it reads its .wasm file next to
+  // its own module, so it stays a runtime dependency, loaded from node_modules when a .tf file is given.
+  external: ['@cdktf/hcl2json'],
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 };

@@ -9,7 +9,7 @@ export { loadDocument, loadResources } from './input/load.js';
 export { detectSecret, findSecrets } from './core/secrets/detect.js';
 export { redactResult } from './core/secrets/redact.js';
 export { checkDocuments } from './use-cases/check.js';
-export { verdictsOf } from './use-cases/corpus-verdicts.js';
+export { verdictsOf, verdictsOfModule } from './use-cases/corpus-verdicts.js';
 export { builtinRules, ruleById } from './rules/index.js';
 export { renderRulesDoc, renderRulesTable } from './docs/rules-table.js';
 export { policyJsonSchema } from './policy/schema.js';
@@ -17,4 +17,5 @@ export { compilePolicies, createPolicyEngine, presetPolicy } from './policy/engi
 export { policyEvaluator, type MakeEvaluate, type PolicyEvaluator } from './policy/evaluator.js';
 export { compileCustomRule } from './policy/custom-rule.js';
 export { loadPolicies } from './adapters/policy-files.js';
+export { moduleFileReader } from './adapters/module-files.js';
 export { parsePolicyFile } from './policy/load.js';

@@ -51,4 +51,7 @@ const describe = (a: PlannedAction): string =>
     deleteTaskSet: 'deleting task set',
     stopTask: 'stopping task',
     tagResource: 'tagging',
+    deleteDaemonTaskDefinition: 'deleting daemon task definition',
+    updateDaemon: 'updating daemon',
+    restoreExpressService: 'restoring Express service',
   })[a.type] + ` ${a.name}`;

@@ -5,6 +5,8 @@
  * revision, a task already stopped, tags already there — nothing to do, nothing called.
  */
 import { contains } from './contains.js';
+import { lastSegment } from '../core/identity.js';
+import { omit } from '../core/omit.js';
 import { ActionRefusedError, type EcsGateway } from './ports.js';
 import type { ActionOutcome, Decision, JudgedResource, PlannedAction } from './types.js';
 
@@ -46,6 +48,15 @@ async function act(outcome: ActionOutcome, ecs: EcsGateway): Promise<void> {
       case 'tagResource':
         await ecs.tagResource(a.resourceArn, a.tags);
         break;
+      case 'deleteDaemonTaskDefinition':
+        await ecs.deleteDaemonTaskDefinition(a.resourceArn);
+        break;
+      case 'updateDaemon':
+        await ecs.updateDaemon(a.resourceArn, a.changes);
+        break;
+      case 'restoreExpressService':
+        await ecs.restoreExpressService(a.resourceArn, a.toRevision);
+        break;
     }
     outcome.status = 'done';
   } catch (error) {
@@ -76,6 +87,12 @@ async function describeNow(resource: JudgedResource, ecs: EcsGateway): Promise<D
       return (await ecs.describeTaskSet(cluster, resource.service ?? '', resource.arn)) as Described | undefined;
     case 'task':
       return (await ecs.describeTasks(cluster, [resource.arn]))[0] as Described | undefined;
+    case 'daemonTaskDefinition':
+      return (await ecs.describeDaemonTaskDefinition(resource.arn)) as Described | undefined;
+    case 'daemon':
+      return (await ecs.describeDaemon(resource.arn)) as Described | undefined;
+    case 'expressService':
+      return (await ecs.describeExpressService(resource.arn)) as Described | undefined;
   }
 }
 
@@ -104,5 +121,32 @@ function alreadyDone(action: PlannedAction, now: Observed | undefined): string |
       return now.desiredStatus === 'STOPPED' || now.object.lastStatus === 'STOPPED' ? `task ${action.name} is already stopping` : undefined;
     case 'tagResource':
       return Object.entries(action.tags).every(([key, value]) => now.tags[key] === value) ? `${action.name} already carries these tags` : undefined;
+    case 'deleteDaemonTaskDefinition':
+      return now.status && now.status !== 'ACTIVE' ? `${action.name} is already ${now.status}` : undefined;
+    case 'updateDaemon':
+      if (now.status === 'DELETE_IN_PROGRESS') return `daemon ${action.name} is being deleted`;
+      return now.object.daemonTaskDefinitionArn === action.changes.daemonTaskDefinitionArn &&
+        (action.changes.enableExecuteCommand === undefined || now.object.enableExecuteCommand === false)
+        ? `daemon ${action.name} already runs ${lastSegment(action.changes.daemonTaskDefinitionArn)}`
+        : undefined;
+    case 'restoreExpressService':
+      if (now.status === 'INACTIVE' || now.status === 'DRAINING') return `Express service ${action.name} was deleted`;
+      return isBackOn(now.object, action.toRevision) ? `Express service ${action.name} already runs that configuration again` : undefined;
   }
+}
+
+/** Whether an Express service's newest configuration is the one asked for, or holds the same settings again (a restore makes a new revision). */
+function isBackOn(described: Record<string, unknown>, revision: string): boolean {
+  const configurations = (described.configurations ?? []) as Record<string, unknown>[];
+  const newest = configurations[0];
+  const target = configurations.find((c) => c.serviceRevisionArn === revision);
+  if (!newest) return false;
+  if (newest.serviceRevisionArn === revision) return true;
+  if (!target || target === newest) return false;
+  // ECS generates a task definition per revision of a service run from a primary container.
+  const content = (configuration: Record<string, unknown>) => {
+    const rest = omit(configuration, ['serviceRevisionArn', 'createdAt', 'ingressPaths', 'taskDefinitionArn']);
+    return rest.primaryContainer ? rest : { ...rest, taskDefinitionArn: configuration.taskDefinitionArn };
+  };
+  return contains(content(newest), content(target)) && contains(content(target), content(newest));
 }

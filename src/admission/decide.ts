@@ -5,8 +5,10 @@ import type { Evaluate } from '../core/evaluate.js';
 import type { Resource, ResourceResult } from '../core/types.js';
 import { factsOf } from '../core/identity.js';
 import { plan, type Plan, type PlanContext } from './plan.js';
-import type { EcsReader } from './ports.js';
+import type { DaemonExpressReader, EcsReader, ExpressServiceState } from './ports.js';
 import { rollbackTarget } from './rollback.js';
+import { daemonRollbackTarget, expressRollbackTarget } from './rollback-daemon-express.js';
+import { deniesDaemonTaskDefinition } from './plan-daemon-express.js';
 
 export interface DecideContext {
   eventId: string;
@@ -17,6 +19,8 @@ export interface DecideContext {
   /** The account's organizational units, when looked up (the rollback candidates are judged with them). */
   organizationalUnits?: readonly string[];
   ecs: EcsReader;
+  /** Daemons' rollback targets are read here; without it (the sweep) a daemon is flagged, never rolled blindly. */
+  daemons?: DaemonExpressReader;
   evaluate: Evaluate;
   /** The task definitions the workloads run, by the reference they use. */
   taskDefinitions: ReadonlyMap<string, Resource<'taskDefinition'>>;
@@ -31,5 +35,13 @@ export async function decide(result: ResourceResult, ctx: DecideContext): Promis
   if (runs) planning.taskDefinitionTags = factsOf(runs).tags;
   const deniesTaskDefinition = result.findings.some((f) => !f.exception && f.action === 'deny' && f.path === 'taskDefinition');
   if (resource.kind === 'service' && deniesTaskDefinition) planning.rollback = await rollbackTarget(resource.object, ctx, ctx.ecs, ctx.evaluate);
+  const denied = result.findings.filter((f) => !f.exception && f.action === 'deny');
+  if (resource.kind === 'daemon' && denied.some(deniesDaemonTaskDefinition)) {
+    planning.rollback = ctx.daemons
+      ? await daemonRollbackTarget(resource.object, ctx, ctx.daemons, ctx.evaluate)
+      : { none: 'daemon task definitions are not read here' };
+  }
+  if (resource.kind === 'expressService' && denied.length > 0)
+    planning.rollback = expressRollbackTarget(resource.object as ExpressServiceState, ctx, ctx.evaluate);
   return plan(result, planning);
 }

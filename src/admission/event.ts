@@ -138,6 +138,14 @@ function blockedTarget(eventName: AdmissionEventName, params: Record<string, unk
     case 'RunTask':
     case 'StartTask':
       return { kind: 'task', cluster, tasks: [] };
+    case 'RegisterDaemonTaskDefinition':
+      return { kind: 'daemonTaskDefinition', daemonTaskDefinition: str(params.family) ?? '(unnamed family)' };
+    case 'CreateDaemon':
+    case 'UpdateDaemon':
+      return { kind: 'daemon', daemon: str(params.daemonArn) ?? str(params.daemonName) ?? '(unnamed daemon)' };
+    case 'CreateExpressGatewayService':
+    case 'UpdateExpressGatewayService':
+      return { kind: 'expressService', service: str(params.serviceArn) ?? str(params.serviceName) ?? '(unnamed Express service)' };
   }
 }
 
@@ -188,5 +196,14 @@ function targetOf(eventName: AdmissionEventName, params: Record<string, unknown>
       const first = obj((response.tasks as unknown[])[0]);
       return { kind: 'task', cluster: str(first.clusterArn) ?? cluster, tasks };
     }
+    // Daemons and Express services: their ARN is in the response (creations) or the request (updates).
+    case 'RegisterDaemonTaskDefinition':
+      return { kind: 'daemonTaskDefinition', daemonTaskDefinition: str(response.daemonTaskDefinitionArn) ?? missing('daemon task definition ARN') };
+    case 'CreateDaemon':
+    case 'UpdateDaemon':
+      return { kind: 'daemon', daemon: str(response.daemonArn) ?? str(params.daemonArn) ?? missing('daemon ARN') };
+    case 'CreateExpressGatewayService':
+    case 'UpdateExpressGatewayService':
+      return { kind: 'expressService', service: str(obj(response.service).serviceArn) ?? str(params.serviceArn) ?? missing('Express service ARN') };
   }
 }

@@ -8,26 +8,22 @@
 import type { Finding, Resource, ResourceResult, Service, Task } from '../core/types.js';
 import { worstSeverity } from '../core/types.js';
 import { factsOf } from '../core/identity.js';
-import { TAG_KEYS, type ActionOutcome, type Decision, type JudgedResource, type PlannedAction, type ServiceChanges, type Verdict } from './types.js';
+import { daemonExpressDenyAction } from './plan-daemon-express.js';
+import {
+  TAG_KEYS,
+  type ActionOutcome,
+  type Decision,
+  type JudgedResource,
+  type PlanContext,
+  type PlannedAction,
+  type ServiceChanges,
+  type Verdict,
+} from './types.js';
 
 /** Tag keys that name a resource's owner unless configured otherwise. */
 export const DEFAULT_OWNER_TAGS: readonly string[] = ['Owner', 'owner', 'Team', 'team'];
 
-export interface PlanContext {
-  /** The event (or sweep) the actions answer: written in tags and stop reasons. */
-  eventId: string;
-  /** The caller, owner of last resort. */
-  principalArn?: string;
-  /** Tag keys that name a resource's owner, first found wins. */
-  ownerTags: readonly string[];
-  /** Tags of the task definition a service, task set or task runs: their owner when they name none. */
-  taskDefinitionTags?: Record<string, string>;
-  /**
-   * For a service whose task definition is denied: the compliant revision to roll back to, or why
-   * there is none (then the service is flagged, never rolled to a revision that is itself denied).
-   */
-  rollback?: { to: string } | { none: string };
-}
+export type { PlanContext } from './types.js';
 
 /** Where a service finding points, and how UpdateService puts that property back. */
 const RESTORE: Record<string, (service: Service) => ServiceChanges | string> = {
@@ -156,6 +152,10 @@ function denyAction(
         rules: [...new Set(applied)],
       };
     }
+    case 'daemonTaskDefinition':
+    case 'daemon':
+    case 'expressService':
+      return daemonExpressDenyAction(resource, judged, findings, ctx, notes);
   }
 }
 

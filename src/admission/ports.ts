@@ -2,8 +2,8 @@
  * What the admission use case needs from the outside world. One AWS implementation each
  * (src/adapters/aws); tests use the same SDK against moto server, or in-memory fakes.
  */
-import type { Service, Task, TaskDefinition, TaskSet } from '../core/types.js';
-import type { Decision, PlannedAction, ServiceChanges } from './types.js';
+import type { Daemon, DaemonTaskDefinition, ExpressService, Service, Task, TaskDefinition, TaskSet } from '../core/types.js';
+import type { DaemonChanges, Decision, PlannedAction, ServiceChanges } from './types.js';
 
 export type TaskDefinitionState = TaskDefinition & { status?: string; registeredAt?: Date | string };
 export interface Deployment {
@@ -37,7 +37,47 @@ export interface EcsWriter {
   tagResource(arn: string, tags: Record<string, string>): Promise<void>;
 }
 
-export type EcsGateway = EcsReader & EcsWriter;
+export type DaemonTaskDefinitionState = DaemonTaskDefinition & { status?: string; registeredAt?: Date | string };
+/** A daemon with the revision it runs: `daemonTaskDefinitionArn` is its newest current revision's. */
+export type DaemonState = Daemon & {
+  status?: string;
+  /** The daemon task definitions of its other current revisions (a deployment in progress), newest first. */
+  previousTaskDefinitions?: string[];
+};
+/** One configuration of an Express service, as DescribeExpressGatewayService lists it. */
+export type ExpressConfiguration = Omit<ExpressService, 'serviceArn' | 'serviceName' | 'cluster' | 'infrastructureRoleArn' | 'tags'> & {
+  serviceRevisionArn?: string;
+  createdAt?: Date | string;
+  scalingTarget?: Record<string, unknown>;
+};
+/** An Express service read from its newest active configuration; `configurations`: all active ones, newest first. */
+export type ExpressServiceState = ExpressService & { status?: string; configurations: ExpressConfiguration[] };
+
+/**
+ * Daemons (ECS Managed Instances) and Express services: calls moto does not have, kept apart from
+ * the reader the sweep implements. `undefined` means the resource does not exist (any more).
+ */
+export interface DaemonExpressReader {
+  describeDaemonTaskDefinition(ref: string): Promise<DaemonTaskDefinitionState | undefined>;
+  /** ARNs of the family's ACTIVE daemon task definitions, newest first, at most `limit`. */
+  listActiveDaemonTaskDefinitions(family: string, limit: number): Promise<string[]>;
+  describeDaemon(daemonArn: string): Promise<DaemonState | undefined>;
+  describeExpressService(serviceArn: string): Promise<ExpressServiceState | undefined>;
+}
+
+export interface DaemonExpressWriter {
+  /** ECS has no deregister step for daemon task definitions: an ACTIVE one is deleted (DELETE_IN_PROGRESS). */
+  deleteDaemonTaskDefinition(arn: string): Promise<void>;
+  updateDaemon(daemonArn: string, changes: DaemonChanges): Promise<void>;
+  /**
+   * Puts an Express service back on one of its active configurations, read again at the time of
+   * the call (the plan keeps only its revision ARN: a configuration's environment never enters the
+   * ledger or an alert). Refused when that configuration is no longer active.
+   */
+  restoreExpressService(serviceArn: string, serviceRevisionArn: string): Promise<void>;
+}
+
+export type EcsGateway = EcsReader & EcsWriter & DaemonExpressReader & DaemonExpressWriter;
 
 /**
  * ECS refused a read for a reason a retry cannot fix (access denied, another account): the

@@ -7,7 +7,7 @@
 import type { Resource } from '../core/types.js';
 import { resourceFromApi } from '../input/api.js';
 import { judgeWithOverrides } from './overrides.js';
-import { UnreadableError, type EcsReader } from './ports.js';
+import { UnreadableError, type DaemonExpressReader, type EcsReader } from './ports.js';
 import { findRegistered } from './registration.js';
 import type { AdmissionRequest, JudgedResource } from './types.js';
 import { familyOf, lastSegment } from '../core/identity.js';
@@ -29,7 +29,7 @@ export interface Home {
   region?: string;
 }
 
-export async function readTarget(request: AdmissionRequest, ecs: EcsReader, home: Home = {}): Promise<Read> {
+export async function readTarget(request: AdmissionRequest, ecs: EcsReader & DaemonExpressReader, home: Home = {}): Promise<Read> {
   if ((home.account && request.account !== home.account) || (home.region && request.region !== home.region)) {
     return {
       unverified: `the call was made in account ${request.account}, Region ${request.region}; this function reads account ${home.account ?? '(its own)'} in Region ${home.region ?? '(its own)'} only`,
@@ -43,7 +43,7 @@ export async function readTarget(request: AdmissionRequest, ecs: EcsReader, home
   }
 }
 
-async function read(request: AdmissionRequest, ecs: EcsReader): Promise<Read> {
+async function read(request: AdmissionRequest, ecs: EcsReader & DaemonExpressReader): Promise<Read> {
   const info = {
     eventId: request.eventId,
     eventName: request.eventName,
@@ -101,6 +101,33 @@ async function read(request: AdmissionRequest, ecs: EcsReader): Promise<Read> {
       if (missing > 0) notes.push(`${missing} of the ${t.tasks.length} tasks started could not be found (stopped and gone).`);
       return { resources, taskDefinitions, notes };
     }
+    case 'daemonTaskDefinition': {
+      const td = await ecs.describeDaemonTaskDefinition(t.daemonTaskDefinition);
+      if (!td) return { unverified: `daemon task definition ${t.daemonTaskDefinition} cannot be found` };
+      return { resources: [resourceFromApi('daemonTaskDefinition', td, info)], taskDefinitions, notes };
+    }
+    case 'daemon': {
+      const daemon = await ecs.describeDaemon(t.daemon);
+      if (!daemon) return { unverified: `daemon ${t.daemon} cannot be found` };
+      if (daemon.status === 'DELETE_IN_PROGRESS') return { gone: `daemon ${t.daemon} is being deleted` };
+      const ref = daemon.daemonTaskDefinitionArn;
+      if (!ref) return { unverified: `daemon ${t.daemon} names no daemon task definition (no current revision)` };
+      const td = await ecs.describeDaemonTaskDefinition(ref);
+      if (!td) return { unverified: `daemon task definition ${ref}, which daemon ${t.daemon} runs, cannot be found` };
+      // The revision the daemon runs is judged with it, as a service's task definition is (require-compliant-task-definition).
+      taskDefinitions.set(ref, resourceFromApi('daemonTaskDefinition', td, info) as unknown as Resource<'taskDefinition'>);
+      const resource = resourceFromApi('daemon', daemon, info);
+      resource.taskDefinitionRef ??= ref;
+      return { resources: [resource], taskDefinitions, notes };
+    }
+    case 'expressService': {
+      const service = await ecs.describeExpressService(t.service);
+      if (!service) return { unverified: `Express service ${t.service} cannot be found` };
+      if (service.status === 'INACTIVE' || service.status === 'DRAINING') return { gone: `Express service ${t.service} was deleted` };
+      // A task definition of the customer's own (no primary container) is judged with the service.
+      if (!service.primaryContainer) await withTaskDefinition(service.taskDefinitionArn);
+      return { resources: [resourceFromApi('expressService', service, info)], taskDefinitions, notes };
+    }
   }
 }
 
@@ -119,5 +146,18 @@ export function identityOf(request: AdmissionRequest): JudgedResource {
       return { kind: 'taskSet', arn: t.taskSet, name: lastSegment(t.taskSet), cluster: t.cluster, service: lastSegment(t.service), tags: {}, owner };
     case 'task':
       return { kind: 'task', arn: t.tasks[0] ?? '', name: t.tasks.map(lastSegment).join(', '), cluster: t.cluster, tags: {}, owner };
+    case 'daemonTaskDefinition':
+      return {
+        kind: 'daemonTaskDefinition',
+        arn: t.daemonTaskDefinition,
+        name: lastSegment(t.daemonTaskDefinition),
+        family: familyOf(t.daemonTaskDefinition),
+        tags: {},
+        owner,
+      };
+    case 'daemon':
+      return { kind: 'daemon', arn: t.daemon, name: lastSegment(t.daemon), tags: {}, owner };
+    case 'expressService':
+      return { kind: 'expressService', arn: t.service, name: lastSegment(t.service), service: lastSegment(t.service), tags: {}, owner };
   }
 }

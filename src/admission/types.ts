@@ -28,7 +28,11 @@ export type Target =
   | { kind: 'registration'; family: string; registered?: Record<string, unknown> }
   | { kind: 'service'; cluster: string; service: string }
   | { kind: 'taskSet'; cluster: string; service: string; taskSet: string }
-  | { kind: 'task'; cluster: string; tasks: string[] };
+  | { kind: 'task'; cluster: string; tasks: string[] }
+  /** The daemon task definition a RegisterDaemonTaskDefinition created (ARN), or its family when blocked. */
+  | { kind: 'daemonTaskDefinition'; daemonTaskDefinition: string }
+  | { kind: 'daemon'; daemon: string }
+  | { kind: 'expressService'; service: string };
 
 /** One ECS call that changed what runs, taken from an EventBridge "AWS API Call via CloudTrail" event. */
 export interface AdmissionRequest {
@@ -69,12 +73,23 @@ export interface ServiceChanges {
   deploymentConfiguration?: Record<string, unknown>;
 }
 
+/** What an UpdateDaemon puts back: ECS requires the task definition and capacity providers on every update. */
+export interface DaemonChanges {
+  daemonTaskDefinitionArn: string;
+  capacityProviderArns: string[];
+  enableExecuteCommand?: false;
+}
+
 export type PlannedAction =
   | { type: 'deregisterTaskDefinition'; resourceArn: string; name: string }
   | { type: 'updateService'; resourceArn: string; name: string; cluster: string; service: string; changes: ServiceChanges }
   | { type: 'deleteTaskSet'; resourceArn: string; name: string; cluster: string; service: string }
   | { type: 'stopTask'; resourceArn: string; name: string; cluster: string; reason: string }
-  | { type: 'tagResource'; resourceArn: string; name: string; tags: Record<string, string> };
+  | { type: 'tagResource'; resourceArn: string; name: string; tags: Record<string, string> }
+  | { type: 'deleteDaemonTaskDefinition'; resourceArn: string; name: string }
+  | { type: 'updateDaemon'; resourceArn: string; name: string; changes: DaemonChanges }
+  /** Back to the active configuration `toRevision` (a service revision ARN) of the Express service. */
+  | { type: 'restoreExpressService'; resourceArn: string; name: string; toRevision: string };
 
 export type ActionType = PlannedAction['type'];
 
@@ -149,3 +164,21 @@ export interface Decision {
 
 /** Tag keys ecs-admission writes on the resources it judges. */
 export const TAG_KEYS = { verdict: 'ecs-admission:verdict', rules: 'ecs-admission:rules', event: 'ecs-admission:event' } as const;
+
+/** What planning needs besides the judged resource. */
+export interface PlanContext {
+  /** The event (or sweep) the actions answer: written in tags and stop reasons. */
+  eventId: string;
+  /** The caller, owner of last resort. */
+  principalArn?: string;
+  /** Tag keys that name a resource's owner, first found wins. */
+  ownerTags: readonly string[];
+  /** Tags of the task definition a service, task set or task runs: their owner when they name none. */
+  taskDefinitionTags?: Record<string, string>;
+  /**
+   * For a service (daemon) whose task definition is denied: the compliant revision to roll back to,
+   * for an Express service the active configuration (service revision ARN); or why there is none
+   * (then it is flagged, never rolled to something that is itself denied).
+   */
+  rollback?: { to: string } | { none: string };
+}

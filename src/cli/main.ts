@@ -55,6 +55,7 @@ const OPTIONS = {
   policy: { type: 'string', multiple: true },
   audit: { type: 'boolean' },
   format: { type: 'string' },
+  output: { type: 'string', multiple: true },
   'fail-on': { type: 'string' },
   verbose: { type: 'boolean' },
   'allow-empty': { type: 'boolean' },

@@ -2,14 +2,14 @@ import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from
 import { join } from 'node:path';
 import type { InputProblem, InputText } from '../use-cases/check.js';
 
-const DOCUMENT = /\.(json|ya?ml)$/i;
+const DOCUMENT = /\.(json|ya?ml|tf)$/i;
 
 /** The largest file read by default, in MiB (`--max-file-size`). ECS documents are kilobytes; a template at most 1 MB. */
 export const DEFAULT_MAX_FILE_MIB = 16;
 
 /**
- * Reads the files named on the command line: directories recursively (JSON and YAML files only,
- * skipping dot folders and node_modules), `-` for standard input. Only regular files are read:
+ * Reads the files named on the command line: directories recursively (JSON, YAML and Terraform
+ * `.tf` files only, skipping dot folders such as `.terraform`, and node_modules), `-` for standard input. Only regular files are read:
  * a FIFO would hang, a device never ends. Every path that cannot be read, or is larger than
  * `maxBytes`, is a problem reported by name, never skipped silently.
  */

@@ -1,6 +1,7 @@
 import type { RelatedTaskDefinition, Report, RuleContext } from './rule.js';
 import { NO_FINDINGS, type RuleSet, type RuleSetting } from './rule-set.js';
 import { mergeScenarios } from './scenarios.js';
+import type { RunnableKind } from './task-definition-index.js';
 import type { Finding, Resource, ResourceResult, RuleResult, RuleStatus } from './types.js';
 import { CannotDecideError } from './unknown.js';
 
@@ -17,7 +18,7 @@ export interface EvaluatorOptions {
 export type Evaluate = (resource: Resource) => ResourceResult;
 
 /** Finds the task definition `ref` names among what was read with `from`; a string says why it cannot. */
-export type ResolveTaskDefinition = (ref: string, from: Resource) => Resource<'taskDefinition'> | string;
+export type ResolveTaskDefinition = (ref: string, from: Resource) => Resource<RunnableKind> | string;
 
 /**
  * Evaluates resources against a rule set. Pure: no I/O, no clock. Never a silent pass:
@@ -68,7 +69,7 @@ export function createEvaluator(ruleSets: RuleSet | ((resource: Resource) => Rul
       result = { resource, status: 'unknown', reason: resource.notJudged, findings: NO_FINDINGS, rules: [] };
     } else {
       const settings = ruleSetFor(resource).byKind[resource.kind];
-      const taskDefinition = resource.kind === 'taskDefinition' ? undefined : related(resource);
+      const taskDefinition = resource.kind === 'taskDefinition' || resource.kind === 'daemonTaskDefinition' ? undefined : related(resource);
       result = resource.scenarios
         ? mergeScenarios(
             resource,

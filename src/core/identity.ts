@@ -54,9 +54,14 @@ export function ecsPath(arn: string | undefined, type: string): string[] | undef
 /** A name or the last `/` segment of an ARN: `arn:…:service/prod/web` → `web`, `web` → `web`. */
 export const lastSegment = (nameOrArn: string): string => nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1);
 
-/** `arn:…:task-definition/web:3`, `web:3` → `web:3`; anything else as given. */
-export const taskDefinitionName = (ref: string): string =>
-  ref.includes(':task-definition/') ? ref.slice(ref.indexOf(':task-definition/') + ':task-definition/'.length) : ref;
+/** `arn:…:task-definition/web:3`, `web:3` → `web:3`; a daemon task definition's ARN (`arn:…:daemon-task-definition/agent:2`) too; anything else as given. */
+export function taskDefinitionName(ref: string): string {
+  for (const type of [':task-definition/', ':daemon-task-definition/']) {
+    const at = ref.indexOf(type);
+    if (at >= 0) return ref.slice(at + type.length);
+  }
+  return ref;
+}
 
 /** `arn:…:task-definition/web:3`, `web:3` or `web` → `web`. */
 export const familyOf = (ref: string): string => lastSegment(ref).replace(/:\d+$/, '');
@@ -114,7 +119,7 @@ function read<T>(get: () => T): T | undefined {
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-const ARN_FIELDS = ['taskDefinitionArn', 'serviceArn', 'taskSetArn', 'taskArn', 'clusterArn'];
+const ARN_FIELDS = ['taskDefinitionArn', 'serviceArn', 'taskSetArn', 'taskArn', 'daemonTaskDefinitionArn', 'daemonArn', 'clusterArn'];
 
 export function factsOf(resource: Resource): ResourceFacts {
   const o = resource.object as unknown as Record<string, unknown>;
@@ -135,10 +140,11 @@ export function factsOf(resource: Resource): ResourceFacts {
   if (resource.request?.organizationalUnits) facts.organizationalUnits = resource.request.organizationalUnits;
   if (cluster) facts.cluster = lastSegment(cluster);
   const ref = resource.taskDefinitionRef;
-  const family = resource.kind === 'taskDefinition' ? field('family') : ref && !ref.startsWith('#') ? familyOf(ref) : undefined;
+  const family =
+    resource.kind === 'taskDefinition' || resource.kind === 'daemonTaskDefinition' ? field('family') : ref && !ref.startsWith('#') ? familyOf(ref) : undefined;
   if (family) facts.family = family;
   const service =
-    resource.kind === 'service'
+    resource.kind === 'service' || resource.kind === 'expressService'
       ? (field('serviceName') ?? field('serviceArn'))
       : resource.kind === 'taskSet'
         ? (field('service') ?? field('serviceArn'))

@@ -214,9 +214,142 @@ export const TASK_SHAPE = obj({
   containers: list(any),
 });
 
+// ECS daemons (ECS Managed Instances): RegisterDaemonTaskDefinition, CreateDaemon, UpdateDaemon,
+// DescribeDaemonTaskDefinition, DescribeDaemonRevisions.
+
+/** The fields `names` of an object shape (each shared with the shape it comes from). */
+const fieldsOf = (shape: Shape, names: readonly string[]): Record<string, Shape> =>
+  Object.fromEntries(names.map((name) => [name, shape.type === 'object' ? shape.fields[name]! : shape]));
+
+const containerFields = (container as Extract<Shape, { type: 'object' }>).fields;
+
+/** DaemonContainerDefinition: a container definition without ports, links, DNS, Docker security options or labels. */
+const daemonContainer = obj({
+  ...fieldsOf(container, [
+    'name',
+    'image',
+    'repositoryCredentials',
+    'cpu',
+    'memory',
+    'memoryReservation',
+    'essential',
+    'restartPolicy',
+    'entryPoint',
+    'command',
+    'environment',
+    'environmentFiles',
+    'secrets',
+    'mountPoints',
+    'dependsOn',
+    'startTimeout',
+    'stopTimeout',
+    'workingDirectory',
+    'user',
+    'privileged',
+    'readonlyRootFilesystem',
+    'interactive',
+    'pseudoTerminal',
+    'ulimits',
+    'logConfiguration',
+    'firelensConfiguration',
+    'healthCheck',
+    'systemControls',
+  ]),
+  linuxParameters: obj(fieldsOf(containerFields.linuxParameters!, ['capabilities', 'devices', 'initProcessEnabled', 'tmpfs'])),
+});
+
+const logDriver = oneOf('json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens');
+/** A daemon's namespaces are its own (`none`) or those of the tasks on its instance (`shared`); never the host's. */
+const daemonNamespace = oneOf('none', 'shared');
+
+export const DAEMON_TASK_DEFINITION_SHAPE = obj({
+  daemonTaskDefinitionArn: str,
+  family: str,
+  revision: int,
+  taskRoleArn: str,
+  executionRoleArn: str,
+  containerDefinitions: list(daemonContainer),
+  volumes: list(obj({ name: str, host: obj({ sourcePath: str }), logDriverVolumeConfiguration: obj({ driver: logDriver }) })),
+  cpu: strOrNum,
+  memory: strOrNum,
+  pidMode: daemonNamespace,
+  ipcMode: daemonNamespace,
+  tags,
+  status: oneOf('ACTIVE', 'DELETED', 'DELETE_IN_PROGRESS'),
+  registeredBy: str,
+  registeredAt: any,
+  deleteRequestedAt: any,
+});
+
+export const DAEMON_SHAPE = obj({
+  daemonArn: str,
+  daemonName: str,
+  clusterArn: str,
+  daemonTaskDefinitionArn: str,
+  capacityProviderArns: list(str),
+  deploymentConfiguration: obj({ drainPercent: num, alarms: obj({ alarmNames: list(str), enable: bool }), bakeTimeInMinutes: int }),
+  tags,
+  propagateTags: oneOf('DAEMON', 'NONE'),
+  enableECSManagedTags: bool,
+  enableExecuteCommand: bool,
+  critical: bool,
+  clientToken: str,
+  status: oneOf('ACTIVE', 'DELETE_IN_PROGRESS'),
+  deploymentArn: str,
+  // DescribeDaemonRevisions: one revision of the daemon, with the images it resolved.
+  daemonRevisionArn: str,
+  containerImages: list(obj({ containerName: str, imageDigest: str, image: str })),
+  currentRevisions: list(any),
+  createdAt: any,
+  updatedAt: any,
+});
+
+// Express services: CreateExpressGatewayService, UpdateExpressGatewayService and the configuration
+// of DescribeExpressGatewayService, read side by side with the service's own fields.
+
+export const EXPRESS_SERVICE_SHAPE = obj({
+  serviceArn: str,
+  serviceName: str,
+  cluster: str,
+  infrastructureRoleArn: str,
+  executionRoleArn: str,
+  taskRoleArn: str,
+  taskDefinitionArn: str,
+  serviceRevisionArn: str,
+  healthCheckPath: str,
+  primaryContainer: obj({
+    image: str,
+    containerPort: int,
+    awsLogsConfiguration: obj({ logGroup: str, logStreamPrefix: str }),
+    repositoryCredentials: obj({ credentialsParameter: str }),
+    command: secret(list(str)),
+    environment: list(obj({ name: str, value: secret(str) })),
+    secrets: list(secretRef),
+  }),
+  networkConfiguration: obj({ securityGroups: list(str), subnets: list(str) }),
+  cpu: strOrNum,
+  memory: strOrNum,
+  cpuArchitecture: oneOf('X86_64', 'ARM64'),
+  scalingTarget: obj({
+    minTaskCount: int,
+    maxTaskCount: int,
+    autoScalingMetric: oneOf('AVERAGE_CPU', 'AVERAGE_MEMORY', 'REQUEST_COUNT_PER_TARGET'),
+    autoScalingTargetValue: num,
+  }),
+  ingressPaths: list(obj({ accessType: oneOf('PUBLIC', 'PRIVATE'), endpoint: str })),
+  tags,
+  status: obj({ statusCode: oneOf('ACTIVE', 'DRAINING', 'INACTIVE'), statusReason: str }),
+  currentDeployment: str,
+  createdAt: any,
+  updatedAt: any,
+});
+
 export const SHAPES = {
   taskDefinition: TASK_DEFINITION_SHAPE,
   service: SERVICE_SHAPE,
   taskSet: TASK_SET_SHAPE,
   task: TASK_SHAPE,
+  daemonTaskDefinition: DAEMON_TASK_DEFINITION_SHAPE,
+  daemon: DAEMON_SHAPE,
+  expressService: EXPRESS_SERVICE_SHAPE,
 } as const;

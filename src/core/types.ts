@@ -2,6 +2,11 @@
  * The vocabulary shared by the engine, the rules, the CLI and (later) the Lambda.
  * Resource objects are kept in the ECS API shape (camelCase), whatever the input was.
  */
+import type { ContainerDefinition, Tag, Volume } from './container-types.js';
+import type { Daemon, DaemonTaskDefinition, ExpressService } from './types-daemon.js';
+
+export type { Daemon, DaemonTaskDefinition, ExpressContainer, ExpressService } from './types-daemon.js';
+export type { ContainerDefinition, KeyValuePair, Tag, Volume } from './container-types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -12,11 +17,19 @@ export type Action = (typeof ACTIONS)[number];
 export const MODES = ['audit', 'enforce'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const RESOURCE_KINDS = ['taskDefinition', 'service', 'taskSet', 'task'] as const;
+export const RESOURCE_KINDS = ['taskDefinition', 'service', 'taskSet', 'task', 'daemonTaskDefinition', 'daemon', 'expressService'] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** What a kind is called in messages and reports. */
-export const KIND_NAMES: Readonly<Record<ResourceKind, string>> = { taskDefinition: 'task definition', service: 'service', taskSet: 'task set', task: 'task' };
+export const KIND_NAMES: Readonly<Record<ResourceKind, string>> = {
+  taskDefinition: 'task definition',
+  service: 'service',
+  taskSet: 'task set',
+  task: 'task',
+  daemonTaskDefinition: 'daemon task definition',
+  daemon: 'daemon',
+  expressService: 'Express service',
+};
 /** The same, at the start of a sentence: `Task set assigns ...`. */
 export const kindTitle = (kind: ResourceKind): string => KIND_NAMES[kind].charAt(0).toUpperCase() + KIND_NAMES[kind].slice(1);
 
@@ -24,48 +37,6 @@ export const kindTitle = (kind: ResourceKind): string => KIND_NAMES[kind].charAt
 export const severityRank = (s: Severity): number => 4 - SEVERITIES.indexOf(s);
 export const worstSeverity = (list: readonly Severity[]): Severity | undefined =>
   list.reduce<Severity | undefined>((worst, s) => (!worst || severityRank(s) > severityRank(worst) ? s : worst), undefined);
-
-export interface KeyValuePair {
-  name?: string;
-  value?: string;
-}
-export interface Tag {
-  key?: string;
-  value?: string;
-}
-
-export interface ContainerDefinition {
-  name?: string;
-  image?: string;
-  essential?: boolean;
-  privileged?: boolean;
-  user?: string;
-  readonlyRootFilesystem?: boolean;
-  interactive?: boolean;
-  pseudoTerminal?: boolean;
-  cpu?: number;
-  memory?: number;
-  memoryReservation?: number;
-  environment?: KeyValuePair[];
-  logConfiguration?: { logDriver?: string; options?: Record<string, string> };
-  linuxParameters?: {
-    capabilities?: { add?: string[]; drop?: string[] };
-    devices?: { hostPath?: string; containerPath?: string }[];
-  };
-  dockerSecurityOptions?: string[];
-  systemControls?: { namespace?: string; value?: string }[];
-  healthCheck?: { command?: string[] };
-}
-
-export interface Volume {
-  name?: string;
-  host?: { sourcePath?: string };
-  efsVolumeConfiguration?: {
-    fileSystemId?: string;
-    transitEncryption?: string;
-    authorizationConfig?: { iam?: string; accessPointId?: string };
-  };
-}
 
 export interface TaskDefinition {
   taskDefinitionArn?: string;
@@ -138,6 +109,9 @@ export interface ResourceObjects {
   service: Service;
   taskSet: TaskSet;
   task: Task;
+  daemonTaskDefinition: DaemonTaskDefinition;
+  daemon: Daemon;
+  expressService: ExpressService;
 }
 
 /** What is known of the API call that produced a resource (from CloudTrail), when anything is. */
@@ -161,8 +135,10 @@ export interface Origin {
   source: string;
   /** Index of the document inside a multi-document file, when there are several. */
   documentIndex?: number;
-  /** CloudFormation logical id. */
+  /** CloudFormation logical id, or Terraform resource address. */
   logicalId?: string;
+  /** Where `#logicalId` task definition refs resolve (resources of one plan or module); the source when absent. */
+  scope?: string;
   /** Finds the line and column of a field given by its path in the normalized resource. */
   locate?: (path: string) => { line: number; column: number } | undefined;
 }

@@ -70,15 +70,21 @@ never a pass). [verdicts.md](verdicts.md) says how a resource's verdict follows 
 results. A finding never contains a secret's value: rules name the variable, not what it holds.
 
 Rules on task definitions are evaluated on \`RegisterTaskDefinition\`, and on the task definition a
-service, task set or task uses. Rules on services, task sets and tasks are evaluated on
+service, task set or task uses; on daemon task definitions on \`RegisterDaemonTaskDefinition\`; on
+daemons on \`CreateDaemon\` and \`UpdateDaemon\`; on Express services on
+\`CreateExpressGatewayService\` and \`UpdateExpressGatewayService\` ([inputs.md](inputs.md#daemons-and-express-services)). Rules on services, task sets and tasks are evaluated on
 \`CreateService\`, \`UpdateService\`, \`CreateTaskSet\`, \`RunTask\` and \`StartTask\`, on the resource
 as the ECS API describes it after the call. What a \`deny\` does to each kind of resource in enforce
 mode is in [lambda.md](lambda.md#what-it-does-per-kind-of-resource).
 
 ## Conventions
 
-- "A container, sidecars included" means every entry of \`containerDefinitions[]\`; a finding names
-  the container and a JSON path to the offending field (\`containerDefinitions[1].privileged\`).
+- "A container, sidecars included" means every entry of \`containerDefinitions[]\` (of a task
+  definition or a daemon task definition) and an Express service's \`primaryContainer\`; a finding
+  names the container and a JSON path to the offending field (\`containerDefinitions[1].privileged\`,
+  \`primaryContainer.image\`). Where a kind has no such field in the ECS API (an Express service's
+  container has no \`privileged\`, a daemon task definition no \`networkMode\`), the rule is skipped,
+  naming the field: never a pass.
 - "Linux" means \`runtimePlatform.operatingSystemFamily\` is absent or \`LINUX\`; "Windows" means a
   \`WINDOWS_SERVER_*\` family.
 - "EC2-compatible" means \`requiresCompatibilities\` is absent or contains \`EC2\` or \`EXTERNAL\`.

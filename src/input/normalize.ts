@@ -2,11 +2,13 @@ import { basename } from 'node:path';
 import { SHAPES } from '../core/shape.js';
 import { KIND_NAMES, type Origin, type RequestInfo, type Resource, type ResourceKind } from '../core/types.js';
 import { containsUnknown, guardUnknowns } from '../core/unknown.js';
-import { HANDLED_EVENTS, resourceName, shortArn } from './api.js';
+import { HANDLED_EVENTS, resourceName, shortArn, taskDefinitionRefOf } from './api.js';
 import { checkTypes } from './check-types.js';
 import { isObject } from './cloudformation/intrinsics.js';
 import { isTemplate, resourcesOfTemplate } from './cloudformation/template.js';
+import { daemonOrExpressFromCloudTrail, detectDaemonOrExpress, type Detected } from './daemon-express.js';
 import { InputError } from './errors.js';
+import { isTerraformPlan, resourcesOfPlan } from './terraform/plan.js';
 import { splitPath, type ParsedDocument } from './parse.js';
 
 interface Where {
@@ -19,6 +21,8 @@ interface Where {
   partial?: string;
   /** The resource wraps the document under this field (a file of container definitions only). */
   wrappedIn?: string;
+  /** Maps a path of the resource to its path in the document, when the resource was assembled from parts of it. */
+  relocate?: (segments: (string | number)[]) => (string | number)[];
 }
 
 /** The resources of one document, and the parts of it that hold resources no one can judge offline. */
@@ -95,6 +99,10 @@ function fromValue(value: unknown, where: Where, out: NormalizedDocument): void 
   }
   if (typeof value.eventSource === 'string' && typeof value.eventName === 'string') return add(...fromCloudTrail(value, where));
 
+  // Daemons and Express services, by keys nothing else has (daemon-express.ts).
+  const detected = detectDaemonOrExpress(value);
+  if (detected) return add(...detected.map((d) => makeDetected(d, where)));
+
   // DescribeTaskDefinition / RegisterTaskDefinition output: { taskDefinition, tags }.
   if (isObject(value.taskDefinition) && Array.isArray(value.taskDefinition.containerDefinitions)) {
     const td = { ...value.taskDefinition } as Record<string, unknown>;
@@ -122,10 +130,12 @@ function fromValue(value: unknown, where: Where, out: NormalizedDocument): void 
   // RunTask / StartTask request.
   if (typeof value.taskDefinition === 'string') return add(make('task', value, where));
 
+  if (isTerraformPlan(value)) return add(...resourcesOfPlan(value, { source: where.source, doc: where.doc, prefix: where.prefix }));
+
   const keys = Object.keys(value).slice(0, 8).join(', ');
   throw notEcs(
     where,
-    `not an ECS document (found keys: ${keys || 'none'}); expected a task definition, a service, task set or task (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template`,
+    `not an ECS document (found keys: ${keys || 'none'}); expected a task definition, a service, task set or task, a daemon (task definition) or an Express service (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template`,
   );
 }
 
@@ -171,6 +181,9 @@ function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {
     throw notEcs(where, `${described} has no requestParameters (CloudTrail omits fields over 100 KB): read the resource from the ECS API instead`);
   }
 
+  const daemonOrExpress = daemonOrExpressFromCloudTrail(eventName, params, response);
+  if (daemonOrExpress) return daemonOrExpress.map((d) => makeDetected(d, { ...where, request }));
+
   switch (eventName) {
     case 'RegisterTaskDefinition': {
       if (isObject(response?.taskDefinition)) {
@@ -208,6 +221,13 @@ function fromCloudTrail(record: unknown, where: Where, envelope: RequestInfo = {
   }
 }
 
+function makeDetected(d: Detected, where: Where): Resource {
+  const at: Where = { ...where, prefix: [...where.prefix, ...d.at] };
+  if (d.partial) at.partial = d.partial;
+  if (d.relocate) at.relocate = d.relocate;
+  return make(d.kind, d.value, at, d.name);
+}
+
 /** A resource in the API shape, read from a file: its types checked, its origin kept for lines. */
 function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, name?: string): Resource<K> {
   if (!isObject(value)) throw notEcs(where, `expected the ${kind} to be an object`);
@@ -216,6 +236,7 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, nam
   const { doc, prefix } = where;
   origin.locate = (path) => {
     const segments = splitPathCached(path);
+    if (where.relocate) return doc.locate([...prefix, ...where.relocate(segments)]);
     return doc.locate([...prefix, ...(where.wrappedIn && segments[0] === where.wrappedIn ? segments.slice(1) : segments)]);
   };
 
@@ -226,7 +247,7 @@ function make<K extends ResourceKind>(kind: K, value: unknown, where: Where, nam
 
   const label = name ?? resourceName(kind, value, undefined, `${KIND_NAMES[kind]} in ${basename(where.source)}`);
   const resource: Resource<K> = { kind, name: label, object: object, origin };
-  const ref = kind === 'taskDefinition' ? undefined : (str(value.taskDefinition) ?? str(value.taskDefinitionArn));
+  const ref = taskDefinitionRefOf(kind, value);
   if (ref) resource.taskDefinitionRef = ref;
   if (where.request) resource.request = where.request;
   if (problems.length > 0) resource.problems = problems;

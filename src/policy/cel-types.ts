@@ -21,6 +21,9 @@ const TYPE_NAMES: Readonly<Record<ResourceKind, string>> = {
   service: 'ecs.Service',
   taskSet: 'ecs.TaskSet',
   task: 'ecs.Task',
+  daemonTaskDefinition: 'ecs.DaemonTaskDefinition',
+  daemon: 'ecs.Daemon',
+  expressService: 'ecs.ExpressService',
 };
 
 interface Schema {

@@ -18,11 +18,21 @@ export function consoleUrl(resource: JudgedResource, region: string): string {
       return `${base}/clusters/${seg(clusterOf(resource))}/services/${seg(serviceOf(resource))}/health${query}`;
     case 'task':
       return `${base}/clusters/${seg(clusterOf(resource))}/tasks/${seg(taskIdOf(resource))}/configuration${query}`;
+    case 'expressService':
+      // An Express service is an ECS service (its ARN is a service ARN).
+      return `${base}/clusters/${seg(clusterOf(resource))}/services/${seg(serviceOf(resource))}/health${query}`;
+    case 'daemon':
+      return `${base}/clusters/${seg(clusterOf(resource))}${query}`;
+    case 'daemonTaskDefinition':
+      // No page per daemon task definition is known to us: the list is the closest.
+      return `${base}/task-definitions${query}`;
   }
 }
 
 function clusterOf(resource: JudgedResource): string {
-  const fromArn = resource.kind === 'taskDefinition' ? undefined : ecsPath(resource.arn, resource.kind === 'taskSet' ? 'task-set' : resource.kind);
+  const arnType = { taskSet: 'task-set', service: 'service', task: 'task', expressService: 'service', daemon: 'daemon' } as const;
+  const type = resource.kind in arnType ? arnType[resource.kind as keyof typeof arnType] : undefined;
+  const fromArn = type ? ecsPath(resource.arn, type) : undefined;
   // New-format service/task/task-set ARNs carry the cluster; ECS uses the `default` cluster when a call names none.
   return (resource.cluster ? clusterName(resource.cluster) : undefined) ?? (fromArn && fromArn.length > 1 ? fromArn[0] : undefined) ?? 'default';
 }

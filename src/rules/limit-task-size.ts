@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule, type Report } from '../core/rule.js';
-import type { Task, TaskDefinition } from '../core/types.js';
+import { KIND_NAMES, type Task, type TaskDefinition } from '../core/types.js';
+import type { Holder } from './_lib/containers.js';
 import { InvalidValueError } from '../core/unknown.js';
 import { forEachContainer, isEc2Compatible } from './_lib/task-definition.js';
 import { collectUnknowns } from './_lib/unknowns.js';
@@ -41,16 +42,18 @@ export function parseSize(raw: string | number, d: Dimension, path: string): num
 const shown = (raw: string | number, value: number): string => (String(raw).trim() === String(value) ? '' : ` ("${raw}")`);
 
 /** The sum over containers, for an EC2-compatible task definition without a task-level size. */
-function containerSum(td: TaskDefinition, d: Dimension): number {
+function containerSum(resource: Holder, d: Dimension): number {
   let sum = 0;
-  forEachContainer(td, (container) => {
+  forEachContainer(resource, (container) => {
     // A container's hard limit, or its soft one when it sets no hard limit (EC2 places by it).
     sum += d.field === 'cpu' ? (container.cpu ?? 0) : (container.memory ?? container.memoryReservation ?? 0);
   });
   return sum;
 }
 
-function checkTaskDefinition(td: TaskDefinition, d: Dimension, max: number, report: (r: Report) => void): void {
+/** A task definition or a daemon task definition (whose size is a string of CPU units or MiB, and which runs on EC2 instances). */
+function checkTaskDefinition(resource: Holder, d: Dimension, max: number, report: (r: Report) => void): void {
+  const td = resource.object as TaskDefinition;
   const raw = td[d.field];
   if (raw !== undefined && raw !== '') {
     const value = parseSize(raw, d, d.field);
@@ -61,11 +64,11 @@ function checkTaskDefinition(td: TaskDefinition, d: Dimension, max: number, repo
   // Fargate requires a task-level size: without one nothing can exceed a limit. On EC2 (and ECS
   // Anywhere) the containers' own sizes are what the task asks of its instance.
   if (!isEc2Compatible(td)) return;
-  const sum = containerSum(td, d);
+  const sum = containerSum(resource, d);
   if (sum > max)
     report({
       path: 'containerDefinitions',
-      message: `Containers ask for ${sum} ${d.unit} of ${d.field} in all and the task definition sets no task-level ${d.field}; the limit is ${max} (${d.option}).`,
+      message: `Containers ask for ${sum} ${d.unit} of ${d.field} in all and the ${KIND_NAMES[resource.kind]} sets no task-level ${d.field}; the limit is ${max} (${d.option}).`,
     });
 }
 
@@ -86,7 +89,7 @@ export default defineRule({
   id: 'limit-task-size',
   title: 'Limit the size of a task',
   description:
-    'Fails when a task definition\'s task-level `cpu` or `memory` is above the option `maxCpu` (CPU units, 1024 per vCPU) or `maxMemory` (MiB), and when a task overrides them (`overrides.cpu`, `overrides.memory`) above it. Sizes are read as ECS reads them ("1024", "1 vCPU", "2 GB"). An EC2-compatible task definition without a task-level size is judged by the sum over its containers (`cpu`; `memory`, or `memoryReservation` where no hard limit is set); a Fargate one cannot exceed anything. A size unknown offline is `unknown`, never a pass. No limit is set by default, so the rule passes until it is configured.',
+    'Fails when a task definition\'s (or daemon task definition\'s) task-level `cpu` or `memory` is above the option `maxCpu` (CPU units, 1024 per vCPU) or `maxMemory` (MiB), and when a task overrides them (`overrides.cpu`, `overrides.memory`) above it. Sizes are read as ECS reads them ("1024", "1 vCPU", "2 GB"). An EC2-compatible task definition without a task-level size is judged by the sum over its containers (`cpu`; `memory`, or `memoryReservation` where no hard limit is set); a Fargate one cannot exceed anything. A size unknown offline is `unknown`, never a pass. No limit is set by default, so the rule passes until it is configured.',
   rationale:
     'A compromised deployer that runs a cryptominer asks for the largest task it can get; so does a runaway batch job. A ceiling on the task size bounds the cost of both, and maps to the IAM condition keys `ecs:task-cpu` and `ecs:task-memory` for a preventive guardrail (which RunTask overrides escape: this rule judges them).',
   remediation:
@@ -100,7 +103,7 @@ export default defineRule({
     },
     { title: 'Amazon ECS task size', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_size' },
   ],
-  appliesTo: ['taskDefinition', 'task'],
+  appliesTo: ['taskDefinition', 'task', 'daemonTaskDefinition'],
   options,
   notApplicable(object, resource) {
     if (resource.kind !== 'task') return undefined;
@@ -110,7 +113,7 @@ export default defineRule({
   check(object, { options, report }, resource) {
     collectUnknowns((attempt) => {
       for (const [d, max] of limits(options)) {
-        attempt(() => (resource.kind === 'task' ? checkTask(object, d, max, report) : checkTaskDefinition(object, d, max, report)));
+        attempt(() => (resource.kind === 'task' ? checkTask(object, d, max, report) : checkTaskDefinition(resource, d, max, report)));
       }
     });
   },

@@ -4,6 +4,7 @@ import { memoByOptions } from './_lib/memo.js';
 import { forEachEnvironmentVariable, isPlaceholder } from './_lib/environment.js';
 import type { KeyValuePair } from '../core/types.js';
 import { containerLabel } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 const DEFAULT_NAMES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'ECS_ENGINE_AUTH_DATA'];
 
@@ -46,11 +47,12 @@ export default defineRule({
     { title: 'AWS Config ecs-no-environment-secrets', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-no-environment-secrets.html' },
     { title: 'Trivy AWS-0036' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'environment'),
   options,
-  check(td, { options, report }) {
+  check(td, { options, report }, resource) {
     const names = nameSet(options);
-    forEachEnvironmentVariable(td, (entry, i, containerName, path) => {
+    forEachEnvironmentVariable(resource, (entry, i, containerName, path) => {
       // Paths and labels are built only for a finding: this runs for every variable.
       const name = entry.name;
       if (name !== undefined && names.has(name)) {

@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 const DEFAULT_DANGEROUS_CAPABILITIES = [
   'ALL',
@@ -48,11 +49,12 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'linuxParameters.capabilities'),
   options,
-  check(td, { report, options: o }) {
+  check(td, { report, options: o }, resource) {
     const set = denied(o);
-    forEachContainer(td, (container, path, name) => {
+    forEachContainer(resource, (container, path, name) => {
       const add = container.linuxParameters?.capabilities?.add;
       if (!add) return;
       for (let i = 0; i < add.length; i++) {

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'no-host-devices',
@@ -22,10 +23,11 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'linuxParameters.devices'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       const devices = container.linuxParameters?.devices;
       if (!devices) return;
       for (let i = 0; i < devices.length; i++) {

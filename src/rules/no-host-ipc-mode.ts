@@ -5,7 +5,7 @@ export default defineRule({
   id: 'no-host-ipc-mode',
   title: "Disallow sharing the host's IPC namespace",
   description:
-    'Fails when the task definition sets the task-level `ipcMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
+    "Fails when a task definition sets the task-level `ipcMode` to `host`, or a daemon task definition sets it to `shared` (which joins the host's IPC namespace). ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.",
   rationale:
     'With the host IPC namespace the containers share System V shared memory, semaphores and message queues with every process on the container instance, so they can read or tamper with data other tasks and host services exchange through them.',
   remediation: 'Remove `ipcMode` (or set it to `none`), or set it to `task` when only the containers of the task need to share IPC resources.',
@@ -18,9 +18,12 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
   options: z.strictObject({}),
-  check(td, { report }) {
-    if (td.ipcMode === 'host') report({ path: 'ipcMode', message: 'Task definition uses IPC mode "host".' });
+  check(td, { report }, resource) {
+    if (resource.kind === 'taskDefinition' && td.ipcMode === 'host') report({ path: 'ipcMode', message: 'Task definition uses IPC mode "host".' });
+    // A daemon's `shared` IPC mode joins the host's IPC namespace (API reference, DaemonTaskDefinition).
+    if (resource.kind === 'daemonTaskDefinition' && td.ipcMode === 'shared')
+      report({ path: 'ipcMode', message: 'Daemon task definition uses IPC mode "shared", which joins the host\'s IPC namespace.' });
   },
 });

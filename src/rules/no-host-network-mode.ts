@@ -1,5 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
+import { lacksField } from './_lib/containers.js';
+import type { TaskDefinition } from '../core/types.js';
 
 export default defineRule({
   id: 'no-host-network-mode',
@@ -18,9 +20,11 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-network-mode-not-host.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
+  notApplicable: (_td, resource) => lacksField(resource.kind, 'networkMode'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    if (td.networkMode === 'host') report({ path: 'networkMode', message: 'Task definition uses network mode "host".' });
+  check(object, { report }) {
+    // Only task definitions have a network mode (notApplicable).
+    if ((object as TaskDefinition).networkMode === 'host') report({ path: 'networkMode', message: 'Task definition uses network mode "host".' });
   },
 });

@@ -27,7 +27,7 @@ export default defineRule({
     { title: 'Kyverno disallow-host-path' },
     { title: 'Kubernetes Pod Security Standards (baseline): HostPath Volumes', url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
   options,
   check(td, { options, report }) {
     const allowedPaths = allowed(options);

@@ -5,7 +5,7 @@ export default defineRule({
   id: 'no-host-pid-mode',
   title: "Disallow sharing the host's process namespace",
   description:
-    'Fails when the task definition sets the task-level `pidMode` to `host`. ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.',
+    "Fails when a task definition sets the task-level `pidMode` to `host`, or a daemon task definition sets it to `shared` (which joins the host's PID namespace). ECS compares this value exactly: another case (`HOST`) is an error of the input, never a pass.",
   rationale:
     'With the host PID namespace the containers see every process on the container instance, other tasks and the ECS agent included; with enough privilege they can signal or trace those processes and read their environment and memory.',
   remediation: "Remove `pidMode`, or set it to `task` when the containers of the task need to see one another's processes.",
@@ -18,9 +18,12 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-pid-mode-check.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
   options: z.strictObject({}),
-  check(td, { report }) {
-    if (td.pidMode === 'host') report({ path: 'pidMode', message: 'Task definition uses PID mode "host".' });
+  check(td, { report }, resource) {
+    if (resource.kind === 'taskDefinition' && td.pidMode === 'host') report({ path: 'pidMode', message: 'Task definition uses PID mode "host".' });
+    // A daemon's `shared` PID mode joins the host's PID namespace (API reference, DaemonTaskDefinition).
+    if (resource.kind === 'daemonTaskDefinition' && td.pidMode === 'shared')
+      report({ path: 'pidMode', message: 'Daemon task definition uses PID mode "shared", which joins the host\'s PID namespace.' });
   },
 });

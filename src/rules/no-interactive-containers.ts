@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'no-interactive-containers',
@@ -19,10 +20,11 @@ export default defineRule({
     },
     { title: 'Amazon ECS Developer Guide: task definition parameters (interactive, pseudoTerminal)' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'interactive'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       if (container.interactive === true) {
         report({ path: `${path}.interactive`, container: name, message: `${containerLabel(name, path)} keeps its standard input open (interactive).` });
       }

@@ -3,6 +3,7 @@ import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 const options = z.strictObject({
   /** Tags that move (compared without regard to case); an image pinned by digest passes whatever its tag. */
@@ -27,11 +28,12 @@ export default defineRule({
     { title: 'Kyverno policy: disallow-latest-tag', url: 'https://kyverno.io/policies/best-practices/disallow-latest-tag/disallow-latest-tag' },
     { title: 'Amazon ECR User Guide: image tag mutability' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'image'),
   options,
-  check(td, { options, report }) {
+  check(td, { options, report }, resource) {
     const tags = mutableTags(options);
-    forEachContainer(td, (container, path, name) => {
+    forEachContainer(resource, (container, path, name) => {
       const image = container.image;
       if (typeof image !== 'string' || image.trim() === '') return;
       const ref = parseImage(image);

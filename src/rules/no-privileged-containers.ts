@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'no-privileged-containers',
@@ -17,10 +18,11 @@ export default defineRule({
     { title: 'AWS Config ecs-containers-nonprivileged', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-containers-nonprivileged.html' },
     { title: 'Checkov CKV_AWS_334' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'privileged'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       if (container.privileged === true) {
         report({ path: `${path}.privileged`, container: name, message: `${containerLabel(name, path)} runs privileged.` });
       }

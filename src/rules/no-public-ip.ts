@@ -1,6 +1,8 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { kindTitle } from '../core/types.js';
+import { lacksField } from './_lib/containers.js';
+import type { Workload } from '../core/types.js';
 
 export default defineRule({
   id: 'no-public-ip',
@@ -18,9 +20,12 @@ export default defineRule({
     { title: 'AWS Security Hub ECS.16 (task sets)', url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-16' },
     { title: 'Checkov CKV_AWS_333' },
   ],
-  appliesTo: ['service', 'taskSet', 'task'],
+  appliesTo: ['service', 'taskSet', 'task', 'daemon', 'expressService'],
+  // Express services and daemons have no `assignPublicIp`: skipped, naming the missing field.
+  notApplicable: (_workload, resource) => lacksField(resource.kind, 'networkConfiguration.awsvpcConfiguration.assignPublicIp'),
   options: z.strictObject({}),
-  check(workload, { report }, resource) {
+  check(object, { report }, resource) {
+    const workload = object as Workload;
     if (workload.networkConfiguration?.awsvpcConfiguration?.assignPublicIp === 'ENABLED') {
       report({
         path: 'networkConfiguration.awsvpcConfiguration.assignPublicIp',

@@ -7,6 +7,7 @@ import { memoByOptions } from './_lib/memo.js';
 import { forEachEnvironmentVariable, isPlaceholder } from './_lib/environment.js';
 import { containerLabel } from './_lib/task-definition.js';
 import { startsLikeArn } from '../core/identity.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 /*
  * Two independent signals, each reported with its reason and never with the value:
@@ -226,12 +227,13 @@ export default defineRule({
     { title: 'Checkov secrets scanning' },
     { title: 'Amazon ECS Developer Guide: Pass sensitive data to an Amazon ECS container' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'environment'),
   options,
-  check(td, { options, report }) {
+  check(td, { options, report }, resource) {
     const { names, allow } = compiled(options);
     const secretName = (name: string): boolean => isBuiltinSecretName(name) || (names.length > 0 && names.some((pattern) => pattern.test(name)));
-    forEachEnvironmentVariable(td, (entry, i, containerName, path) => {
+    forEachEnvironmentVariable(resource, (entry, i, containerName, path) => {
       const name = entry.name;
       if (name !== undefined && allow.has(name)) return;
       // Paths are built only for a finding (or an unknown value): this runs for every variable.

@@ -44,7 +44,7 @@ export default defineRule({
     { title: 'Gatekeeper library host-filesystem' },
     { title: 'Amazon ECS API Reference: HostVolumeProperties' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
   options,
   check(td, { options, report }) {
     const sensitive = sensitivePaths(options);

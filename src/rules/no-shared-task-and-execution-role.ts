@@ -3,6 +3,7 @@ import { defineRule } from '../core/rule.js';
 import type { TaskDefinition } from '../core/types.js';
 import { UnknownValueError } from '../core/unknown.js';
 import { lastSegment, parseArn } from '../core/identity.js';
+import { kindTitle } from '../core/types.js';
 
 type Read = { known: string | undefined } | { unknown: UnknownValueError };
 
@@ -80,24 +81,26 @@ export default defineRule({
   severity: 'medium',
   recommended: 'flag',
   references: [{ title: 'Checkov CKV_AWS_249' }, { title: 'Amazon ECS Developer Guide: Amazon ECS task execution IAM role' }],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
-  check(td, { report }) {
+  check(td, { report }, resource) {
+    const title = kindTitle(resource.kind);
     const task = read(td, 'taskRoleArn');
     const execution = read(td, 'executionRoleArn');
     if (('known' in task && task.known === undefined) || ('known' in execution && execution.known === undefined)) return;
     if ('known' in task && 'known' in execution) {
       if (sameRole(task.known!, execution.known!)) {
-        report({ path: 'taskRoleArn', message: `Task definition uses role "${task.known!}" as both its task role and its execution role.` });
+        report({ path: 'taskRoleArn', message: `${title} uses role "${task.known!}" as both its task role and its execution role.` });
       }
       return;
     }
-    if ('unknown' in task && 'unknown' in execution) {
+    // Two fields absent from a partial request (UpdateExpressGatewayService) are unknown, not the same expression.
+    if ('unknown' in task && 'unknown' in execution && !task.unknown.absent && !execution.unknown.absent) {
       const same = sameExpression(task.unknown.expression, execution.unknown.expression);
       if (same === true) {
         report({
           path: 'taskRoleArn',
-          message: `Task definition uses the same role (${task.unknown.expression}) as both its task role and its execution role.`,
+          message: `${title} uses the same role (${task.unknown.expression}) as both its task role and its execution role.`,
         });
       }
       if (same !== undefined) return;

@@ -4,6 +4,7 @@ import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 const DEFAULT_REGISTRIES = ['*.dkr.ecr.*.amazonaws.com/**', 'public.ecr.aws/**'];
 
@@ -61,11 +62,12 @@ export default defineRule({
     { title: 'OPA Gatekeeper library: allowedrepos', url: 'https://open-policy-agent.github.io/gatekeeper-library/website/validation/allowedrepos' },
     { title: 'Amazon ECR pull through cache rules' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'image'),
   options,
-  check(td, { options, report }) {
+  check(td, { options, report }, resource) {
     const approved = matcher(options);
-    forEachContainer(td, (container, path, name) => {
+    forEachContainer(resource, (container, path, name) => {
       const image = container.image;
       if (typeof image !== 'string' || image.trim() === '' || approved(image)) return;
       report({

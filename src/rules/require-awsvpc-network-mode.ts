@@ -1,6 +1,8 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isWindows } from './_lib/task-definition.js';
+import { lacksField } from './_lib/containers.js';
+import type { TaskDefinition } from '../core/types.js';
 
 export default defineRule({
   id: 'require-awsvpc-network-mode',
@@ -21,9 +23,12 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
+  notApplicable: (_td, resource) => lacksField(resource.kind, 'networkMode'),
   options: z.strictObject({}),
-  check(td, { report }) {
+  check(object, { report }) {
+    // Only task definitions have a network mode (notApplicable).
+    const td = object as TaskDefinition;
     const mode = td.networkMode;
     if (mode === 'awsvpc') return;
     if (mode === undefined || mode === '') {

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 /** `ALL`, in any case, with or without the `CAP_` prefix. */
 const isAll = (capability: unknown): boolean => typeof capability === 'string' && /^(?:CAP_)?ALL$/i.test(capability.trim());
@@ -26,12 +27,13 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
   // linuxParameters is not supported for Windows containers.
-  notApplicable: (td) => (isWindows(td) ? 'not a Linux task definition' : undefined),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  notApplicable: (td, resource) =>
+    lacksContainerField(resource.kind, 'linuxParameters.capabilities') ?? (isWindows(td) ? 'not a Linux task definition' : undefined),
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       const drop = container.linuxParameters?.capabilities?.drop;
       if (drop && drop.some(isAll)) return;
       const message =

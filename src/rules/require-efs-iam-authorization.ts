@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { noEfsVolumes, requireEnabledOnEveryEfsVolume } from './_lib/efs.js';
+import { lacksField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'require-efs-iam-authorization',
@@ -24,9 +25,9 @@ export default defineRule({
     },
     { title: 'Amazon EFS User Guide: Using IAM to control file system data access' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
   options: z.strictObject({}),
-  notApplicable: noEfsVolumes,
+  notApplicable: (td, resource) => lacksField(resource.kind, 'volumes.efsVolumeConfiguration') ?? noEfsVolumes(td),
   check(td, { report }) {
     requireEnabledOnEveryEfsVolume(td, report, 'authorizationConfig.iam', (efs) => efs.authorizationConfig?.iam);
   },

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { noEfsVolumes, requireEnabledOnEveryEfsVolume } from './_lib/efs.js';
+import { lacksField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'require-efs-transit-encryption',
@@ -19,9 +20,9 @@ export default defineRule({
     { title: 'Trivy AWS-0035' },
     { title: 'KICS EFS Volume With Disabled Transit Encryption' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition'],
   options: z.strictObject({}),
-  notApplicable: noEfsVolumes,
+  notApplicable: (td, resource) => lacksField(resource.kind, 'volumes.efsVolumeConfiguration') ?? noEfsVolumes(td),
   check(td, { report }) {
     requireEnabledOnEveryEfsVolume(td, report, 'transitEncryption', (efs) => efs.transitEncryption);
   },

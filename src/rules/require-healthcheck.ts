@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'require-healthcheck',
@@ -18,10 +19,11 @@ export default defineRule({
     { title: 'KICS: ECS task definition container without health check' },
     { title: 'Amazon ECS Developer Guide: determine Amazon ECS task health using container health checks' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'healthCheck'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       if (container.essential === false) return;
       if (!isSet(() => container.healthCheck)) {
         report({ path: `${path}.healthCheck`, container: name, message: `${containerLabel(name, path)} is essential but has no health check.` });

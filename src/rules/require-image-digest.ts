@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { parseImage } from './_lib/images.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 /** A complete sha256 digest, as Docker and Amazon ECR write it. */
 const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -20,10 +21,11 @@ export default defineRule({
     { title: 'OPA Gatekeeper library: imagedigests', url: 'https://open-policy-agent.github.io/gatekeeper-library/website/validation/imagedigests' },
     { title: 'Amazon ECS Developer Guide: container image resolution' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'image'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       const image = container.image;
       if (typeof image !== 'string' || image.trim() === '') return;
       const digest = parseImage(image).digest;

@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'require-log-configuration',
@@ -20,10 +21,11 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-log-configuration.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'logConfiguration'),
   options: z.strictObject({}),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       // Presence is all this rule needs: a `!Ref LogDriver` is a log driver, whatever its value.
       if (!isSet(() => container.logConfiguration)) {
         report({ path: `${path}.logConfiguration`, container: name, message: `${containerLabel(name, path)} has no log configuration.` });

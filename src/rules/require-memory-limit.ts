@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isSet } from '../core/unknown.js';
 import { containerLabel, forEachContainer, isEc2Compatible } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'require-memory-limit',
@@ -20,12 +21,12 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-memory-hard-limit.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
-  notApplicable: (td) => (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
-  check(td, { report }) {
+  notApplicable: (td, resource) => lacksContainerField(resource.kind, 'memory') ?? (isEc2Compatible(td) ? undefined : 'not an EC2-compatible task definition'),
+  check(td, { report }, resource) {
     if (isSet(() => td.memory)) return;
-    forEachContainer(td, (container, path, name) => {
+    forEachContainer(resource, (container, path, name) => {
       if (isSet(() => container.memory)) return;
       report({
         path: `${path}.memory`,

@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isWindows, reportPrivilegedUsers } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 const USERS = {
   isPrivileged: (user: string) => user.toLowerCase() === 'containeradministrator',
@@ -25,10 +26,10 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-windows-user-non-admin.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
-  notApplicable: (td) => (isWindows(td) ? undefined : 'not a Windows task definition'),
-  check(td, { report }) {
-    reportPrivilegedUsers(td, report, USERS);
+  notApplicable: (td, resource) => lacksContainerField(resource.kind, 'user') ?? (isWindows(td) ? undefined : 'not a Windows task definition'),
+  check(td, { report }, resource) {
+    reportPrivilegedUsers(resource, report, USERS);
   },
 });

@@ -2,6 +2,7 @@ import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 import { someMayHold } from './_lib/unknowns.js';
+import { containersOf, lacksContainerField } from './_lib/containers.js';
 
 /*
  * Judges the containers that configure a log driver. A container with no log driver at all is
@@ -28,13 +29,15 @@ export default defineRule({
     { title: 'Amazon ECS API Reference: LogConfiguration', url: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LogConfiguration.html' },
     { title: 'Amazon ECS Developer Guide: Amazon ECS account settings (default log driver mode)' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
-  notApplicable(td) {
-    return someMayHold(td.containerDefinitions, (c) => c.logConfiguration?.logDriver) ? undefined : 'no container configures a log driver';
+  notApplicable(_object, resource) {
+    const lacks = lacksContainerField(resource.kind, 'logConfiguration');
+    if (lacks) return lacks;
+    return someMayHold(containersOf(resource), ({ container }) => container.logConfiguration?.logDriver) ? undefined : 'no container configures a log driver';
   },
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  check(_object, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       const logConfiguration = container.logConfiguration;
       if (!logConfiguration?.logDriver) return;
       const mode = logConfiguration.options?.mode;

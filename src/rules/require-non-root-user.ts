@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { isLinux, reportPrivilegedUsers } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 /** `root`, `0` (or `00`...), alone or with any group: `root:root`, `0:1000`. */
 const ROOT_USER = /^(?:root|0+)(?::.*)?$/;
@@ -24,10 +25,10 @@ export default defineRule({
       url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-linux-user-non-root.html',
     },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
-  notApplicable: (td) => (isLinux(td) ? undefined : 'not a Linux task definition'),
-  check(td, { report }) {
-    reportPrivilegedUsers(td, report, USERS);
+  notApplicable: (td, resource) => lacksContainerField(resource.kind, 'user') ?? (isLinux(td) ? undefined : 'not a Linux task definition'),
+  check(td, { report }, resource) {
+    reportPrivilegedUsers(resource, report, USERS);
   },
 });

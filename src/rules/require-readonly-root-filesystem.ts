@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
 import { containerLabel, forEachContainer, isWindows } from './_lib/task-definition.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 export default defineRule({
   id: 'require-readonly-root-filesystem',
@@ -18,12 +19,12 @@ export default defineRule({
     { title: 'AWS Config ecs-containers-readonly-access', url: 'https://docs.aws.amazon.com/config/latest/developerguide/ecs-containers-readonly-access.html' },
     { title: 'Checkov CKV_AWS_336' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
   options: z.strictObject({}),
   // Windows containers do not support readonlyRootFilesystem (ContainerDefinition API reference).
-  notApplicable: (td) => (isWindows(td) ? 'not a Linux task definition' : undefined),
-  check(td, { report }) {
-    forEachContainer(td, (container, path, name) => {
+  notApplicable: (td, resource) => lacksContainerField(resource.kind, 'readonlyRootFilesystem') ?? (isWindows(td) ? 'not a Linux task definition' : undefined),
+  check(td, { report }, resource) {
+    forEachContainer(resource, (container, path, name) => {
       const value = container.readonlyRootFilesystem;
       if (value === true) return;
       const message =

@@ -1,9 +1,11 @@
 import picomatch from 'picomatch';
 import * as z from '../zod.js';
 import { defineRule } from '../core/rule.js';
+import type { TaskDefinition } from '../core/types.js';
 import { memoByOptions } from './_lib/memo.js';
 import { containerLabel, forEachContainer } from './_lib/task-definition.js';
 import { collectUnknowns } from './_lib/unknowns.js';
+import { lacksContainerField } from './_lib/containers.js';
 
 const DEFAULT_ALLOWED = ['net.ipv4.ip_local_port_range', 'net.ipv4.tcp_keepalive_*', 'net.core.somaxconn', 'kernel.shm*'];
 
@@ -37,12 +39,13 @@ export default defineRule({
     { title: 'Gatekeeper library forbidden-sysctls' },
     { title: 'Amazon ECS API Reference: SystemControl', url: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_SystemControl.html' },
   ],
-  appliesTo: ['taskDefinition'],
+  appliesTo: ['taskDefinition', 'daemonTaskDefinition', 'expressService'],
+  notApplicable: (_object, resource) => lacksContainerField(resource.kind, 'systemControls'),
   options,
-  check(td, { options, report }) {
+  check(td, { options, report }, resource) {
     const isAllowed = allowedMatcher(options);
     collectUnknowns((attempt) => {
-      forEachContainer(td, (container, path, name) =>
+      forEachContainer(resource, (container, path, name) =>
         attempt(() => {
           const controls = container.systemControls ?? [];
           for (let i = 0; i < controls.length; i++) {
@@ -53,7 +56,7 @@ export default defineRule({
               const at = `${path}.systemControls[${i}].namespace`;
               if (!isAllowed(sysctl)) {
                 report({ path: at, container: name, message: `${containerLabel(name, path)} sets sysctl "${namespace}", which is not allowed.` });
-              } else if (sysctl.startsWith('net.') && td.networkMode === 'host') {
+              } else if (sysctl.startsWith('net.') && resource.kind === 'taskDefinition' && (td as TaskDefinition).networkMode === 'host') {
                 report({
                   path: at,
                   container: name,

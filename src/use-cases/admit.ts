@@ -104,6 +104,7 @@ async function judge(
     account: request.account,
     region: request.region,
     ecs: deps.ecs,
+    daemons: deps.ecs,
     evaluate,
     taskDefinitions: read.taskDefinitions,
     ...(request.principal.arn ? { principalArn: request.principal.arn } : {}),

@@ -45,6 +45,11 @@ const KIND_OF: Record<AdmissionRequest['eventName'], ResourceKind> = {
   CreateTaskSet: 'taskSet',
   RunTask: 'task',
   StartTask: 'task',
+  RegisterDaemonTaskDefinition: 'daemonTaskDefinition',
+  CreateDaemon: 'daemon',
+  UpdateDaemon: 'daemon',
+  CreateExpressGatewayService: 'expressService',
+  UpdateExpressGatewayService: 'expressService',
 };
 
 /**

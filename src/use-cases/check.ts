@@ -6,6 +6,7 @@ import { InputError } from '../input/errors.js';
 import { loadDocument } from '../input/load.js';
 import { summarize, type CheckSummary } from '../core/summary.js';
 import type { MakeEvaluate } from '../policy/evaluator.js';
+import type { ReadModuleFile } from '../input/terraform/expressions.js';
 
 export { summarize, type CheckSummary } from '../core/summary.js';
 
@@ -43,10 +44,12 @@ export function checkDocuments(
   makeEvaluate: MakeEvaluate,
   /** Inputs that could not even be read (reported first). */
   unread: readonly InputProblem[] = [],
+  /** What was loaded beforehand (Terraform source, which loads asynchronously): judged with the rest. */
+  preloaded?: PreloadedInputs,
 ): CheckReport {
-  const resources: Resource[] = [];
-  const errors: InputProblem[] = [...unread];
-  const unjudged: InputProblem[] = [];
+  const resources: Resource[] = [...(preloaded?.resources ?? [])];
+  const errors: InputProblem[] = [...unread, ...(preloaded?.errors ?? [])];
+  const unjudged: InputProblem[] = [...(preloaded?.unjudged ?? [])];
   for (const input of inputs) {
     try {
       const loaded = loadDocument(input.text, input.source);
@@ -67,6 +70,36 @@ export function checkDocuments(
   });
   return { ruleSet, results, errors, unjudged, summary: summarize(results, errors.length, unjudged.length) };
 }
+
+/** Resources read ahead of `checkDocuments`, with the problems met reading them. */
+export interface PreloadedInputs {
+  resources: readonly Resource[];
+  errors: readonly InputProblem[];
+  unjudged: readonly InputProblem[];
+}
+
+/**
+ * `checkDocuments` for any input, Terraform source (`.tf`, `.tf.json`) included: its files are
+ * read one directory (module) at a time, and the HCL parser is loaded only when there are any.
+ */
+export async function checkInputs(
+  inputs: readonly InputText[],
+  ruleSet: string,
+  makeEvaluate: MakeEvaluate,
+  unread: readonly InputProblem[] = [],
+  /** Reads the files `file()` and `templatefile()` name (src/adapters/module-files.ts); without it, they are unknown. */
+  readModuleFile?: ReadModuleFile,
+): Promise<CheckReport> {
+  const terraform = inputs.filter((input) => TERRAFORM_SOURCE.test(input.source));
+  if (terraform.length === 0) return checkDocuments(inputs, ruleSet, makeEvaluate, unread);
+  const { loadTerraformSources } = await import('../input/terraform/hcl.js');
+  const loaded = await loadTerraformSources(terraform, readModuleFile);
+  const others = inputs.filter((input) => !TERRAFORM_SOURCE.test(input.source));
+  return checkDocuments(others, ruleSet, makeEvaluate, unread, loaded);
+}
+
+/** Terraform source files (the same test as `isTerraformSource`, without loading its module). */
+const TERRAFORM_SOURCE = /\.tf(\.json)?$/i;
 
 function problemOf(source: string, error: unknown): InputProblem {
   if (error instanceof InputError)

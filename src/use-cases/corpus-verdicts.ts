@@ -10,9 +10,14 @@ import type { Rule } from '../core/rule.js';
 import { indexTaskDefinitions } from '../core/task-definition-index.js';
 import { InputError } from '../input/errors.js';
 import { loadDocument } from '../input/load.js';
+import type { ReadModuleFile } from '../input/terraform/expressions.js';
+import type { SourceText } from '../input/terraform/hcl.js';
+import type { Resource } from '../core/types.js';
 
 export interface FileVerdicts {
   error?: string;
+  /** Files of a Terraform module that could not be read (the others are still judged). */
+  errors?: string[];
   unjudged?: string[];
   resources?: { name: string; kind: string; status: string; problems?: string[]; rules: Record<string, string> }[];
 }
@@ -25,10 +30,26 @@ export function verdictsOf(text: string, source: string, builtinRules: readonly 
     if (error instanceof InputError) return { error: error.detail };
     throw error;
   }
-  const evaluate = createEvaluator(presetRuleSet('strict', builtinRules), { resolveTaskDefinition: indexTaskDefinitions(loaded.resources) });
+  return judged(loaded.resources, loaded.unjudged, builtinRules);
+}
+
+/**
+ * The same for one Terraform module: its files (`source` names relative to whatever `readFile`
+ * resolves against) loaded together, as `check` loads a directory of `.tf` files.
+ */
+export async function verdictsOfModule(files: readonly SourceText[], builtinRules: readonly Rule[], readFile?: ReadModuleFile): Promise<FileVerdicts> {
+  const { loadTerraformSources } = await import('../input/terraform/hcl.js');
+  const loaded = await loadTerraformSources(files, readFile);
+  const out = judged(loaded.resources, loaded.unjudged, builtinRules);
+  if (loaded.errors.length > 0) out.errors = loaded.errors.map((e) => `${e.source}${e.line === undefined ? '' : `:${e.line}`}: ${e.message}`);
+  return out;
+}
+
+function judged(resources: readonly Resource[], unjudged: readonly { message: string }[], builtinRules: readonly Rule[]): FileVerdicts {
+  const evaluate = createEvaluator(presetRuleSet('strict', builtinRules), { resolveTaskDefinition: indexTaskDefinitions(resources) });
   const out: FileVerdicts = {};
-  if (loaded.unjudged.length > 0) out.unjudged = loaded.unjudged.map((u) => u.message);
-  out.resources = loaded.resources.map((resource) => {
+  if (unjudged.length > 0) out.unjudged = unjudged.map((u) => u.message);
+  out.resources = resources.map((resource) => {
     const result = evaluate(resource);
     const rules = Object.fromEntries(
       result.rules.map((r) => {

@@ -91,7 +91,7 @@ export async function sweep(targets: readonly SweepTarget[], options: SweepOptio
   );
 
   // Stable order whatever finished first: account, region, kind, name.
-  const kindOrder = { taskDefinition: 0, service: 1, taskSet: 2, task: 3 };
+  const kindOrder = { taskDefinition: 0, service: 1, taskSet: 2, task: 3, daemonTaskDefinition: 4, daemon: 5, expressService: 6 };
   resources.sort(
     (a, b) =>
       a.account.localeCompare(b.account) ||

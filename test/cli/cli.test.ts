@@ -110,7 +110,7 @@ describe('ecs-admission check', () => {
       expect(status, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/Usage: ecs-admission/);
     }
-    expect((await run(['check', examples, '--format', 'xml'])).stderr).toContain('--format must be one of text, json, sarif (got xml)');
+    expect((await run(['check', examples, '--format', 'xml'])).stderr).toContain('--format must be one of text, json, sarif, junit, markdown (got xml)');
   });
 
   it('prints text grouped by severity, with colour only on a terminal', async () => {
@@ -177,7 +177,7 @@ describe('ecs-admission rules', () => {
       title: 'Disallow public IP addresses on tasks',
       severity: 'high',
       defaultAction: 'deny',
-      appliesTo: ['service', 'taskSet', 'task'],
+      appliesTo: ['service', 'taskSet', 'task', 'daemon', 'expressService'],
       options: { type: 'object' },
     });
   });

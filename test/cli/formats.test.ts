@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECK_USAGE } from '../../src/cli/commands/check.js';
 import { SCAN_USAGE } from '../../src/cli/commands/scan.js';
@@ -25,7 +26,7 @@ describe('the output format registry', () => {
     const { status, stdout } = await runCli(['check', `${dir}/td.json`, '--format', name, '--no-color']);
     expect(status).toBe(1);
     expect(stdout).toContain('no-privileged-containers');
-    if (name !== 'text') expect(() => JSON.parse(stdout) as unknown).not.toThrow();
+    if (name === 'json' || name === 'sarif') expect(() => JSON.parse(stdout) as unknown).not.toThrow();
   });
 
   it.each(NAMES)('renders a sweep in %s with where each resource runs', (name) => {
@@ -42,6 +43,29 @@ describe('the output format registry', () => {
     const first = sweep.resources.find((r) => r.result.findings.length > 0)!;
     expect(out).toContain(first.result.resource.name);
     if (name !== 'sarif') expect(out).toContain(first.account);
+  });
+
+  it('check --output writes more formats from the one evaluation, and refuses what it cannot write', async () => {
+    const dir = scratch({ 'td.json': PRIVILEGED });
+    const { status, stdout } = await runCli([
+      'check',
+      `${dir}/td.json`,
+      '--output',
+      `sarif=${dir}/out/r.sarif`,
+      '--output',
+      `junit=${dir}/r.xml`,
+      '--no-color',
+    ]);
+    expect(status).toBe(1);
+    expect(stdout).toContain('no-privileged-containers');
+    const sarif = JSON.parse(readFileSync(`${dir}/out/r.sarif`, 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toContain('no-privileged-containers');
+    expect(readFileSync(`${dir}/r.xml`, 'utf8')).toContain('<failure type="no-privileged-containers"');
+    expect((await runCli(['check', `${dir}/td.json`, '--output', 'sarif'])).stderr).toContain('--output must be <format>=<file>');
+    expect((await runCli(['check', `${dir}/td.json`, '--output', 'yaml=x.yaml'])).status).toBe(2);
+    const blocked = await runCli(['check', `${dir}/td.json`, '--output', `json=${dir}/td.json/x.json`]);
+    expect(blocked.status).toBe(2);
+    expect(blocked.stderr).toContain(`cannot write --output json=${dir}/td.json/x.json`);
   });
 
   it('says in text what enforcement could not do, not only in JSON', () => {

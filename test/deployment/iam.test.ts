@@ -20,6 +20,19 @@ const STAR_ACTIONS = [
   'ecs:ListServices',
   'ecs:ListTasks',
 ];
+// Daemon and Express service actions whose resource-level permissions are not confirmed: "*" too,
+// but only in a statement held to the stack's Region.
+const UNCONFIRMED_STAR_ACTIONS = [
+  'ecs:DescribeDaemonTaskDefinition',
+  'ecs:ListDaemonTaskDefinitions',
+  'ecs:DescribeDaemon',
+  'ecs:DescribeDaemonRevisions',
+  'ecs:DescribeExpressGatewayService',
+  'ecs:ListTagsForResource',
+  'ecs:DeleteDaemonTaskDefinition',
+  'ecs:UpdateDaemon',
+  'ecs:UpdateExpressGatewayService',
+];
 /** Everything the sweep may do: read ECS, publish its digest, keep its state, write its logs. */
 const SWEEP_ACTIONS = /^(ecs:(List|Describe)\w+|sns:Publish|dynamodb:(GetItem|PutItem)|logs:(CreateLogStream|PutLogEvents))$/;
 
@@ -108,13 +121,16 @@ describe('least privilege', () => {
     }
   });
 
-  it('uses Resource "*" only for the ECS actions that have no resource-level permissions', () => {
+  it('uses Resource "*" only for the ECS actions that have no resource-level permissions, or unconfirmed ones held to the Region', () => {
     for (const s of allStatements()) {
       const list = resources(s.Resource);
-      if (list.includes('*')) {
-        expect(list).toEqual(['*']);
-        expect(STAR_ACTIONS).toEqual(expect.arrayContaining(asArray(s.Action)));
-      }
+      if (!list.includes('*')) continue;
+      expect(list).toEqual(['*']);
+      const actions = asArray(s.Action);
+      if (actions.some((a) => UNCONFIRMED_STAR_ACTIONS.includes(a))) {
+        expect(UNCONFIRMED_STAR_ACTIONS).toEqual(expect.arrayContaining(actions));
+        expect(s.Condition).toEqual({ StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } });
+      } else expect(STAR_ACTIONS).toEqual(expect.arrayContaining(actions));
     }
   });
 
@@ -129,10 +145,11 @@ describe('least privilege', () => {
     expect(tagging[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'aws:TagKeys': Object.values(TAG_KEYS) }, Null: { 'aws:TagKeys': 'false' } });
   });
 
-  it('grants neither log-group creation nor ListTagsForResource, which nothing calls', () => {
+  it('grants no log-group creation, and ListTagsForResource to the admission function only (daemon owner tags)', () => {
     const actions = allStatements().flatMap((s) => asArray(s.Action));
     expect(actions).not.toContain('logs:CreateLogGroup');
-    expect(actions).not.toContain('ecs:ListTagsForResource');
+    expect(statementsOf(ROLES.sweep).flatMap((s) => asArray(s.Action))).not.toContain('ecs:ListTagsForResource');
+    expect(statementsOf(ROLES.admission).flatMap((s) => asArray(s.Action))).toContain('ecs:ListTagsForResource');
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 

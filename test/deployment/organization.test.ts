@@ -59,6 +59,16 @@ const STAR_ACTIONS = [
   'ecs:ListClusters',
   'ecs:ListServices',
   'ecs:ListTasks',
+  // Daemon and Express service actions whose resource-level permissions are not confirmed (as in the hub's role).
+  'ecs:DescribeDaemonTaskDefinition',
+  'ecs:ListDaemonTaskDefinitions',
+  'ecs:DescribeDaemon',
+  'ecs:DescribeDaemonRevisions',
+  'ecs:DescribeExpressGatewayService',
+  'ecs:ListTagsForResource',
+  'ecs:DeleteDaemonTaskDefinition',
+  'ecs:UpdateDaemon',
+  'ecs:UpdateExpressGatewayService',
 ];
 
 type Resource = Template['Resources'][string];

@@ -61,11 +61,16 @@ describe('EventBridge rule', () => {
     const detail = EventPattern.detail as Record<string, unknown>;
     expect(detail.eventSource).toEqual(['ecs.amazonaws.com']);
     expect([...(detail.eventName as string[])].sort()).toEqual([
+      'CreateDaemon',
+      'CreateExpressGatewayService',
       'CreateService',
       'CreateTaskSet',
+      'RegisterDaemonTaskDefinition',
       'RegisterTaskDefinition',
       'RunTask',
       'StartTask',
+      'UpdateDaemon',
+      'UpdateExpressGatewayService',
       'UpdateService',
     ]);
     expect(detail.errorCode).toEqual([{ exists: false }]);

@@ -17,8 +17,8 @@ describe('docs/rules.md', () => {
   it('has one row per rule, with its severity and the actions of both presets', () => {
     const table = renderRulesTable(builtinRules);
     expect(table.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(builtinRules.length);
-    expect(table).toContain('| `no-privileged-containers` | task definition | critical | deny | deny |');
-    expect(table).toContain('| `require-compliant-task-definition` | service, task set, task | inherits the worst | deny | deny |');
+    expect(table).toContain('| `no-privileged-containers` | task definition, daemon task definition, Express service | critical | deny | deny |');
+    expect(table).toContain('| `require-compliant-task-definition` | service, task set, task, daemon, Express service | inherits the worst | deny | deny |');
   });
 
   it('counts the rules as the README does', () => {

@@ -1,6 +1,6 @@
 /** An in-memory ECS for unit tests of the admission use case: state in maps, every write recorded. */
 import { ActionRefusedError, type AlertSink, type EcsGateway, type ServiceState, type TaskDefinitionState, type TaskState } from '../../src/admission/ports.js';
-import type { Decision, ServiceChanges } from '../../src/admission/types.js';
+import type { DaemonChanges, Decision, ServiceChanges } from '../../src/admission/types.js';
 import type { ContainerDefinition, TaskSet } from '../../src/core/types.js';
 
 export const ACCOUNT = '111122223333';
@@ -135,6 +135,33 @@ export class FakeEcs implements EcsGateway {
     Object.assign(this.tasks.get(task)!, { desiredStatus: 'STOPPED' });
     return Promise.resolve();
   }
+  // Daemons and Express services are exercised over HTTP against test/helpers/ecs-stub-server.ts;
+  // here they do not exist (a read of one is unverified), and a write is only recorded.
+  describeDaemonTaskDefinition() {
+    return Promise.resolve(undefined);
+  }
+  listActiveDaemonTaskDefinitions() {
+    return Promise.resolve([] as string[]);
+  }
+  describeDaemon() {
+    return Promise.resolve(undefined);
+  }
+  describeExpressService() {
+    return Promise.resolve(undefined);
+  }
+  deleteDaemonTaskDefinition(arn: string) {
+    this.write('deleteDaemonTaskDefinition', arn);
+    return Promise.resolve();
+  }
+  updateDaemon(daemonArn: string, changes: DaemonChanges) {
+    this.write('updateDaemon', `${daemonArn} ${JSON.stringify(changes)}`);
+    return Promise.resolve();
+  }
+  restoreExpressService(serviceArn: string, serviceRevisionArn: string) {
+    this.write('restoreExpressService', `${serviceArn} ${serviceRevisionArn}`);
+    return Promise.resolve();
+  }
+
   tagResource(arn: string, tags: Record<string, string>) {
     this.write('tagResource', `${arn} ${JSON.stringify(tags)}`);
     const tagged = this.taskDefinitions.get(arn) ?? this.services.get(arn) ?? this.taskSets.get(arn) ?? this.tasks.get(arn);

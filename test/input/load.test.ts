@@ -184,7 +184,19 @@ describe('loadResources: CloudTrail', () => {
   });
 
   it('lists every handled event name', () => {
-    expect(HANDLED_EVENTS).toEqual(['RegisterTaskDefinition', 'CreateService', 'UpdateService', 'CreateTaskSet', 'RunTask', 'StartTask']);
+    expect(HANDLED_EVENTS).toEqual([
+      'RegisterTaskDefinition',
+      'CreateService',
+      'UpdateService',
+      'CreateTaskSet',
+      'RunTask',
+      'StartTask',
+      'RegisterDaemonTaskDefinition',
+      'CreateDaemon',
+      'UpdateDaemon',
+      'CreateExpressGatewayService',
+      'UpdateExpressGatewayService',
+    ]);
   });
 });
 
@@ -293,7 +305,7 @@ describe('loadResources: errors', () => {
   it('names the file, the line and the keys found when a document is not an ECS document', () => {
     const error = loadError('# a config file\nname: demo\nreplicas: 3\n', 'deploy/values.yaml');
     expect(error.message).toBe(
-      'deploy/values.yaml:2: not an ECS document (found keys: name, replicas); expected a task definition, a service, task set or task (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template',
+      'deploy/values.yaml:2: not an ECS document (found keys: name, replicas); expected a task definition, a service, task set or task, a daemon (task definition) or an Express service (API request or response), a CloudTrail record or EventBridge event of an ECS call, or a CloudFormation template',
     );
   });
 

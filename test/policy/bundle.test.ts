@@ -23,7 +23,7 @@ function resources(): Resource[] {
   const corpus = join(root, 'test/corpus');
   const files = [
     ...readdirSync(corpus)
-      .filter((f) => /\.(json|ya?ml)$/.test(f) && !['manifest.json', 'verdicts.json'].includes(f))
+      .filter((f) => /\.(json|ya?ml)$/.test(f) && !['manifest.json', 'verdicts.json', 'terraform-verdicts.json'].includes(f))
       .map((f) => join(corpus, f)),
     ...readdirSync(join(root, 'policies/examples'), { recursive: true, encoding: 'utf8' })
       .filter((f) => /tests\/[^/]+\.json$/.test(f))

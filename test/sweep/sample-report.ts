@@ -253,7 +253,7 @@ function layout(env: Env, hostile: boolean): Layout {
   }
 }
 
-const KIND_ORDER: Record<ResourceKind, number> = { taskDefinition: 0, service: 1, taskSet: 2, task: 3 };
+const KIND_ORDER: Record<ResourceKind, number> = { taskDefinition: 0, service: 1, taskSet: 2, task: 3, daemonTaskDefinition: 4, daemon: 5, expressService: 6 };
 
 export function sampleReport(options: { hostile?: boolean } = {}): SweepReport {
   const parsed = parsePolicyFile(POLICIES, 'policies/production.yaml');

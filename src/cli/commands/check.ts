@@ -1,7 +1,10 @@
-import { checkDocuments, hasError, reachesThreshold, type CheckReport, type FailOn } from '../../use-cases/check.js';
+import { checkInputs, hasError, reachesThreshold, type CheckReport, type FailOn } from '../../use-cases/check.js';
 import { SEVERITIES } from '../../core/types.js';
+import { moduleFileReader } from '../../adapters/module-files.js';
 import { activeRules } from '../../policy/engine.js';
-import { formatOption, formatUsage, OUTPUT_FORMATS } from '../formats/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { formatOption, formatUsage, OUTPUT_FORMATS, outputOptions, type FormatInput } from '../formats/index.js';
 import { DEFAULT_MAX_FILE_MIB, readInputs } from '../read-inputs.js';
 import { choice, UsageError, type CommandArgs, type Io } from '../io.js';
 import { selectPolicies } from '../select-policies.js';
@@ -10,8 +13,10 @@ import { policyEvaluator } from '../../policy/evaluator.js';
 export const CHECK_USAGE = `Usage: ecs-admission check <file|dir|->... [options]
 
 Evaluates ECS task definitions, services, task sets and tasks offline: API requests and
-responses, CloudTrail records and EventBridge events, CloudFormation templates (JSON or YAML).
-Directories are read recursively (*.json, *.yaml, *.yml); - reads standard input.
+responses, CloudTrail records and EventBridge events, CloudFormation templates (JSON or YAML),
+Terraform plans (terraform show -json) and Terraform source (*.tf, *.tf.json: the files of one
+directory are one module; variables and references are unknown). Directories are read
+recursively (*.json, *.yaml, *.yml, *.tf); - reads standard input (JSON or YAML).
 
 Options:
   --policy <path>      evaluate with the policy files at <path> (file or directory; repeatable)
@@ -20,6 +25,8 @@ Options:
   --preset <name>      recommended (default) | strict, when no --policy is given
   --audit              force audit mode over every policy (so does ECS_ADMISSION_MODE=audit)
 ${formatUsage(23)}
+  --output <format>=<file> also write the report in <format> to <file> (repeatable): one
+                       evaluation, several reports (SARIF for code scanning, JUnit for CI)
   --fail-on <level>    deny (default: any finding whose action is deny) | unknown (deny, or a
                        deny rule that could not decide, or anything not judged) | critical |
                        high | medium | low (any finding at or above that severity) | none
@@ -36,6 +43,7 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const { positionals, values } = args;
   if (positionals.length === 0) throw new UsageError('check needs at least one file, directory or - (standard input)');
   const format = formatOption(values.format);
+  const outputs = outputOptions(values.output);
   const failOn: FailOn = choice('--fail-on', values['fail-on'] ?? 'deny', ['deny', 'unknown', 'none', ...SEVERITIES] as const);
   const maxMiB = values['max-file-size'] === undefined ? DEFAULT_MAX_FILE_MIB : Number(values['max-file-size']);
   if (!Number.isFinite(maxMiB) || maxMiB <= 0)
@@ -48,11 +56,22 @@ export async function runCheck(args: CommandArgs, io: Io): Promise<number> {
   const forceAudit = values.audit === true || io.env.ECS_ADMISSION_MODE === 'audit';
   const { inputs, problems } = readInputs(positionals, maxMiB * 1024 * 1024);
   const evaluator = policyEvaluator(policies, { now, audit: forceAudit });
-  const report = checkDocuments(inputs, name, evaluator.makeEvaluate, problems);
+  const report = await checkInputs(inputs, name, evaluator.makeEvaluate, problems, moduleFileReader(maxMiB * 1024 * 1024));
   const exceptions = evaluator.exceptions();
 
   const color = typeof values.color === 'boolean' ? values.color : io.isTTY && !io.env.NO_COLOR;
-  io.stdout(OUTPUT_FORMATS[format].render({ report, exceptions, rules: activeRules(policies), cwd: io.cwd, color, verbose: values.verbose === true }));
+  const input: FormatInput = { report, exceptions, rules: activeRules(policies), cwd: io.cwd, color, verbose: values.verbose === true };
+  io.stdout(OUTPUT_FORMATS[format].render(input));
+  for (const output of outputs) {
+    const file = resolve(io.cwd, output.file);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, OUTPUT_FORMATS[output.format].render({ ...input, color: false }));
+    } catch (error) {
+      io.stderr(`ecs-admission check: cannot write --output ${output.format}=${output.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return 2;
+    }
+  }
   // The text report shows every error; JSON and SARIF hold them as data, so that a terminal sees
   // each once, stderr says only how many there are and where to read them.
   if (format !== 'text' && report.errors.length > 0) {

@@ -5,8 +5,10 @@
 import type { CheckReport } from '../../use-cases/check.js';
 import type { ExceptionReport } from '../../policy/engine.js';
 import type { SweepReport } from '../../sweep/types.js';
-import { choice } from '../io.js';
+import { choice, UsageError } from '../io.js';
 import { toJsonReport, toSweepJson } from './json.js';
+import { toJunit } from './junit.js';
+import { toMarkdown } from './markdown.js';
 import { toSarif, type SarifRule } from './sarif.js';
 import { toSweepText, toText, type TextOptions } from './text.js';
 
@@ -43,6 +45,14 @@ export const OUTPUT_FORMATS = {
     description: 'SARIF 2.1.0, for code scanning',
     render: (input) => json(toSarif(input.report, input.rules, input.cwd)),
   },
+  junit: {
+    description: 'JUnit XML, for CI test reports (GitLab, Jenkins, Azure DevOps)',
+    render: (input) => toJunit(input.report, input.cwd),
+  },
+  markdown: {
+    description: 'Markdown, for pull-request comments and the GitHub job summary',
+    render: (input) => toMarkdown(input.report, input.cwd),
+  },
 } satisfies Record<string, OutputFormat>;
 
 export type FormatName = keyof typeof OUTPUT_FORMATS;
@@ -51,6 +61,16 @@ const NAMES = Object.keys(OUTPUT_FORMATS) as FormatName[];
 
 /** The `--format` value, checked against the registry. */
 export const formatOption = (value: unknown): FormatName => choice('--format', value ?? 'text', NAMES);
+
+/** `--output <format>=<file>` values: each format checked against the registry, each file named once. */
+export function outputOptions(values: unknown): { format: FormatName; file: string }[] {
+  const list = values === undefined ? [] : Array.isArray(values) ? (values as unknown[]) : [values];
+  return list.map((value) => {
+    const m = typeof value === 'string' ? /^([a-z]+)=(.+)$/.exec(value) : null;
+    if (!m) throw new UsageError(`--output must be <format>=<file>, such as sarif=results.sarif (got ${String(value)})`);
+    return { format: choice('--output format', m[1], NAMES), file: m[2]! };
+  });
+}
 
 /** The `--format` line of a usage text, aligned at `column`. */
 export const formatUsage = (column: number): `  --format <format>${string}` =>

@@ -11,7 +11,7 @@ import { isArn } from '../../core/identity.js';
 const SECURITY_SEVERITY: Record<Severity | 'inherit', string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', inherit: '8.0' };
 
 /** Resources read from AWS (the sweep) are located by their ARN, files relative to the source root. */
-const uriOf = (source: string, cwd: string): string =>
+export const uriOf = (source: string, cwd: string): string =>
   source === '-' ? 'stdin' : isArn(source) ? source : relative(cwd, source).split(sep).join('/') || source;
 
 /** SARIF 2.1.0, as GitHub code scanning accepts it: rule metadata, file and line of each finding. */

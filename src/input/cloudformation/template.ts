@@ -17,7 +17,13 @@ export const CFN_KINDS: Readonly<Record<string, ResourceKind>> = {
   'AWS::ECS::TaskDefinition': 'taskDefinition',
   'AWS::ECS::Service': 'service',
   'AWS::ECS::TaskSet': 'taskSet',
+  'AWS::ECS::DaemonTaskDefinition': 'daemonTaskDefinition',
+  'AWS::ECS::Daemon': 'daemon',
+  'AWS::ECS::ExpressGatewayService': 'expressService',
 };
+
+/** The property that names the task definition a resource runs (an Express service's CloudFormation type has none). */
+const RUNS: Partial<Record<ResourceKind, string>> = { service: 'TaskDefinition', taskSet: 'TaskDefinition', daemon: 'DaemonTaskDefinitionArn' };
 
 /**
  * Transforms whose effect on ECS resources is known: `AWS::LanguageExtensions` (its `Fn::ForEach`
@@ -110,7 +116,8 @@ export function resourcesOfTemplate(template: Record<string, unknown>, input: Te
     if (problems.size > 0) resource.problems = [...problems.values()];
     const reason = caveat ?? transformed;
     if (reason) resource.caveat = reason;
-    const target = referencedLogicalId(isObject(properties) ? properties.TaskDefinition : undefined, names.resources);
+    const runs = RUNS[kind];
+    const target = runs && isObject(properties) ? referencedLogicalId(properties[runs], names.resources, kind === 'daemon') : undefined;
     if (target) resource.taskDefinitionRef = `#${target}`;
     resources.push(resource);
   }
@@ -140,8 +147,20 @@ function parametersOf(template: Record<string, unknown>): Map<string, { noEcho: 
   return out;
 }
 
-/** The logical id a `{ Ref: X }` points at, when X is a resource of the template. */
-function referencedLogicalId(value: unknown, resources: ReadonlySet<string>): string | undefined {
-  if (!isObject(value) || typeof value.Ref !== 'string') return undefined;
-  return resources.has(value.Ref) ? value.Ref : undefined;
+/**
+ * The logical id a `{ Ref: X }` points at, when X is a resource of the template; with `orGetAtt`
+ * (a daemon's `DaemonTaskDefinitionArn`, an ARN attribute) an `Fn::GetAtt: [X, …]` too.
+ */
+function referencedLogicalId(value: unknown, resources: ReadonlySet<string>, orGetAtt = false): string | undefined {
+  if (!isObject(value)) return undefined;
+  const getAtt = orGetAtt ? value['Fn::GetAtt'] : undefined;
+  const target: unknown =
+    typeof value.Ref === 'string'
+      ? value.Ref
+      : Array.isArray(getAtt)
+        ? (getAtt as unknown[])[0]
+        : typeof getAtt === 'string'
+          ? getAtt.split('.')[0]
+          : undefined;
+  return typeof target === 'string' && resources.has(target) ? target : undefined;
 }

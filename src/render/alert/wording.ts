@@ -3,7 +3,7 @@
  * behind the verdict, and the subject line itself (ASCII, within SNS's limit).
  */
 import { KIND_NAMES, type Finding, type ResourceKind } from '../../core/types.js';
-import { splitRevision, taskDefinitionName } from '../../core/identity.js';
+import { lastSegment, splitRevision, taskDefinitionName } from '../../core/identity.js';
 import type { ActionOutcome, Decision, PlannedAction } from '../../admission/types.js';
 import { MAX_SUBJECT_LENGTH, toAsciiLine, truncate } from '../text.js';
 
@@ -12,6 +12,9 @@ const VERBS = {
   updateService: { kind: 'service', done: 'rolled back', base: 'roll back' },
   deleteTaskSet: { kind: 'taskSet', done: 'deleted', base: 'delete' },
   stopTask: { kind: 'task', done: 'stopped', base: 'stop' },
+  deleteDaemonTaskDefinition: { kind: 'daemonTaskDefinition', done: 'deleted', base: 'delete' },
+  updateDaemon: { kind: 'daemon', done: 'rolled back', base: 'roll back' },
+  restoreExpressService: { kind: 'expressService', done: 'rolled back', base: 'roll back' },
 } as const satisfies Record<Exclude<PlannedAction['type'], 'tagResource'>, { kind: ResourceKind; done: string; base: string }>;
 
 /** One sentence per action: `Deregistered web:3`, `Would roll service api back to web:2`, `Failed to stop task 1a2b`. */
@@ -49,6 +52,14 @@ export function actionSummary(outcome: ActionOutcome): string {
     case 'tagResource':
       // Tag keys only: the values are ours (verdict, rules, event) and add nothing to a sentence.
       return say('Tagged', 'tag', `${action.name} with ${Object.keys(action.tags).join(', ')}`);
+    case 'deleteDaemonTaskDefinition':
+      return say('Deleted', 'delete', `daemon task definition ${action.name}`);
+    case 'updateDaemon': {
+      const exec = action.changes.enableExecuteCommand === false ? ' (ECS Exec disabled)' : '';
+      return say('Rolled', 'roll', `daemon ${action.name} back to ${taskDefinitionName(action.changes.daemonTaskDefinitionArn)}${exec}`);
+    }
+    case 'restoreExpressService':
+      return say('Rolled', 'roll', `Express service ${action.name} back to its configuration ${lastSegment(action.toRevision)}`);
   }
 }
 

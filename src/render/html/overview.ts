@@ -1,4 +1,5 @@
 /** The top of the HTML report: what was swept, what could not be read, the summary cards and the charts. */
+import type { PlannedAction } from '../../admission/types.js';
 import { SEVERITIES, type Severity } from '../../core/types.js';
 import type { SweepReport } from '../../sweep/types.js';
 import { plural } from '../text.js';
@@ -57,17 +58,37 @@ function effects(items: readonly Item[]): Effects {
   for (const item of items) {
     const plan = item.swept.plan;
     if (!plan) continue;
-    for (const { action } of plan.outcomes) {
-      if (action.type === 'deregisterTaskDefinition') e.deregister++;
-      else if (action.type === 'deleteTaskSet') e.deleteTaskSet++;
-      else if (action.type === 'stopTask') e.stopTask++;
-      else if (action.type === 'tagResource') e.tag++;
-      else if (action.changes.taskDefinition) e.rollback++;
-      else e.settings++;
-    }
+    for (const { action } of plan.outcomes) countEffect(e, action);
     if (plan.verdict === 'deny' && plan.notes.length > 0) e.manual++;
   }
   return e;
+}
+
+function countEffect(e: Effects, action: PlannedAction): void {
+  switch (action.type) {
+    case 'deregisterTaskDefinition':
+    case 'deleteDaemonTaskDefinition':
+      e.deregister++;
+      return;
+    case 'deleteTaskSet':
+      e.deleteTaskSet++;
+      return;
+    case 'stopTask':
+      e.stopTask++;
+      return;
+    case 'tagResource':
+      e.tag++;
+      return;
+    case 'updateService':
+      if (action.changes.taskDefinition) e.rollback++;
+      else e.settings++;
+      return;
+    // A daemon update always names its task definition, and an Express restore puts back a whole earlier revision.
+    case 'updateDaemon':
+    case 'restoreExpressService':
+      e.rollback++;
+      return;
+  }
 }
 
 export function summary(items: readonly Item[]): Markup {

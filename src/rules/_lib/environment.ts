@@ -1,4 +1,5 @@
-import type { KeyValuePair, TaskDefinition } from '../../core/types.js';
+import type { ContainerDefinition, ExpressService, KeyValuePair, TaskDefinition } from '../../core/types.js';
+import { PRIMARY_CONTAINER, type Holder } from './containers.js';
 import { CannotDecideError, nameOf } from '../../core/unknown.js';
 import { containerPath } from './task-definition.js';
 
@@ -9,7 +10,7 @@ import { containerPath } from './task-definition.js';
  * Plain loops, no closure per variable: these rules run for every variable of every container.
  */
 export function forEachEnvironmentVariable(
-  td: TaskDefinition,
+  resource: Holder,
   visit: (variable: KeyValuePair, index: number, containerName: string | undefined, path: string) => void,
 ): void {
   let unknown: CannotDecideError | undefined;
@@ -17,13 +18,23 @@ export function forEachEnvironmentVariable(
     if (!(error instanceof CannotDecideError)) throw error;
     unknown ??= error;
   };
-  const containers = td.containerDefinitions ?? [];
+  // An Express service's primary container is the one container; a partial request may not say.
+  let containers: readonly (ContainerDefinition | undefined)[];
+  try {
+    containers =
+      resource.kind === 'expressService'
+        ? [(resource.object as ExpressService).primaryContainer]
+        : ((resource.object as TaskDefinition).containerDefinitions ?? []);
+  } catch (error) {
+    keep(error);
+    containers = [];
+  }
   for (let c = 0; c < containers.length; c++) {
     try {
       const container = containers[c];
       const environment = container?.environment;
       if (!container || !environment) continue;
-      const path = containerPath(c);
+      const path = resource.kind === 'expressService' ? PRIMARY_CONTAINER : containerPath(c);
       const name = nameOf(container);
       for (let i = 0; i < environment.length; i++) {
         try {

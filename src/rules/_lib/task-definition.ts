@@ -1,4 +1,5 @@
-import type { ContainerDefinition, TaskDefinition, Volume } from '../../core/types.js';
+import type { ContainerDefinition, ExpressService, TaskDefinition, Volume } from '../../core/types.js';
+import { PRIMARY_CONTAINER, type Holder } from './containers.js';
 import type { Report } from '../../core/rule.js';
 import { CannotDecideError, InvalidValueError } from '../../core/unknown.js';
 
@@ -7,12 +8,20 @@ const PATHS: string[] = Array.from({ length: 64 }, (_, i) => `containerDefinitio
 export const containerPath = (i: number): string => PATHS[i] ?? `containerDefinitions[${i}]`;
 
 /**
- * Calls `visit` for every container, sidecars included, with the JSON path of the container. A
- * container holding a value unknown offline does not hide the others: the first such error is
- * rethrown once all are checked, so the rule fails with what it proved or skips naming the field.
+ * Calls `visit` for every container of a resource, sidecars included, with the JSON path of the
+ * container: `containerDefinitions[i]` of a task definition or daemon task definition, the
+ * `primaryContainer` of an Express service (see containers.ts). A container holding a value unknown
+ * offline does not hide the others: the first such error is rethrown once all are checked, so the
+ * rule fails with what it proved or skips naming the field.
  */
-export function forEachContainer(td: TaskDefinition, visit: (container: ContainerDefinition, path: string, name: string | undefined) => void): void {
-  const containers = td.containerDefinitions ?? [];
+export function forEachContainer(resource: Holder, visit: (container: ContainerDefinition, path: string, name: string | undefined) => void): void {
+  if (resource.kind === 'expressService') {
+    // One container, unnamed (ECS names it in the task definition it makes); reading it may throw an unknown.
+    const primary = (resource.object as ExpressService).primaryContainer;
+    if (primary) visit(primary, PRIMARY_CONTAINER, undefined);
+    return;
+  }
+  const containers = (resource.object as TaskDefinition).containerDefinitions ?? [];
   let unknown: CannotDecideError | undefined;
   for (let i = 0; i < containers.length; i++) {
     const container = containers[i];
@@ -51,8 +60,9 @@ export function forEachVolume(td: TaskDefinition, visit: (volume: Volume, path: 
   if (unknown) throw unknown;
 }
 
-/** `Container "app"`, or `Container #2` when it has no name; used at the start of messages. */
-export const containerLabel = (name: string | undefined, path: string): string => (name ? `Container "${name}"` : `Container ${path}`);
+/** `Container "app"`, `Container containerDefinitions[2]` when it has no name, `Primary container` of an Express service; starts messages. */
+export const containerLabel = (name: string | undefined, path: string): string =>
+  name ? `Container "${name}"` : path === PRIMARY_CONTAINER ? 'Primary container' : `Container ${path}`;
 
 const osFamily = (td: TaskDefinition): string | undefined => td.runtimePlatform?.operatingSystemFamily;
 
@@ -76,11 +86,11 @@ export const isEc2Compatible = (td: TaskDefinition): boolean => {
  * names it in the message).
  */
 export function reportPrivilegedUsers(
-  td: TaskDefinition,
+  resource: Holder,
   report: (finding: Report) => void,
   users: { isPrivileged: (user: string) => boolean; defaultUser: string; privilegedAs: string },
 ): void {
-  forEachContainer(td, (container, path, name) => {
+  forEachContainer(resource, (container, path, name) => {
     const user = container.user;
     const trimmed = typeof user === 'string' ? user.trim() : '';
     if (trimmed === '') {

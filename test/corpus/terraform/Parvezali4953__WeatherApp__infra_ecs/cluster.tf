@@ -1,0 +1,4 @@
+resource "aws_ecs_cluster" "this" {
+  name = "${var.project}-${var.environment}-cluster"
+}
+

@@ -1,0 +1,4 @@
+variable "env" {}
+variable "identifier" {}
+variable "datadog-extra-config" {}
+variable "ecs-cluster-id" {}

@@ -1,0 +1,4 @@
+variable "cluster_id" {
+  description = "The ECS cluster ID"
+  type        = string
+}
