@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TAG_KEYS } from '../../src/admission/types.js';
 import { codeSpans, iamSection, markdownTable } from '../helpers/docs.js';
 import { packageService, type Template } from '../helpers/serverless-package.js';
+import { DAEMON_EXPRESS_ACTIONS } from '../helpers/ecs-stub-server.js';
 
 const ROLES = { admission: 'AdmissionRole', sweep: 'SweepRole' } as const;
 const COLUMNS = ['role', 'actions', 'resources', 'conditions', 'why'] as const;
@@ -22,17 +23,7 @@ const STAR_ACTIONS = [
 ];
 // Daemon and Express service actions whose resource-level permissions are not confirmed: "*" too,
 // but only in a statement held to the stack's Region.
-const UNCONFIRMED_STAR_ACTIONS = [
-  'ecs:DescribeDaemonTaskDefinition',
-  'ecs:ListDaemonTaskDefinitions',
-  'ecs:DescribeDaemon',
-  'ecs:DescribeDaemonRevisions',
-  'ecs:DescribeExpressGatewayService',
-  'ecs:ListTagsForResource',
-  'ecs:DeleteDaemonTaskDefinition',
-  'ecs:UpdateDaemon',
-  'ecs:UpdateExpressGatewayService',
-];
+const UNCONFIRMED_STAR_ACTIONS: readonly string[] = DAEMON_EXPRESS_ACTIONS;
 /** Everything the sweep may do: read ECS, publish its digest, keep its state, write its logs. */
 const SWEEP_ACTIONS = /^(ecs:(List|Describe)\w+|sns:Publish|dynamodb:(GetItem|PutItem)|logs:(CreateLogStream|PutLogEvents))$/;
 

@@ -35,6 +35,7 @@ import { cloudTrailRecord } from '../helpers/cloudtrail.js';
 import { awsClientConfig, describeWithMoto, uniqueName } from '../helpers/moto.js';
 import { copyService, onlyResource, packageService, runServerless, type PackagedService, type Template } from '../helpers/serverless-package.js';
 import { readZip } from '../helpers/zip.js';
+import { DAEMON_EXPRESS_ACTIONS } from '../helpers/ecs-stub-server.js';
 
 const ORGANIZATION = 'o-a1b2c3d4e5';
 const HUB_PARAMS = { shape: 'hub', organizationId: ORGANIZATION };
@@ -60,15 +61,7 @@ const STAR_ACTIONS = [
   'ecs:ListServices',
   'ecs:ListTasks',
   // Daemon and Express service actions whose resource-level permissions are not confirmed (as in the hub's role).
-  'ecs:DescribeDaemonTaskDefinition',
-  'ecs:ListDaemonTaskDefinitions',
-  'ecs:DescribeDaemon',
-  'ecs:DescribeDaemonRevisions',
-  'ecs:DescribeExpressGatewayService',
-  'ecs:ListTagsForResource',
-  'ecs:DeleteDaemonTaskDefinition',
-  'ecs:UpdateDaemon',
-  'ecs:UpdateExpressGatewayService',
+  ...DAEMON_EXPRESS_ACTIONS,
 ];
 
 type Resource = Template['Resources'][string];
